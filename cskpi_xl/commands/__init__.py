@@ -1,0 +1,1 @@
+"""Sub-commands of the ``cskpi`` command line, one module each."""

@@ -1,0 +1,1 @@
+"""Importers for platform exports (Taobao/Tmall, JD, Pinduoduo, Douyin)."""

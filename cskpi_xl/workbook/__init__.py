@@ -1,0 +1,1 @@
+"""Workbook engine: templates, fill, batch, LibreOffice checks."""
