@@ -87,6 +87,7 @@ MANUAL_INPUTS: tuple[Name, ...] = (
     Name("被投诉次数", "count", "complaints against the agent"),
     Name("违规次数", "count", "off-task violations"),
     Name("迟到早退次数", "count", "late arrivals / early leaves"),
+    Name("迟到次数", "count", "late arrivals"),
     Name("早退次数", "count", "early leaves"),
     Name("旷工次数", "count", "absences"),
     Name("迟到超30分钟次数", "count", "late more than 30 minutes"),

@@ -1,0 +1,363 @@
+"""Scoring: one scheme, one month, the whole team.
+
+``score_team`` takes each agent's figures (from an export or typed in),
+computes the metrics, every item's points, the total, grade, rank,
+multi-month flags, commission and pay, and returns ``(result, problems)``.
+
+>>> from cskpi_xl.core.loader import builtin
+>>> team, problems = score_team(builtin("standard"), {"小美": {"销售额": 22000}})
+>>> str(team.agents[0].commission)
+'330.00'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+from cskpi_xl.core.grades import GradeBand
+from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
+from cskpi_xl.core.metrics import compute_metrics, team_values
+from cskpi_xl.core.numbers import NA, is_na, round_money, round_points, to_decimal
+from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.core.rules import Linear, PerCount, any_holds
+from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
+
+
+@dataclass
+class ItemResult:
+    """One item of one agent.
+
+    Attributes: name, section, full, value (the figure shown beside it),
+    points (None when it cannot be scored), label (rubric option or band),
+    notes (why, in Chinese), na (the NA that gave full marks), reviews
+    (appraiser column → value), differs (self score ≠ final), error.
+    """
+
+    name: str
+    section: str | None
+    full: Decimal
+    value: Any
+    points: Decimal | None
+    label: str | None = None
+    notes: list[str] = field(default_factory=list)
+    na: NA | None = None
+    reviews: dict[str, Any] = field(default_factory=dict)
+    differs: bool = False
+    error: str | None = None
+
+
+@dataclass
+class AgentResult:
+    """One agent's month under a scheme."""
+
+    agent: str
+    metrics: dict[str, Any]
+    items: list[ItemResult]
+    sections: dict[str, Decimal | NA] = field(default_factory=dict)
+    total: Decimal | NA | None = None
+    grade: str | None = None
+    grade_attrs: dict[str, Any] = field(default_factory=dict)
+    grade_notes: list[str] = field(default_factory=list)
+    excluded: str | None = None
+    flags: list[str] = field(default_factory=list)
+    rank: int | None = None
+    commission: Decimal = Decimal("0.00")
+    public_commission: Decimal = Decimal("0.00")
+    pay: dict[str, Decimal] = field(default_factory=dict)
+    pay_total: Decimal | None = None
+
+    def item(self, name: str) -> ItemResult:
+        for i in self.items:
+            if i.name == name:
+                return i
+        raise KeyError(name)
+
+
+@dataclass
+class TeamResult:
+    scheme: Scheme
+    month: str | None
+    agents: list[AgentResult]
+    team: dict[str, Any]
+
+    def agent(self, name: str) -> AgentResult:
+        for a in self.agents:
+            if a.agent == name:
+                return a
+        raise KeyError(name)
+
+    def ranking(self) -> list[AgentResult]:
+        ranked = [a for a in self.agents if a.rank is not None]
+        return sorted(ranked, key=lambda a: (a.rank, self.agents.index(a)))
+
+
+def _clamp(points: Decimal, item: Item) -> Decimal:
+    if item.floor is not None and points < item.floor:
+        points = item.floor
+    if item.cap is not None and points > item.cap:
+        points = item.cap
+    return points
+
+
+def _filled(v: Any) -> bool:
+    return not (v is None or v == "" or isinstance(v, NA))
+
+
+def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None) -> ItemResult:
+    """The points of one item for one agent (see :mod:`cskpi_xl.core.rules`)."""
+    res = ItemResult(item.name, item.section, item.full, None, None)
+    vr = item.value_rule
+    override: Decimal | None = None
+    if review is not None:
+        res.reviews = {c: ctx.get(Review.key(item.name, c)) for c in review.columns}
+        final = next((res.reviews[c] for c in review.final if _filled(res.reviews[c])), None)
+        if vr is not None:
+            if final is None:
+                res.error = f"缺少{review.required}评分"
+                return res
+            ctx = {**ctx, vr.input: final}
+        elif final is not None:
+            try:
+                override = to_decimal(final)
+            except ValueError:
+                res.error = f"{item.name}的评分不是数字：{final!r}"
+                return res
+            res.notes.append(f"按{next(c for c in review.final if _filled(res.reviews[c]))}评分")
+        if review.self_column and final is not None and _filled(res.reviews.get(review.self_column)):
+            res.differs = str(res.reviews[review.self_column]).strip() != str(final).strip()
+    start = item.start
+    delta = Decimal(0)
+    for r in item.rules:
+        o = r.apply(ctx)
+        if o.error:
+            res.error = o.error
+            return res
+        if o.na is not None:
+            res.na = o.na
+            res.notes.append(f"{o.na.reason}，按满分计" if item.na_points is None else o.na.reason)
+        if o.value is not None:
+            start = o.value
+            res.label = o.label
+            res.value = o.value
+            if o.note:
+                res.notes.append(o.note)
+        delta += o.delta
+        if o.override is not None:
+            override = o.override if override is None else min(override, o.override)
+            res.notes.append(o.note)
+        elif o.note and o.value is None and o.na is None:
+            res.notes.append(o.note)
+    if res.value is None:
+        res.value = _shown_value(item, ctx)
+    if res.na is not None and item.na_points is not None:
+        points = item.na_points
+    else:
+        points = start + delta
+    if override is not None:
+        points = override
+    res.points = round_points(_clamp(points, item))
+    return res
+
+
+def _shown_value(item: Item, ctx: Mapping[str, Any]) -> Any:
+    if item.metric:
+        return ctx.get(item.metric)
+    for r in item.rules:
+        if isinstance(r, Linear):
+            return ctx.get(r.metric)
+        if isinstance(r, PerCount):
+            total = Decimal(0)
+            for n in r.inputs:
+                v = ctx.get(n)
+                if _filled(v):
+                    try:
+                        total += to_decimal(v)
+                    except ValueError:
+                        pass
+            return total
+    return None
+
+
+def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dict[str, Decimal | NA]]:
+    """The total (rounded to 2 decimals) and each section's score."""
+    missing = [i.name for i in items if i.points is None]
+    sections: dict[str, Decimal | NA] = {}
+    for s in scheme.sections:
+        pts = [i.points for i in items if i.section == s.name]
+        if any(p is None for p in pts):
+            sections[s.name] = NA(f"{s.name}有未评分项目", f"{s.name} has unscored items")
+        elif not pts:
+            sections[s.name] = Decimal(0)
+        elif s.combine == "sum":
+            sections[s.name] = sum(pts, Decimal(0))
+        else:
+            sections[s.name] = sum(pts, Decimal(0)) / len(pts)
+    if missing:
+        return NA("未评分：" + "、".join(missing), "not scored: " + ", ".join(missing)), sections
+    if scheme.total == "sections":
+        total = Decimal(0)
+        for s in scheme.sections:
+            v = sections[s.name]
+            total += v if s.addon else s.weight * v / Decimal(100)
+    elif scheme.total == "mean":
+        total = sum((i.points for i in items), Decimal(0)) / len(items) if items else Decimal(0)
+    else:
+        total = sum((i.points for i in items), Decimal(0))
+    return round_points(total), sections
+
+
+def _grade(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any]) -> None:
+    if scheme.grades is None or not isinstance(res.total, Decimal):
+        return
+    band: GradeBand | None = scheme.grades.grade(res.total)
+    if band is None:
+        return
+    for cap in scheme.grade_caps:
+        if any_holds(cap.tests, ctx):
+            capped = scheme.grades.capped(band, cap.max_grade)
+            if capped is not band:
+                res.grade_notes.append(f"{cap.text or '触发等级上限'}：最高{cap.max_grade}（原为{band.label}）")
+                band = capped
+    res.grade = band.label
+    res.grade_attrs = dict(band.attrs)
+
+
+def _num(ctx: Mapping[str, Any], name: str) -> Decimal | None:
+    v = ctx.get(name)
+    if not _filled(v):
+        return None
+    try:
+        return to_decimal(v)
+    except ValueError:
+        return None
+
+
+def score_team(
+    scheme: Scheme,
+    agents: Mapping[str, Mapping[str, Any]],
+    month: str | None = None,
+    history: Mapping[str, Sequence[PastMonth]] | None = None,
+    public_sales: Any = None,
+) -> tuple[TeamResult, list[Problem]]:
+    """Score every agent of a month; never raises on bad figures.
+
+    ``agents`` maps the agent's name to its figures and manual inputs keyed
+    by canonical names; ``history`` maps the agent's name to earlier months
+    (for streaks and escalating fines); ``public_sales`` is the public sales
+    total (default: the team's sales).
+    """
+    problems: list[Problem] = []
+    history = history or {}
+    team = team_values(agents, public_sales)
+    results: list[AgentResult] = []
+    contexts: dict[str, dict[str, Any]] = {}
+    for name, figures in agents.items():
+        metrics = compute_metrics(figures, team)
+        ctx: dict[str, Any] = {**scheme.params, **metrics}
+        contexts[name] = ctx
+        res = AgentResult(name, metrics, [])
+        for ex in scheme.exclusions:
+            if any_holds(ex.tests, ctx):
+                res.excluded = ex.text
+                break
+        for item in scheme.items:
+            ir = score_item(item, ctx, scheme.review)
+            res.items.append(ir)
+            if ir.error and res.excluded is None:
+                problems.append(Problem(f"{item.name}：{ir.error}", f"{item.name}: cannot score", agent=name,
+                                        column=item.name, path=scheme.id))
+            if ir.differs:
+                problems.append(Problem(f"{item.name}：自评与最终评分不一致", f"{item.name}: self score differs from the final score",
+                                        agent=name, column=item.name, severity=WARNING))
+        res.total, res.sections = total_of(scheme, res.items)
+        if res.excluded is None:
+            _grade(scheme, res, ctx)
+        for fl in scheme.flags:
+            if any_holds(fl.tests, ctx):
+                res.flags.append(fl.text)
+        results.append(res)
+
+    # rank: competition ranking ("1224") by total among the appraised
+    scored = [r for r in results if r.excluded is None and isinstance(r.total, Decimal)]
+    for r in scored:
+        r.rank = 1 + sum(1 for o in scored if o.total > r.total)
+
+    n_agents = len(results)
+    for res in results:
+        ctx = contexts[res.agent]
+        past = sorted(history.get(res.agent, ()), key=lambda h: h.month)
+        bonus = Decimal(0)
+        if month:
+            for st in scheme.streaks:
+                if st.rank is not None:
+                    now = res.rank is not None and res.rank <= st.rank
+                    n = run_length(month, past, lambda h, st=st: h.appraised and h.rank is not None and h.rank <= st.rank, now)
+                else:
+                    now = res.grade in st.grades
+                    n = run_length(month, past, lambda h, st=st: h.appraised and h.grade in st.grades, now)
+                if n >= st.months:
+                    if st.flag:
+                        res.flags.append(st.flag)
+                    if st.bonus is not None and n == st.months:
+                        bonus += st.bonus
+                        res.flags.append(f"{st.text or f'连续{st.months}个月'}：奖励{st.bonus}元")
+        _pay(scheme, res, ctx, team, n_agents, past, bonus)
+    return TeamResult(scheme, month, results, team), problems
+
+
+def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping[str, Any],
+         n_agents: int, past: Sequence[PastMonth], bonus: Decimal) -> None:
+    c = scheme.commission
+    if isinstance(c, TierTable):
+        sales = _num(ctx, c.basis)
+        res.commission = c.commission(sales) if sales is not None else Decimal("0.00")
+    elif isinstance(c, CoefficientTable):
+        sales = _num(ctx, c.basis)
+        if sales is not None and isinstance(res.total, Decimal) and res.excluded is None:
+            res.commission = c.commission(res.total, sales)
+    p = scheme.pay
+    if p is None:
+        return
+    pay: dict[str, Decimal] = {}
+    if p.post_pay == "grade":
+        v = res.grade_attrs.get("岗位工资")
+        pay["岗位工资"] = to_decimal(v) if v is not None else (_num(ctx, "岗位工资") or Decimal(0))
+    elif p.post_pay == "input":
+        pay["岗位工资"] = _num(ctx, "岗位工资") or Decimal(0)
+    pay["个人提成"] = res.commission
+    if p.public_rate is not None:
+        res.public_commission = public_commission(team.get("公共销售额", 0), p.public_rate, n_agents)
+        pay["公共提成"] = res.public_commission
+    if p.seniority_per_year is not None:
+        pay["工龄工资"] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
+    else:
+        pay["工龄工资"] = _num(ctx, "工龄工资") or Decimal(0)
+    if p.performance_pay:
+        base = _num(ctx, "绩效工资") or Decimal(0)
+        pct = res.grade_attrs.get("绩效工资比例")
+        if pct == "得分" and isinstance(res.total, Decimal):
+            factor = res.total / Decimal(100)
+        elif pct is not None and pct != "得分":
+            factor = to_decimal(pct)
+        else:
+            factor = Decimal(0)
+        pay["绩效工资"] = base * factor
+    rewards = bonus + (_num(ctx, "奖励") or Decimal(0))
+    for r in p.rewards:
+        rewards += r.amount * (_num(ctx, r.input) or Decimal(0))
+    pay["奖励"] = rewards
+    fines = _num(ctx, "罚款") or Decimal(0)
+    if p.fine is not None:
+        earlier = sum(h.violations for h in past)
+        now = int(_num(ctx, p.fine.input) or 0)
+        amount, flag = escalating_fine(p.fine.amounts, earlier, now)
+        fines += amount
+        if flag:
+            res.flags.append(p.fine.flag)
+    pay["罚款"] = -fines
+    pay = {k: round_money(v) for k, v in pay.items()}
+    res.pay = pay
+    res.pay_total = round_money(sum(pay.values(), Decimal(0)))

@@ -1,0 +1,108 @@
+"""Grades as bands with explicit inclusivity, carrying their attributes.
+
+>>> g = Grades((
+...     GradeBand("卓越", Decimal(95), None),
+...     GradeBand("优秀", Decimal(85), Decimal(95)),
+...     GradeBand("不及格", None, Decimal(85)),
+... ))
+>>> g.grade(Decimal("94.6")).label, g.grade(Decimal(95)).label
+('优秀', '卓越')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """One grade: a band of scores and what the grade means.
+
+    Attributes:
+      label: the grade (卓越, A+, …).
+      low / high: bounds (None: unbounded).
+      low_inclusive / high_inclusive: whether each bound belongs to this grade
+        (default: lower bound inclusive, upper exclusive).
+      attrs: what the grade carries — 岗位级别, 岗位工资, 培训需求, 晋升,
+        绩效工资比例 (a number, or ``"得分"`` for score%) …
+    """
+
+    label: str
+    low: Decimal | None
+    high: Decimal | None
+    low_inclusive: bool = True
+    high_inclusive: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def contains(self, s: Decimal) -> bool:
+        if self.low is not None and (s < self.low or (s == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (s > self.high or (s == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+    def describe(self) -> str:
+        lo = "" if self.low is None else f"{'≥' if self.low_inclusive else '>'}{self.low.normalize():f}"
+        hi = "" if self.high is None else f"{'≤' if self.high_inclusive else '<'}{self.high.normalize():f}"
+        return f"{self.label}：" + (" 且 ".join(p for p in (lo, hi) if p) or "全部")
+
+
+@dataclass(frozen=True)
+class Grades:
+    """Grade bands, best first.
+
+    ``grade`` places a score in its band; :func:`band_problems` (in the
+    loader) proves the bands neither overlap nor leave gaps.
+    """
+
+    bands: tuple[GradeBand, ...]
+
+    def grade(self, score: Decimal) -> GradeBand | None:
+        for b in self.bands:
+            if b.contains(score):
+                return b
+        return None
+
+    def matching(self, score: Decimal) -> list[GradeBand]:
+        return [b for b in self.bands if b.contains(score)]
+
+    def labels(self) -> list[str]:
+        return [b.label for b in self.bands]
+
+    def rank_of(self, label: str) -> int:
+        """0 for the best grade, 1 for the next …"""
+        return self.labels().index(label)
+
+    def capped(self, band: GradeBand, max_label: str) -> GradeBand:
+        """``band``, or ``max_label``'s band if ``band`` is better than it."""
+        if self.rank_of(band.label) < self.rank_of(max_label):
+            return self.bands[self.rank_of(max_label)]
+        return band
+
+    def coverage_problems(self) -> list[tuple[str, str]]:
+        """(Chinese, English) texts for overlaps and gaps between neighbouring bands.
+
+        Bands are checked in ascending order of their lower bound; the lowest
+        band should be unbounded below (or start at 0) and the highest
+        unbounded above.
+        """
+        out: list[tuple[str, str]] = []
+
+        def key(b: GradeBand):
+            return (Decimal("-Infinity") if b.low is None else b.low, 0 if b.low_inclusive else 1)
+
+        asc = sorted(self.bands, key=key)
+        for a, b in zip(asc, asc[1:]):
+            a_hi = Decimal("Infinity") if a.high is None else a.high
+            b_lo = Decimal("-Infinity") if b.low is None else b.low
+            if a_hi > b_lo or (a_hi == b_lo and a.high_inclusive and b.low_inclusive):
+                out.append((f"等级「{a.label}」与「{b.label}」的分数段重叠", f"grades '{a.label}' and '{b.label}' overlap"))
+            elif a_hi < b_lo or (a_hi == b_lo and not a.high_inclusive and not b.low_inclusive):
+                out.append((f"等级「{a.label}」与「{b.label}」之间有空档：{a_hi} 到 {b_lo}", f"gap between grades '{a.label}' and '{b.label}'"))
+        if asc and asc[-1].high is not None:
+            out.append((f"最高等级「{asc[-1].label}」有上限 {asc[-1].high}，更高的分数没有等级", f"no grade above {asc[-1].high}"))
+        if asc and asc[0].low is not None and asc[0].low > 0:
+            out.append((f"最低等级「{asc[0].label}」从 {asc[0].low} 起，更低的分数没有等级", f"no grade below {asc[0].low}"))
+        return out

@@ -1,0 +1,1 @@
+"""Built-in schemes as data files (one TOML file per appraisal system)."""
