@@ -1,1 +1,278 @@
-"""Importers for platform exports (Taobao/Tmall, JD, Pinduoduo, Douyin)."""
+"""Importers for platform exports (Taobao/Tmall via 赤兔名品 and 千牛, JD, Pinduoduo, Douyin).
+
+``import_files(paths, month=None, aliases=None, manual=None) -> (MonthData, problems)``
+reads every file, tells each sheet's platform and report from its headers,
+maps the headers to the canonical names of :mod:`cskpi_xl.core.names`, turns
+daily rows into the month, merges accounts into people through HR's alias map
+and joins HR's manual inputs. It never raises on bad input: every problem is a
+:class:`~cskpi_xl.core.problems.Problem` naming file, sheet, row and column.
+
+Re-importing: rows are keyed by (platform, account, day) — or (platform,
+account) for a monthly report. **The file read later wins**: files are read in
+the order given, and a later file replaces, figure by figure, the figures it
+gives for the same platform, account and day (figures it leaves out stay). So
+importing a month, then the ``..._补数`` file with the late conversion figures,
+never double-counts, and the same file given twice is read once. A monthly
+report and daily rows for the same account cannot both count: the one from the
+later file is kept, with a warning.
+
+>>> data, problems = import_files(["no/such.xlsx"])
+>>> data.agents, [p.message for p in problems]
+({}, ['文件不存在'])
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple
+
+from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.importers.month import aggregate, derive_row
+from cskpi_xl.importers.people import account_key, load_aliases, load_manual
+from cskpi_xl.importers.read import Sheet, read_table
+from cskpi_xl.importers.sheets import Record, parse_sheet, unknown_headers_problem
+
+__all__ = ["import_files", "MonthData", "AgentMonth", "read_table", "Sheet", "Record"]
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class AgentMonth(NamedTuple):
+    """One person's month.
+
+    Attributes:
+      agent: the person (the alias map's name, else the nickname as exported).
+      figures: canonical name → int (counts), Decimal (money, seconds, rates) or NA.
+      sources: ``(file, sheet, report, account)`` for every account-row read;
+        ``report`` is the report key (``chitu``, ``qianniu``, ``qianniu_api``,
+        ``jd``, ``pdd``, ``douyin``, ``generic``; ``manual`` for HR's inputs).
+      daily: ``(date, figures)`` per day, sorted, for daily exports (S10 view).
+    """
+
+    agent: str
+    figures: dict[str, Any]
+    sources: list[tuple[str, str, str, str]]
+    daily: list[tuple[_dt.date, dict[str, Any]]]
+
+
+class MonthData(NamedTuple):
+    """The month imported.
+
+    Attributes:
+      month: ``"YYYY-MM"`` or None when no file tells it.
+      agents: person → :class:`AgentMonth`, in first-seen order.
+    """
+
+    month: str | None
+    agents: dict[str, AgentMonth]
+
+
+class _Read(NamedTuple):
+    index: int          # order the file was read in
+    file: str
+    records: list[Record]
+    month: str | None   # for a monthly sheet: the month its title or file name gives
+    daily: bool
+
+
+def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
+                 aliases: str | os.PathLike | Mapping[str, str] | None = None,
+                 manual: str | os.PathLike | None = None) -> tuple[MonthData, list[Problem]]:
+    """Import exports into one month per person. See the module docstring."""
+    problems: list[Problem] = []
+    if month is not None:
+        m = _MONTH_RE.match(str(month).strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            problems.append(Problem("月份格式应为 YYYY-MM（例如 2026-10）", "the month must be YYYY-MM (e.g. 2026-10)",
+                                    value=str(month)))
+            month = None
+        else:
+            month = str(month).strip()
+    alias_map, more = load_aliases(aliases)
+    problems += more
+
+    reads: list[_Read] = []
+    seen_files: dict[str, str] = {}
+    for index, path in enumerate(paths):
+        f = str(path)
+        try:
+            ident = str(Path(path).resolve())
+        except (OSError, RuntimeError, ValueError):
+            ident = f
+        if ident in seen_files:
+            problems.append(Problem(f"同一个文件给了两次（与「{seen_files[ident]}」相同），只导入一次",
+                                    f"the same file was given twice (same as '{seen_files[ident]}'); imported once",
+                                    file=f, severity=WARNING))
+            continue
+        seen_files[ident] = f
+        sheets, more = read_table(path)
+        problems += more
+        parsed_any = False
+        for sh in sheets:
+            parsed, more = parse_sheet(sh, f)
+            problems += more
+            if parsed is None:
+                continue
+            parsed_any = True
+            reads.append(_Read(index, f, parsed.records, parsed.month, parsed.daily))
+        if sheets and not parsed_any:
+            problems.append(unknown_headers_problem(f, sheets[0]))
+
+    target, more = _choose_month(reads, month)
+    problems += more
+    records, more = _keep_month(reads, target)
+    problems += more
+    slots, order, more = _merge(records)
+    problems += more
+
+    # accounts → people, in first-seen order
+    people: dict[str, list[tuple[str, str, _dt.date | None]]] = {}
+    sources: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for key in order:
+        platform, account, day = key
+        person = alias_map.get(account_key(account), account)
+        people.setdefault(person, []).append(key)
+        for src in slots[key][1]:
+            if src not in sources[person]:
+                sources[person].append(src)
+
+    agents: dict[str, AgentMonth] = {}
+    for person, keys in people.items():
+        rows = [derive_row(slots[k][0]) for k in keys]
+        figures, notes = aggregate(rows)
+        for zh, en in notes:
+            problems.append(Problem(zh, en, agent=person, severity=WARNING))
+        by_day: dict[_dt.date, list[dict[str, Any]]] = defaultdict(list)
+        for k, r in zip(keys, rows):
+            if k[2] is not None:
+                by_day[k[2]].append(r)
+        daily = [(d, aggregate(by_day[d])[0]) for d in sorted(by_day)]
+        agents[person] = AgentMonth(person, figures, sources[person], daily)
+
+    manual_values, more = load_manual(manual, alias_map, target)
+    problems += more
+    for person, values in manual_values.items():
+        src = (str(manual), "", "manual", person)
+        if person in agents:
+            agents[person].figures.update(values)
+            agents[person].sources.append(src)
+        else:
+            if agents:
+                problems.append(Problem(f"手工录入中的「{person}」在导出数据里没有记录，只有手工录入的数字",
+                                        f"'{person}' from the manual inputs has no export data; only the manual figures",
+                                        file=str(manual), agent=person, severity=WARNING))
+            agents[person] = AgentMonth(person, dict(values), [src], [])
+    return MonthData(target, agents), problems
+
+
+def _month_of_day(d: _dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _choose_month(reads: list[_Read], month: str | None) -> tuple[str | None, list[Problem]]:
+    if month is not None:
+        return month, []
+    months: set[str] = set()
+    for r in reads:
+        if r.daily:
+            months.update(_month_of_day(x.date) for x in r.records if x.date is not None)
+        elif r.month:
+            months.add(r.month)
+    if not months:
+        return None, []
+    if len(months) == 1:
+        return next(iter(months)), []
+    latest = max(months)
+    listed = "、".join(sorted(months))
+    return latest, [Problem(
+        f"数据包含多个月份（{listed}），只导入最近的 {latest}；其他月份请用 --month 指定",
+        f"the data spans several months ({listed}); only the latest, {latest}, is imported; use --month for another",
+        value=listed, severity=WARNING)]
+
+
+def _keep_month(reads: list[_Read], target: str | None) -> tuple[list[tuple[int, Record]], list[Problem]]:
+    out: list[tuple[int, Record]] = []
+    problems: list[Problem] = []
+    for r in reads:
+        if target is None:
+            out += [(r.index, x) for x in r.records]
+            continue
+        if not r.daily:
+            if r.month is not None and r.month != target and r.records:
+                x = r.records[0]
+                problems.append(Problem(
+                    f"这份月报属于 {r.month}（按文件名或标题），不是 {target}，已跳过",
+                    f"this monthly report is for {r.month} (by its name or title), not {target}; skipped",
+                    file=r.file, sheet=x.sheet or None, value=r.month, severity=WARNING))
+                continue
+            out += [(r.index, x) for x in r.records]
+            continue
+        dropped = [x for x in r.records if _month_of_day(x.date) != target]
+        out += [(r.index, x) for x in r.records if _month_of_day(x.date) == target]
+        if dropped:
+            other = "、".join(sorted({_month_of_day(x.date) for x in dropped}))
+            problems.append(Problem(
+                f"有 {len(dropped)} 行属于其他月份（{other}），不是 {target}，已忽略（第一行是第 {dropped[0].row} 行）",
+                f"{len(dropped)} rows belong to other months ({other}), not {target}; ignored "
+                f"(the first is row {dropped[0].row})",
+                file=r.file, sheet=dropped[0].sheet or None, row=dropped[0].row, value=other, severity=WARNING))
+    return out, problems
+
+
+def _merge(records: list[tuple[int, Record]]):
+    """Rows keyed by (platform, account, day); the file read later wins, figure by figure."""
+    slots: dict[tuple, tuple[dict[str, Any], list[tuple[str, str, str, str]], int, str]] = {}
+    order: list[tuple] = []
+    replaced: dict[tuple[str, str], int] = defaultdict(int)
+    problems: list[Problem] = []
+    for index, rec in records:
+        key = (rec.platform, rec.account, rec.date)
+        src = (rec.file, rec.sheet, rec.report, rec.account)
+        if key in slots:
+            values, srcs, last_index, last_file = slots[key]
+            values.update(rec.values)
+            if src not in srcs:
+                srcs.append(src)
+            if last_file != rec.file or index != last_index:
+                replaced[(last_file, rec.file)] += 1
+            slots[key] = (values, srcs, index, rec.file)
+        else:
+            slots[key] = (dict(rec.values), [src], index, rec.file)
+            order.append(key)
+    for (earlier, later), n in replaced.items():
+        if earlier == later:
+            continue
+        problems.append(Problem(
+            f"后读入的文件「{later}」更新了「{earlier}」中的 {n} 行（同一平台、账号和日期，以后读入的为准，不重复计算）",
+            f"'{later}', read later, updated {n} rows of '{earlier}' (same platform, account and day; "
+            "the later file wins, nothing is counted twice)",
+            file=later, value=n, severity=WARNING))
+    # a monthly report and daily rows of the same account must not both count
+    by_account: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for key in order:
+        by_account[key[:2]].append(key)
+    drop: set[tuple] = set()
+    for (platform, account), keys in by_account.items():
+        monthly = [k for k in keys if k[2] is None]
+        days = [k for k in keys if k[2] is not None]
+        if not monthly or not days:
+            continue
+        m_index = slots[monthly[0]][2]
+        d_index = max(slots[k][2] for k in days)
+        if m_index > d_index:
+            drop.update(days)
+            kept, lost = slots[monthly[0]][3], slots[days[0]][3]
+        else:
+            drop.update(monthly)
+            kept, lost = slots[days[-1]][3], slots[monthly[0]][3]
+        problems.append(Problem(
+            f"账号「{account}」既有月报又有日报数据；以后读入的「{kept}」为准，「{lost}」中该账号的数据未计入",
+            f"account '{account}' has both a monthly report and daily rows; the later file '{kept}' is used, "
+            f"its rows in '{lost}' are not counted",
+            file=lost, agent=account, severity=WARNING))
+    order = [k for k in order if k not in drop]
+    return {k: (v[0], v[1]) for k, v in slots.items() if k not in drop}, order, problems

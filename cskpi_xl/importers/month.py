@@ -1,0 +1,142 @@
+"""Rows of one agent (days, accounts) → the figures of the month.
+
+Pure arithmetic, no files. Counts and money are summed (money stays
+Decimal). Averages are weighted from totals and counts — never a mean of
+daily averages: a row that gives only an average and a count contributes
+average × count to the total (``derive_row``). A rate is recomputed from its
+counts where the rows have them; a rate a single row gives without counts is
+kept as given; rates from several rows without counts cannot be weighted and
+become n/a with a warning.
+
+>>> day1 = derive_row({"接待人数": 10, "平均响应时间": Decimal(20)})
+>>> day2 = derive_row({"接待人数": 30, "平均响应时间": Decimal(40)})
+>>> figures, notes = aggregate([day1, day2])
+>>> figures["平均响应时间"], figures["响应总秒数"], figures["响应次数"]
+(Decimal('35'), Decimal('1400'), 40)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable
+
+from cskpi_xl.core import names
+from cskpi_xl.core.metrics import RATIOS
+from cskpi_xl.core.numbers import NA
+
+#: Averages an export may give directly: metric → (total figure, count figure
+#: or None when the denominator is the weight itself, weights to try in order).
+AVERAGES: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    "平均响应时间": ("响应总秒数", "响应次数", ("接待人数", "咨询人数")),
+    "首次响应时间": ("首次响应总秒数", "首次响应次数", ("接待人数", "咨询人数")),
+    "平均接待时长": ("接待总秒数", None, ("接待人数",)),
+}
+
+#: Figures summed over days and accounts.
+SUMMED: tuple[str, ...] = tuple(n.name for n in names.EXPORT_FIGURES if n.kind in ("count", "money", "seconds"))
+
+
+def _na(*values: Any) -> NA | None:
+    return next((v for v in values if isinstance(v, NA)), None)
+
+
+def derive_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A row with the totals its averages imply.
+
+    ``回复人数 = 接待人数 − 未回复人数`` when not given; for each average with no
+    total: total = average × weight, count = weight (weight: 接待人数, else
+    咨询人数).
+
+    >>> derive_row({"咨询人数": 4, "平均响应时间": Decimal("30.5")})["响应总秒数"]
+    Decimal('122.0')
+    """
+    out = dict(values)
+    if "回复人数" not in out and "接待人数" in out and "未回复人数" in out:
+        a, b = out["接待人数"], out["未回复人数"]
+        na = _na(a, b)
+        if na is not None:
+            out["回复人数"] = na
+        elif a >= b:
+            out["回复人数"] = a - b
+    for metric, (total, count, weights) in AVERAGES.items():
+        if metric not in out or total in out:
+            continue
+        w = next((w for w in weights if w in out), None)
+        if w is None:
+            continue
+        avg, n = out[metric], out[w]
+        na = _na(avg, n)
+        out[total] = na if na is not None else avg * n
+        if count is not None and count not in out:
+            out[count] = n
+    return out
+
+
+def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The month's figures from derived rows, and notes ``(zh, en)`` for warnings.
+
+    >>> aggregate([{"询单转化率": Decimal("0.3")}])[0]
+    {'询单转化率': Decimal('0.3')}
+    >>> f, notes = aggregate([{"询单转化率": Decimal("0.3")}, {"询单转化率": Decimal("0.5")}])
+    >>> f["询单转化率"].is_na, len(notes)
+    (True, 1)
+    """
+    rows = list(rows)
+    out: dict[str, Any] = {}
+    notes: list[tuple[str, str]] = []
+    for name in SUMMED:
+        total: Any = None
+        for r in rows:
+            if name not in r:
+                continue
+            v = r[name]
+            if isinstance(total, NA):
+                continue
+            if isinstance(v, NA):
+                total = v
+            else:
+                total = v if total is None else total + v
+        if total is not None:
+            out[name] = total
+    for r_ in RATIOS:
+        if not any(r_.name in r for r in rows):
+            continue  # no row gave it directly: compute_metrics derives it from the counts
+        out[r_.name] = _weighted(rows, r_.name, r_.numerator, r_.denominator, notes)
+    return out, notes
+
+
+def _weighted(rows: list[dict[str, Any]], name: str, num: str, den: str,
+              notes: list[tuple[str, str]]) -> Any:
+    wn, wd = Decimal(0), Decimal(0)
+    weighted = False
+    unweighted: list[Any] = []
+    for r in rows:
+        n, d, m = r.get(num), r.get(den), r.get(name)
+        if n is not None and d is not None:
+            na = _na(n, d)
+            if na is not None:
+                return na
+            wn += n
+            wd += d
+            weighted = True
+        elif m is not None and d is not None:
+            na = _na(m, d)
+            if na is not None:
+                return na
+            wn += m * d
+            wd += d
+            weighted = True
+        elif m is not None:
+            if isinstance(m, NA):
+                return m
+            unweighted.append(m)
+    if unweighted and (weighted or len(unweighted) > 1):
+        notes.append((
+            f"有 {len(unweighted)} 行只给出{name}、没有{den}，无法按人数加权合并，{name}记为 n/a",
+            f"{len(unweighted)} rows give {name} without {den}; they cannot be weighted, so {name} is n/a"))
+        return NA(f"缺少{den}，无法加权合并{name}", f"{den} missing; {name} cannot be weighted")
+    if unweighted:
+        return unweighted[0]
+    if wd == 0:
+        return NA(f"{den}为 0，无法计算{name}", f"{den} is 0; cannot compute {name}")
+    return wn / wd
