@@ -228,7 +228,9 @@ def convert_many(paths, out_dir, fmt: str = "xlsx", *, timeout: float | None = N
         ]
         result = _run_soffice(args, timeout)
         detail = (result.stderr or b"").decode("utf-8", "replace") + (result.stdout or b"").decode("utf-8", "replace")
-        detail = " ".join(line for line in detail.splitlines() if "javaldx" not in line and line.strip())[-500:]
+        # soffice reports a failed load as "Error: source file could not be loaded", naming no file.
+        errors = sorted({line.strip() for line in detail.splitlines() if line.strip().lower().startswith("error")})
+        detail = "; ".join(errors)[-500:]
         outputs: dict[Path, Path] = {}
         for src in todo:
             made = staging / f"{src.stem}.{fmt}"
