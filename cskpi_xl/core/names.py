@@ -112,6 +112,7 @@ MANUAL_INPUTS: tuple[Name, ...] = (
     Name("惩戒处分次数", "count", "disciplinary records"),
     Name("记过未撤销", "count", "unrevoked demerits"),
     Name("随机抽检", "number", "random check score"),
+    Name("低转化天数", "count", "days of low conversion (S10)"),
 )
 
 ALL: dict[str, Name] = {n.name: n for n in EXPORT_FIGURES + METRICS + TEAM_VALUES + MANUAL_INPUTS}

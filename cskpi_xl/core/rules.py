@@ -180,7 +180,7 @@ _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le
 
 @dataclass(frozen=True)
 class Test:
-    """``input op threshold`` (e.g. 迟到次数 > 3); a missing input counts as 0.
+    """``input op threshold`` (e.g. 迟到次数 > 3); unrecorded inputs count as 0.
 
     ``inputs`` are summed, so 迟到早退次数 and 旷工次数 may be tested together.
     """
@@ -190,16 +190,18 @@ class Test:
     threshold: Decimal
 
     def holds(self, ctx: Mapping[str, Any]) -> bool:
-        total = Decimal(0)
+        """Whether the test holds; it never holds when none of its inputs is recorded."""
+        total, seen = Decimal(0), False
         for name in self.inputs:
             v = ctx.get(name)
             if v is None or v == "" or isinstance(v, NA):
                 continue
             try:
                 total += to_decimal(v)
+                seen = True
             except ValueError:
                 continue
-        return _OPS[self.op](total, self.threshold)
+        return seen and _OPS[self.op](total, self.threshold)
 
     def describe(self) -> str:
         return f"{'+'.join(self.inputs)} {self.op} {_fmt(self.threshold)}"
