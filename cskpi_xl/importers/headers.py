@@ -14,7 +14,7 @@ Decisions (see DOMAIN.md "Platform exports"):
   conversion numerator (最终付款人数), not 下单人数; 京东's report has no separate
   order count, so 最终下单成功率 is n/a for it.
 * Where a report has no 销售人数 column, its paying-buyer count (最终付款人数)
-  stands in for 销售人数 (拼多多, 抖音, 京东), so 客单价 can be computed.
+  stands in for 销售人数 (千牛, 拼多多, 抖音, 京东), so 客单价 can be computed.
 * ``净销售额`` (千牛), ``客服销售额(元)`` (拼多多, 抖音), ``促成下单商品金额`` (京东) →
   销售额. 净销售额 may be negative (refunds); other money may not.
 * Averages: ``平均响应(秒)``, ``平均响应时长``, ``平均响应时长(新)``, ``平均人工响应时长``,
@@ -203,12 +203,12 @@ def _sig(*hs: str) -> frozenset[str]:
 
 REPORTS: tuple[Report, ...] = (
     Report("qianniu_api", "taobao", "千牛（接口）", "Qianniu (API)",
-           _sig("首次响应总耗时(s)", "首次响应总耗时(秒)", "首次响应人数")),
+           _sig("首次响应总耗时(s)", "首次响应总耗时(秒)", "首次响应人数"), paid_is_buyers=True),
     Report("chitu", "taobao", "赤兔名品", "Chitu",
            _sig("聊天人数(原咨询人数)", "询单->最终付款人数", "询单->最终付款转化率", "慢接待人数",
                 "长接待人数", "平均接待时长", "首次响应(秒)", "平均响应(秒)")),
     Report("qianniu", "taobao", "千牛/生意参谋", "Qianniu / Sycm",
-           _sig("旺旺昵称", "旺旺账号名称", "净销售额", "人工接待会话量", "3分钟人工响应率")),
+           _sig("旺旺昵称", "旺旺账号名称", "净销售额", "人工接待会话量", "3分钟人工响应率"), paid_is_buyers=True),
     Report("jd", "jd", "京东", "JD",
            _sig("接待量", "售前接待人数", "促成下单人数", "促成下单商品金额", "首次平均响应时间",
                 "平均响应时长(新)", "30s应答率"), paid_is_buyers=True),

@@ -98,6 +98,15 @@ def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
                 total = v if total is None else total + v
         if total is not None:
             out[name] = total
+    uneven = [r_ for r_ in RATIOS
+              if any(r_.numerator in r for r in rows) and any(r_.denominator in r for r in rows)
+              and any((r_.numerator in r) != (r_.denominator in r) for r in rows)]
+    if uneven:
+        listed = "、".join(f"{r_.name}（{r_.numerator}÷{r_.denominator}）" for r_ in uneven)
+        notes.append((
+            f"部分数据来源只有分子或只有分母，按合计计算的 {listed} 可能偏高或偏低，请核对",
+            f"some sources give only the numerator or only the denominator; {listed} from the totals "
+            "may be too high or too low, please check"))
     for r_ in RATIOS:
         if not any(r_.name in r for r in rows):
             continue  # no row gave it directly: compute_metrics derives it from the counts
