@@ -229,7 +229,8 @@ EXPECTED_HINT = "客服昵称/旺旺昵称/客服账号、询单人数、接待�
 def detect(headers: list[str]) -> Report | None:
     """The report a header row belongs to, or None if it is not an export.
 
-    A header row needs an agent column and at least two known figures.
+    A header row needs an agent column and at least one known figure (a late
+    re-export may carry a single corrected figure).
 
     >>> detect(["客服账号", "咨询人数", "最终成团人数", "客服销售额（元）"]).key
     'pdd'
@@ -240,7 +241,7 @@ def detect(headers: list[str]) -> Report | None:
     fields = [HEADERS.get(h) for h in normed]
     if not any(f is not None and f.kind == AGENT for f in fields):
         return None
-    if sum(1 for f in fields if f is not None and f.name) < 2:
+    if not any(f is not None and f.name for f in fields):
         return None
     present = set(normed)
     best, score = GENERIC, 0
