@@ -188,6 +188,7 @@ class Test:
     inputs: tuple[str, ...]
     op: str
     threshold: Decimal
+    __test__ = False  # not a pytest test class
 
     def holds(self, ctx: Mapping[str, Any]) -> bool:
         """Whether the test holds; it never holds when none of its inputs is recorded."""

@@ -1,0 +1,52 @@
+"""``cskpi score --scheme ID FILE...``: score agents from a table or the platform exports."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from cskpi_xl.core.describe import agent_json, agent_lines
+from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.problems import has_errors
+from cskpi_xl.i18n import tr
+from cskpi_xl.scoring import score_files
+
+
+def register(sub) -> None:
+    p = sub.add_parser("score", help=tr("按方案给客服评分（逐项明细、总分、等级、提成、工资）",
+                                        "score agents under a scheme (items, total, grade, commission, pay)"))
+    p.add_argument("files", nargs="+", help=tr("数据表（列名为标准指标名）或平台导出文件", "a table with canonical column names, or platform exports"))
+    p.add_argument("--scheme", required=True, help=tr("内置方案名或方案文件", "a built-in scheme id or a scheme file"))
+    p.add_argument("--month", help=tr("月份 YYYY-MM", "month YYYY-MM"))
+    p.add_argument("--manual", help=tr("手工录入表（态度、考勤、主管评分等）", "manual inputs (attitude, attendance, supervisor scores)"))
+    p.add_argument("--aliases", help=tr("子账号别名表", "sub-account alias map"))
+    p.add_argument("--public-sales", help=tr("公共销售总额（默认为团队销售额）", "public sales total (default: team sales)"))
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    scheme, problems = load_scheme(args.scheme)
+    if scheme is None:
+        for p in problems:
+            print(p.format(), file=sys.stderr)
+        return 1
+    team, more = score_files(scheme, args.files, month=args.month, manual=args.manual, aliases=args.aliases,
+                             public_sales=args.public_sales)
+    problems = problems + more
+    if args.json:
+        print(json.dumps({
+            "scheme": scheme.id,
+            "month": team.month if team else None,
+            "agents": [agent_json(a) for a in team.agents] if team else [],
+            "problems": [p.to_dict() for p in problems],
+        }, ensure_ascii=False, indent=1))
+    else:
+        if team:
+            print(tr(f"方案：{scheme.name}  月份：{team.month or '未知'}  客服人数：{len(team.agents)}",
+                     f"scheme: {scheme.name}  month: {team.month or 'unknown'}  agents: {len(team.agents)}"))
+            for a in team.agents:
+                print("\n".join(agent_lines(a)))
+        for p in problems:
+            print(p.format(), file=sys.stderr)
+    return 1 if (has_errors(problems) and not (team and team.agents)) else 0

@@ -1,0 +1,39 @@
+"""From files to a scored team: import the exports, add the S10 daily figure, score.
+
+This is the one path ``cskpi score``, the batch and the Excel buttons share.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+from cskpi_xl.core.daily import low_days
+from cskpi_xl.core.engine import TeamResult, score_team
+from cskpi_xl.core.history import PastMonth
+from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.importers import MonthData, import_files
+
+
+def figures_for(scheme: Scheme, data: MonthData) -> dict[str, dict[str, Any]]:
+    """Each agent's figures, with 低转化天数 from the daily rows when the scheme has a daily view."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, am in data.agents.items():
+        fig = dict(am.figures)
+        if scheme.daily is not None and am.daily and "低转化天数" not in fig:
+            fig["低转化天数"] = Decimal(low_days(am.daily, scheme.daily.flag_ratio))
+        out[name] = fig
+    return out
+
+
+def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
+                aliases: str | None = None, public_sales: Any = None,
+                history: Mapping[str, Sequence[PastMonth]] | None = None) -> tuple[TeamResult | None, list[Problem]]:
+    """Import ``files`` (exports or a canonical table) and score the month under ``scheme``."""
+    data, problems = import_files(files, month=month, aliases=aliases, manual=manual)
+    if not data.agents:
+        return None, problems
+    team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,
+                            public_sales=public_sales)
+    return team, problems + more
