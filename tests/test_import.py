@@ -83,6 +83,30 @@ class TestDailyToMonth:
         assert fig["响应总秒数"] == 3900 and fig["响应次数"] == 120
         assert fig["首次响应总秒数"] == 1320 and fig["首次响应次数"] == 120
 
+    def test_daily_rates_without_counts_cannot_be_averaged(self, tmp_path):
+        f = xlsx(tmp_path / "d.xlsx", [["日期", "客服昵称", "询单人数", "满意率"],
+                                        ["2026-10-01", "a", 1, "90%"], ["2026-10-02", "a", 1, "100%"]])
+        data, problems = import_files([f])
+        assert isinstance(data.agents["a"].figures["满意率"], NA)  # never the mean 95%
+        assert [(p.agent, p.message, p.severity) for p in problems] == [
+            ("a", "有 2 行只给出满意率、没有评价量，无法按人数加权合并，满意率记为 n/a", "warning")]
+
+    def test_daily_rate_weighted_by_its_denominator(self, tmp_path):
+        # 回复率 90% of 10 and 50% of 30 buyers served → (9 + 15) / 40 = 60%
+        f = xlsx(tmp_path / "d.xlsx", [["日期", "客服昵称", "接待人数", "回复率"],
+                                        ["2026-10-01", "a", 10, "90%"], ["2026-10-02", "a", 30, "50%"]])
+        assert import_files([f])[0].agents["a"].figures["回复率"] == Decimal("0.6")
+
+    def test_uneven_sources_are_flagged(self, tmp_path):
+        # one account gives 询单人数 and 最终付款人数, the other only 询单人数: the total-based rate would mislead
+        a = xlsx(tmp_path / "a_2026-10.xlsx", [["客服昵称", "询单人数", "询单->最终付款人数"], ["店A:x", 10, 5]])
+        b = xlsx(tmp_path / "b_2026-10.xlsx", [["客服昵称", "询单人数", "下单人数"], ["店B:x", 10, 2]])
+        data, problems = import_files([a, b], aliases={"店A:x": "x", "店B:x": "x"})
+        assert data.agents["x"].figures == {"询单人数": 20, "最终付款人数": 5, "下单人数": 2}
+        assert [(p.agent, p.severity) for p in problems] == [("x", "warning")]
+        assert "询单转化率（最终付款人数÷询单人数）" in problems[0].message
+        assert "最终下单成功率（最终付款人数÷下单人数）" in problems[0].message
+
     def test_daily_view(self, tmp_path):
         f = xlsx(tmp_path / "d.xlsx", [["日期", "客服昵称", "咨询人数", "下单人数"],
                                         ["2026-10-02", "小美", 30, 6], ["2026-10-01", "小美", 20, 5]])
@@ -190,6 +214,15 @@ class TestMess:
         assert problems == []
         assert data.agents["小美"].figures == {"询单人数": 15, "销售额": Decimal(150)}
         assert [s[1] for s in data.agents["小美"].sources] == ["A店", "B店"]
+
+
+    def test_same_account_in_two_sheets_of_one_file(self, tmp_path):
+        head = ["客服昵称", "询单人数", "销售额"]
+        f = xlsx(tmp_path / "m_2026-10.xlsx", [head, ["a", 10, 100]], title="一", more={"二": [head, ["a", 5, 50]]})
+        data, problems = import_files(f)  # a single path is accepted too
+        assert data.agents["a"].figures == {"询单人数": 10, "销售额": Decimal(100)}
+        assert [where(p) for p in problems] == [
+            ("m_2026-10.xlsx", "二", 2, None, "账号「a」在工作表「一」和「二」中都有数据，只保留「一」的", "a", "error")]
 
 
 # ----------------------------------------------------------------- months

@@ -84,6 +84,8 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
                  manual: str | os.PathLike | None = None) -> tuple[MonthData, list[Problem]]:
     """Import exports into one month per person. See the module docstring."""
     problems: list[Problem] = []
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     if month is not None:
         m = _MONTH_RE.match(str(month).strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
@@ -234,6 +236,15 @@ def _merge(records: list[tuple[int, Record]]):
         src = (rec.file, rec.sheet, rec.report, rec.account)
         if key in slots:
             values, srcs, last_index, last_file = slots[key]
+            if index == last_index and src not in srcs:
+                first = next(s for s in srcs if s[0] == rec.file)
+                day = f"{rec.date.isoformat()} " if rec.date else ""
+                problems.append(Problem(
+                    f"账号「{rec.account}」{day}在工作表「{first[1]}」和「{rec.sheet}」中都有数据，只保留「{first[1]}」的",
+                    f"account '{rec.account}' {day}has rows in sheets '{first[1]}' and '{rec.sheet}'; "
+                    f"only '{first[1]}' is kept",
+                    file=rec.file, sheet=rec.sheet or None, row=rec.row, value=rec.account, agent=rec.account))
+                continue
             values.update(rec.values)
             if src not in srcs:
                 srcs.append(src)
