@@ -30,7 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.month import aggregate, derive_row
 from cskpi_xl.importers.people import account_key, load_aliases, load_manual
 from cskpi_xl.importers.read import Sheet, read_table

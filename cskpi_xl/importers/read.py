@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cskpi_xl import safety
-from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.core.problems import Problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -211,4 +211,4 @@ def _read_html(p: Path, f: str) -> list[Sheet]:
     return [Sheet(f, f"表{i + 1}" if len(parser.tables) > 1 else "", rows) for i, rows in enumerate(parser.tables)]
 
 
-__all__ = ["Sheet", "read_table", "sniff", "decode_text", "ERROR", "WARNING"]
+__all__ = ["Sheet", "read_table", "sniff", "decode_text"]
