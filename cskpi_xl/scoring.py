@@ -27,11 +27,21 @@ def figures_for(scheme: Scheme, data: MonthData) -> dict[str, dict[str, Any]]:
     return out
 
 
+def scheme_inputs(scheme: Scheme) -> set[str]:
+    """Every column a scheme reads: its inputs, item names (scores, rubric choices) and review columns."""
+    out = set(scheme.inputs()) | {i.name for i in scheme.items}
+    for it in scheme.items:
+        vr = it.value_rule
+        if vr is not None:
+            out.add(vr.input)
+    return out
+
+
 def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
                 aliases: str | None = None, public_sales: Any = None,
                 history: Mapping[str, Sequence[PastMonth]] | None = None) -> tuple[TeamResult | None, list[Problem]]:
     """Import ``files`` (exports or a canonical table) and score the month under ``scheme``."""
-    data, problems = import_files(files, month=month, aliases=aliases, manual=manual)
+    data, problems = import_files(files, month=month, aliases=aliases, manual=manual, inputs=scheme_inputs(scheme))
     if not data.agents:
         return None, problems
     team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,

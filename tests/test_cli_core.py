@@ -61,3 +61,35 @@ def test_score_text(capsys, tmp_path):
     f.write_text("客服昵称,销售额\n小美,22000\n", encoding="utf-8")
     code, out, _ = run(capsys, "score", "--scheme", "standard", str(f))
     assert code == 0 and "小美" in out and "个人提成 330.00" in out
+
+
+def test_score_reads_scheme_inputs_from_a_canonical_table(capsys, tmp_path):
+    # S9: the supervisor's scores typed in a table; 14+13+15+12+9+7+10+8 = 88 → 良好
+    f = tmp_path / "managers.csv"
+    f.write_text("客服昵称,领导能力(上级审核),策划能力(上级审核),工作任务及效率(上级审核),责任感(上级审核),"
+                 "沟通协调(上级审核),授权指导(上级审核),工作态度(上级审核),成本意识(上级审核),领导能力(自评)\n"
+                 "王经理,14,13,15,12,9,7,10,8,15\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", "--scheme", "manager", str(f), "--json")
+    a = json.loads(out)["agents"][0]
+    assert code == 0 and a["total"] == 88 and a["grade"] == "良好"
+    assert any(p["column"] == "领导能力" and p["severity"] == "warning" for p in json.loads(out)["problems"])
+
+
+def test_score_manual_sheet_with_rubric_labels(capsys, tmp_path):
+    # S8 designer: rubric letters typed in the manual sheet; (100+80+70)/3×0.5 + (100+80+60)/3×0.3 + 90×0.2 = 83.67
+    exports = tmp_path / "e.csv"
+    exports.write_text("客服昵称,销售额\n阿美,0\n", encoding="utf-8")
+    manual = tmp_path / "m.csv"
+    manual.write_text("客服,质,量,责,沟通,协助,配合,日常考核\n阿美,a,b,d,a,b,c,90\n", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--scheme", "designer", str(exports), "--manual", str(manual), "--json")
+    a = json.loads(out)["agents"][0]
+    assert a["total"] == 83.67 and a["grade"] == "良好"
+
+
+def test_score_reads_manual_columns_in_an_export_table(capsys, tmp_path):
+    # 计划销售额 in the same table: 22000/20000 = 110% → 30 + 10 × 0.5 = 35
+    f = tmp_path / "t.csv"
+    f.write_text("客服昵称,销售额,计划销售额\n小美,22000,20000\n", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--scheme", "standard", str(f), "--json")
+    a = json.loads(out)["agents"][0]
+    assert {i["name"]: i["points"] for i in a["items"]}["指标完成率"] == 35

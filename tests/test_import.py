@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.metrics import compute_metrics
 from cskpi_xl.importers import AgentMonth, MonthData, import_files, read_table
 
 
@@ -97,12 +98,18 @@ class TestDailyToMonth:
                                         ["2026-10-01", "a", 10, "90%"], ["2026-10-02", "a", 30, "50%"]])
         assert import_files([f])[0].agents["a"].figures["回复率"] == Decimal("0.6")
 
-    def test_uneven_sources_are_flagged(self, tmp_path):
-        # one account gives 询单人数 and 最终付款人数, the other only 询单人数: the total-based rate would mislead
+    def test_uneven_sources_are_flagged_and_paired(self, tmp_path):
+        # one account gives 询单人数 and 最终付款人数, the other only 询单人数: the total-based rate
+        # 5/20 would mislead, so the rate comes from the source that gives both: 5/10
         a = xlsx(tmp_path / "a_2026-10.xlsx", [["客服昵称", "询单人数", "询单->最终付款人数"], ["店A:x", 10, 5]])
         b = xlsx(tmp_path / "b_2026-10.xlsx", [["客服昵称", "询单人数", "下单人数"], ["店B:x", 10, 2]])
         data, problems = import_files([a, b], aliases={"店A:x": "x", "店B:x": "x"})
-        assert data.agents["x"].figures == {"询单人数": 20, "最终付款人数": 5, "下单人数": 2}
+        f = data.agents["x"].figures
+        assert {k: f[k] for k in ("询单人数", "最终付款人数", "下单人数", "询单转化率")} == \
+            {"询单人数": 20, "最终付款人数": 5, "下单人数": 2, "询单转化率": Decimal("0.5")}
+        assert isinstance(f["最终下单成功率"], NA)  # no source gives both 最终付款人数 and 下单人数
+        m = compute_metrics(f)
+        assert m["询单转化率"] == Decimal("0.5") and isinstance(m["最终下单成功率"], NA) and "_paired" not in m
         assert [(p.agent, p.severity) for p in problems] == [("x", "warning")]
         assert "询单转化率（最终付款人数÷询单人数）" in problems[0].message
         assert "最终下单成功率（最终付款人数÷下单人数）" in problems[0].message

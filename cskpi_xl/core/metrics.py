@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Mapping, NamedTuple
 
+from cskpi_xl.core.names import PAIRED
 from cskpi_xl.core.numbers import NA, is_na, to_decimal
 
 
@@ -73,11 +74,14 @@ def compute_metrics(figures: Mapping[str, Any], team: Mapping[str, Any] | None =
     """The figures plus every derived metric.
 
     A metric computed from counts wins over a value the export gave directly;
-    a directly given value is kept when the counts are absent. ``回复人数`` is
+    a directly given value is kept when the counts are absent, and so is a
+    value an importer computed pair by pair (named in ``figures[PAIRED]``)
+    because its sources cover numerator and denominator unevenly. ``回复人数`` is
     derived as ``接待人数 − 未回复人数`` when not given. With ``team`` (see
     :func:`team_values`), ``咨询占比`` = 接待人数 ÷ 团队接待人数.
     """
     out: dict[str, Any] = dict(figures)
+    paired = out.pop(PAIRED, ())
     if is_na(out.get("回复人数")) and not is_na(out.get("接待人数")) and not is_na(out.get("未回复人数")):
         try:
             out["回复人数"] = to_decimal(out["接待人数"]) - to_decimal(out["未回复人数"])
@@ -86,6 +90,8 @@ def compute_metrics(figures: Mapping[str, Any], team: Mapping[str, Any] | None =
     for r in RATIOS:
         given = figures.get(r.name)
         has_given = not is_na(given)
+        if r.name in paired and r.name in figures:
+            continue  # computed pair by pair by the importer: totals would mix sources
         den = _num(out, r.denominator)
         if isinstance(den, NA) or den != 0:
             # the counts decide when both are there; the export's own figure

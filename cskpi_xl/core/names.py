@@ -128,6 +128,11 @@ ALIASES: dict[str, str] = {
     "平均响应": "平均响应时间",
 }
 
+#: Key of the set of ratio names an importer computed pair by pair (only from
+#: sources that give both numerator and denominator); compute_metrics keeps
+#: those values instead of recomputing them from totals that mix sources.
+PAIRED = "_paired"
+
 AGENT = "客服昵称"
 MONTH = "月份"
 DATE = "日期"

@@ -81,8 +81,14 @@ class _Read(NamedTuple):
 
 def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
                  aliases: str | os.PathLike | Mapping[str, str] | None = None,
-                 manual: str | os.PathLike | None = None) -> tuple[MonthData, list[Problem]]:
-    """Import exports into one month per person. See the module docstring."""
+                 manual: str | os.PathLike | None = None, inputs: Iterable[str] = ()
+                 ) -> tuple[MonthData, list[Problem]]:
+    """Import exports into one month per person. See the module docstring.
+
+    ``inputs``: further column names to read (what a scheme reads by hand:
+    supervisor scores, rubric choices), from the exports and the manual sheet.
+    """
+    extra = frozenset(inputs)
     problems: list[Problem] = []
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -115,7 +121,7 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
         problems += more
         parsed_any = False
         for sh in sheets:
-            parsed, more = parse_sheet(sh, f)
+            parsed, more = parse_sheet(sh, f, extra)
             problems += more
             if parsed is None:
                 continue
@@ -155,7 +161,7 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
         daily = [(d, aggregate(by_day[d])[0]) for d in sorted(by_day)]
         agents[person] = AgentMonth(person, figures, sources[person], daily)
 
-    manual_values, more = load_manual(manual, alias_map, target)
+    manual_values, more = load_manual(manual, alias_map, target, extra)
     problems += more
     for person, values in manual_values.items():
         src = (str(manual), "", "manual", person)

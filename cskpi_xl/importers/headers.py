@@ -30,7 +30,7 @@ Decisions (see DOMAIN.md "Platform exports"):
 from __future__ import annotations
 
 import unicodedata
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from cskpi_xl.core import names
 
@@ -226,11 +226,12 @@ REPORT_BY_KEY = {r.key: r for r in REPORTS + (GENERIC,)}
 EXPECTED_HINT = "客服昵称/旺旺昵称/客服账号、询单人数、接待人数、销售额、平均响应(秒) 等"
 
 
-def detect(headers: list[str]) -> Report | None:
+def detect(headers: list[str], also: Callable[[str], bool] | None = None) -> Report | None:
     """The report a header row belongs to, or None if it is not an export.
 
     A header row needs an agent column and at least one known figure (a late
-    re-export may carry a single corrected figure).
+    re-export may carry a single corrected figure), or a column ``also``
+    accepts (a manual input or a scheme's input, in a canonical table).
 
     >>> detect(["客服账号", "咨询人数", "最终成团人数", "客服销售额（元）"]).key
     'pdd'
@@ -241,7 +242,7 @@ def detect(headers: list[str]) -> Report | None:
     fields = [HEADERS.get(h) for h in normed]
     if not any(f is not None and f.kind == AGENT for f in fields):
         return None
-    if not any(f is not None and f.name for f in fields):
+    if not any(f is not None and f.name for f in fields) and not (also and any(also(h) for h in headers)):
         return None
     present = set(normed)
     best, score = GENERIC, 0

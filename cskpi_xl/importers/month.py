@@ -98,19 +98,41 @@ def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
                 total = v if total is None else total + v
         if total is not None:
             out[name] = total
+    # manual inputs and scheme inputs carried in an export-like table: counts
+    # and money add up over rows; anything else (a score, a label) is the last given
+    handled = set(SUMMED) | {r_.name for r_ in RATIOS} | set(AVERAGES) | {names.PAIRED}
+    for r in rows:
+        for name, v in r.items():
+            if name in handled:
+                continue
+            kind = names.ALL[name].kind if name in names.ALL else None
+            if kind in ("count", "money") and name in out and not isinstance(out[name], NA) and not isinstance(v, NA):
+                out[name] = out[name] + v
+            else:
+                out[name] = v
     uneven = [r_ for r_ in RATIOS
               if any(r_.numerator in r for r in rows) and any(r_.denominator in r for r in rows)
               and any((r_.numerator in r) != (r_.denominator in r) for r in rows)]
     if uneven:
         listed = "、".join(f"{r_.name}（{r_.numerator}÷{r_.denominator}）" for r_ in uneven)
         notes.append((
-            f"部分数据来源只有分子或只有分母，按合计计算的 {listed} 可能偏高或偏低，请核对",
-            f"some sources give only the numerator or only the denominator; {listed} from the totals "
-            "may be too high or too low, please check"))
+            f"部分数据来源只有分子或只有分母：{listed} 只按同时给出分子和分母的来源计算",
+            f"some sources give only the numerator or only the denominator: {listed} is computed only "
+            "from the sources that give both"))
+    paired: set[str] = set()
     for r_ in RATIOS:
+        if r_ in uneven:
+            both = [r for r in rows if (r_.numerator in r or r_.name in r) and r_.denominator in r]
+            out[r_.name] = _weighted(both, r_.name, r_.numerator, r_.denominator, notes) if both else NA(
+                f"没有数据来源同时给出{r_.numerator}和{r_.denominator}，无法计算{r_.name}",
+                f"no source gives both {r_.numerator} and {r_.denominator}; cannot compute {r_.name}")
+            paired.add(r_.name)
+            continue
         if not any(r_.name in r for r in rows):
             continue  # no row gave it directly: compute_metrics derives it from the counts
         out[r_.name] = _weighted(rows, r_.name, r_.numerator, r_.denominator, notes)
+    if paired:
+        out[names.PAIRED] = frozenset(paired)
     return out, notes
 
 

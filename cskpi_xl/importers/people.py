@@ -14,7 +14,7 @@ Manual inputs: a sheet or CSV with a person column and columns named as in
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from typing import Any, Mapping, Iterable
 
 from cskpi_xl.core import names
 from cskpi_xl.core.numbers import NA
@@ -152,9 +152,15 @@ def load_aliases(source: Any) -> tuple[dict[str, str], list[Problem]]:
     return out, problems
 
 
-def load_manual(source: Any, aliases: Mapping[str, str], month: str | None
+def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extra: Iterable[str] = ()
                 ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
-    """``{person: {manual name: value}}`` from HR's manual-input file, and problems."""
+    """``{person: {manual name: value}}`` from HR's manual-input file, and problems.
+
+    ``extra`` names further columns a scheme reads (supervisor scores such as
+    ``工作态度(主管)``, rubric choices such as ``质``): they are taken as numbers,
+    or as text when they are not numbers (a rubric label like ``A``).
+    """
+    extra = frozenset(extra)
     if source is None:
         return {}, []
     f = str(source)
@@ -165,7 +171,7 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None
     where: dict[str, int] = {}
     found = False
     for sh in sheets:
-        hit = _manual_header(sh)
+        hit = _manual_header(sh, extra)
         if hit is None:
             continue
         found = True
@@ -198,7 +204,7 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None
             values: dict[str, Any] = {}
             for j, h, name in cols:
                 raw = row[j] if j < len(row) else None
-                v, p = _manual_value(raw, names.ALL[name].kind)
+                v, p = manual_value(raw, names.ALL[name].kind if name in names.ALL else INPUT)
                 if p is not None:
                     problems.append(p._replace(file=f, sheet=sname, row=i + 1, column=h, agent=person))
                 if v is not None:
@@ -212,7 +218,7 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None
     return out, problems
 
 
-def _manual_header(sh: Sheet):
+def _manual_header(sh: Sheet, extra: frozenset[str] = frozenset()):
     pn = [norm(h) for h in MANUAL_PERSON_HEADERS]
     mn = [norm(h) for h in MONTH_HEADERS]
     for i, row in enumerate(sh.rows[:30]):
@@ -229,7 +235,7 @@ def _manual_header(sh: Sheet):
             if hs[j] in mn:
                 mc = j
                 continue
-            name = manual_name(t)
+            name = manual_name(t) or (t.strip() if t.strip() in extra else None)
             if name is None or name in used:
                 if name is None and hs[j] not in pn:
                     ignored.append(t)
@@ -248,7 +254,20 @@ def _month_of(raw: Any) -> str | None:
     return month_from_text(cells.parse_text(raw))
 
 
-def _manual_value(raw: Any, kind: str) -> tuple[Any, Problem | None]:
+#: The kind of a scheme-specific input: a number, or a label when it is text.
+INPUT = "input"
+
+
+def manual_value(raw: Any, kind: str) -> tuple[Any, Problem | None]:
+    """A typed-in value of a canonical ``kind`` (names.py), or of kind ``INPUT``."""
+    if kind == INPUT:
+        v, p = cells.parse_number(raw)
+        if p is not None and isinstance(raw, str) and raw.strip() and not cells.is_missing(raw):
+            return raw.strip(), None
+        if v is not None and not isinstance(v, NA) and v < 0:
+            return None, Problem("不能为负数，已忽略该值", "must not be negative; value dropped",
+                                 value=cells._show(raw), severity=ERROR)
+        return v, p
     if kind == "ratio":
         v, p = cells.parse_percent(raw)
     else:

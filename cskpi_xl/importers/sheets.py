@@ -15,6 +15,7 @@ import re
 from typing import Any, NamedTuple
 
 from cskpi_xl.core.numbers import NA
+from cskpi_xl.core import names
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.importers import cells
 from cskpi_xl.importers.headers import (
@@ -90,16 +91,21 @@ def month_from_text(text: str) -> str | None:
     return None
 
 
-def find_header(rows: list[list[Any]]) -> tuple[int, Report] | None:
+def find_header(rows: list[list[Any]], extra: frozenset[str] = frozenset()) -> tuple[int, Report] | None:
     """The 0-based index of the header row and its report, or None."""
+    from cskpi_xl.importers.people import manual_name  # people imports this module
+
+    def also(h: str) -> bool:
+        return bool(h) and (manual_name(h) is not None or h.strip() in extra)
+
     best: tuple[int, Report] | None = None
     best_score = 0
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         texts = [cells.parse_text(c) for c in row]
-        report = detect(texts)
+        report = detect(texts, also)
         if report is None:
             continue
-        score = sum(1 for t in texts if norm(t) in HEADERS)
+        score = sum(1 for t in texts if norm(t) in HEADERS or also(t))
         if score > best_score:
             best, best_score = (i, report), score
     return best
@@ -110,12 +116,19 @@ def _is_summary(text: str) -> bool:
     return t.startswith(SUMMARY_WORDS)
 
 
-def parse_sheet(sheet: Sheet, file_label: str | None = None) -> tuple[ParsedSheet | None, list[Problem]]:
-    """Read one sheet as an export; None (and no problem) if it is not one."""
+def parse_sheet(sheet: Sheet, file_label: str | None = None, extra: frozenset[str] = frozenset()
+                ) -> tuple[ParsedSheet | None, list[Problem]]:
+    """Read one sheet as an export; None (and no problem) if it is not one.
+
+    Besides the export headers, a column named like a manual input (计划销售额,
+    工龄年数 …) or one of ``extra`` (the inputs a scheme reads, such as
+    ``工作态度(主管)``) is read too, so one canonical table can carry everything.
+    """
+    from cskpi_xl.importers.people import manual_name  # people imports this module
     f = file_label or sheet.file
     sname = sheet.name or None
     problems: list[Problem] = []
-    found = find_header(sheet.rows)
+    found = find_header(sheet.rows, extra)
     if found is None:
         return None, problems
     hi, report = found
@@ -126,6 +139,10 @@ def parse_sheet(sheet: Sheet, file_label: str | None = None) -> tuple[ParsedShee
     used: set[str] = set()
     for j, h in enumerate(header):
         fld = HEADERS.get(norm(h))
+        if fld is None and h:
+            m = manual_name(h) or (h.strip() if h.strip() in extra else None)
+            if m is not None:
+                fld = Field(m, MANUAL + (names.ALL[m].kind if m in names.ALL else "input"))
         if fld is None or fld.kind == IGNORE:
             continue
         if fld.kind == AGENT:
@@ -200,6 +217,10 @@ def parse_sheet(sheet: Sheet, file_label: str | None = None) -> tuple[ParsedShee
     return ParsedSheet(report, records, month, date_col is not None, hi + 1), problems
 
 
+#: Field kind prefix of a manual-input column found in an export-like table.
+MANUAL = "manual:"
+
+
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
 
@@ -215,6 +236,10 @@ def _bad(zh: str, en: str, raw: Any) -> Problem:
 def _parse_cell(raw: Any, fld: Field) -> tuple[Any, Problem | None]:
     """A cell of an export column: the value (None when dropped) and a problem."""
     kind = fld.kind
+    if kind.startswith(MANUAL):
+        from cskpi_xl.importers.people import manual_value
+
+        return manual_value(raw, kind[len(MANUAL):])
     if kind in (COUNT, MONEY, MONEY_SIGNED, PRICE):
         v, p = cells.parse_number(raw)
     elif kind in (SECONDS, AVG_SECONDS):
