@@ -1,0 +1,119 @@
+"""The benchmark harness runs end to end at a tiny size (no timing assertions: numbers are reported, not judged)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = ROOT / "bench" / "run.py"
+sys.path.insert(0, str(ROOT / "bench"))
+
+TABLE_HEADER = "| measurement | size | time (s) | ms / agent | peak MB | × floor | LO ÷ this | notes |"
+TARGET_HEADER = "| target | wanted | measured | met |"
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _table(md: str, header: str) -> list[list[str]]:
+    lines = md.splitlines()
+    i = lines.index(header)
+    assert lines[i + 1].startswith("|---")
+    rows = []
+    for line in lines[i + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    from cskpi_xl.workbook.libreoffice import find_soffice
+
+    out = tmp_path_factory.mktemp("bench")
+    record = out / "RESULTS.md"
+    cmd = [sys.executable, str(RUN), "--quick", "--sizes", "5", "--daily-rows", "500", "--out", str(out),
+           "--record", str(record), "--silent"]
+    if find_soffice() is None:
+        cmd.append("--no-libreoffice")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    md = (out / "latest.md").read_text(encoding="utf-8")
+    data = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    return proc, md, data, record, find_soffice() is not None
+
+
+def test_table_has_the_expected_rows_and_columns(bench_run):
+    proc, md, data, record, _ = bench_run
+    assert md in proc.stdout
+    assert record.read_text(encoding="utf-8") == md
+    assert md.startswith("# cskpi_xl benchmarks — ")
+    assert "Machine: " in md and " cores, " in md and "GiB RAM" in md and "Python " in md
+    rows = _table(md, TABLE_HEADER)
+    assert all(len(r) == 8 for r in rows), rows
+    names = [r[0] for r in rows]
+    assert "import (daily xlsx)" in names
+    assert any(n.startswith("score_team (") for n in names)
+    assert "floor: openpyxl write-only, values only" in names
+    assert "floor: openpyxl normal, values only" in names
+    assert not [r for r in rows if "FAILED" in r[7]], [r for r in rows if "FAILED" in r[7]]
+    for r in rows:
+        float(r[2].replace(",", ""))  # every row has a time
+    assert len(data["rows"]) == len(rows)
+    assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
+    targets = _table(md, TARGET_HEADER)
+    assert all(len(t) == 4 and t[3] in ("yes", "NO", "—") for t in targets)
+    assert any(t[0].startswith("import of a 10,000-row export") for t in targets)
+
+
+def test_batch_rows_and_baselines_when_the_batch_exists(bench_run):
+    _, md, data, _, soffice = bench_run
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run  # noqa: PLC0415 - bench/run.py
+
+    if not run.have_batch():
+        pytest.skip("cskpi_xl/workbook/batch.py is not there yet")
+    rows = {(r[0], r[1]): r for r in _table(md, TABLE_HEADER)}
+    batch = rows[("batch (import→score→sheets→汇总)", "5 agents")]
+    assert batch[5].endswith("×")  # ratio against the floor
+    assert "ASSUMED" not in rows[("floor: openpyxl write-only, values only", "5 agents")][7]
+    if soffice:
+        assert ("LibreOffice headless recalculation", "5 agents") in rows
+        assert batch[6].endswith("×")
+    targets = [t[0] for t in _table(md, TARGET_HEADER)]
+    assert any(t.startswith("batch within 2× the floor") for t in targets)
+
+
+def test_udf_rows_when_the_udfs_exist(bench_run):
+    _, md, _, _, _ = bench_run
+    if not _has("cskpi_xl.udfs"):
+        pytest.skip("cskpi_xl/udfs.py is not there yet")
+    names = [r[0] for r in _table(md, TABLE_HEADER)]
+    assert any(n.startswith("UDF KPI_SCORE") for n in names)
+    if _has("cskpi_xl.xlcalc") and any(n.startswith("batch") for n in names):
+        assert any(n.startswith("cskpi calc") for n in names)
+
+
+def test_synthetic_data_is_reproducible(tmp_path):
+    import synth
+
+    a = synth.daily_rows(200)
+    assert a == synth.daily_rows(200)
+    assert len(a) == 200 and len({r[1] for r in a}) == 7
+    p = synth.monthly_export(tmp_path, 12)
+    from cskpi_xl.importers import import_files
+
+    data, problems = import_files([p], manual=synth.manual_inputs(tmp_path, 12))
+    assert len(data.agents) == 12
+    assert not [x for x in problems if x.severity == "error"]
