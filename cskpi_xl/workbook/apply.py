@@ -1,0 +1,322 @@
+"""Apply a fill plan: with openpyxl (CLI and batch) or xlwings (the Excel button).
+
+The plan (:func:`cskpi_xl.workbook.template.plan_fill`) is a list of cell
+writes plus row inserts; applying it here is the only place cells change:
+
+- inserted rows take the styles, heights and merged cells of the template row;
+  formulas HR wrote below the insert point are moved with their rows;
+- names typed by people are literal strings (:func:`write_text_cell`), never formulas;
+- input cells are unlocked, get their dropdowns, and the agent sheets are
+  protected without a password (formula cells locked);
+- every input cell is recorded on the very hidden ``_cskpi`` sheet with the
+  value written, so a later run can tell what a supervisor typed (see
+  :func:`read_typed`);
+- formula cells get the core's value as their cached value when saved by
+  :func:`save_workbook`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from copy import copy
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from cskpi_xl.i18n import tr
+from cskpi_xl.safety import atomic_write
+from cskpi_xl.workbook import xlsxpost
+from cskpi_xl.workbook.template import CellWrite, FillPlan, RowInsert
+from cskpi_xl.workbook.xlsxio import write_text_cell
+
+REGISTRY = "_cskpi"
+REGISTRY_HEADER = ("客服", "月份", "工作表", "单元格", "录入项", "生成时的值")
+
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+RULE_STYLES = {
+    "title": dict(font=Font(bold=True, size=14)),
+    "caption": dict(font=Font(bold=True, size=11, color="1F4E78")),
+    "header": dict(font=Font(bold=True), fill=HEADER_FILL, border=BORDER, alignment=Alignment(horizontal="center", wrap_text=True)),
+    "data": dict(border=BORDER),
+    "note": dict(font=Font(italic=True, color="595959")),
+}
+
+_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
+
+
+# ---- rows -------------------------------------------------------------------------------------------------------
+
+
+def _shift_formula(formula: str, sheet: str, at: int, count: int) -> str:
+    """Move the same-sheet row references at or below ``at`` down by ``count``."""
+    try:
+        tok = Tokenizer(formula)
+    except Exception:  # noqa: BLE001 - not a formula openpyxl can read: leave it
+        return formula
+    out = []
+    for t in tok.items:
+        v = t.value
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+            ref_sheet, _, ref = v.rpartition("!")
+            if not ref_sheet or ref_sheet.strip("'") == sheet:
+                ref = _REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}"
+                               f"{int(m.group(4)) + count if int(m.group(4)) >= at else m.group(4)}", ref)
+                v = f"{ref_sheet}!{ref}" if ref_sheet else ref
+        out.append(v)
+    return "=" + "".join(out)
+
+
+def insert_rows(ws, ins: RowInsert) -> None:
+    """Insert rows like Excel does: cells, merged cells, heights, validations and formulas move down."""
+    at, count, like = ins.at, ins.count, ins.like
+    merged = [CellRange(r.coord) for r in ws.merged_cells.ranges]
+    for r in merged:
+        ws.merged_cells.remove(r.coord)
+    heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+    ws.insert_rows(at, count)
+    for row in ws.iter_rows(min_row=at + count):
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.value = _shift_formula(c.value, ws.title, at, count)
+    for r in merged:
+        if r.min_row >= at:
+            r.shift(0, count)
+        elif r.max_row >= at:
+            r.expand(down=count)
+        ws.merge_cells(r.coord)
+    for r, h in sorted(heights.items(), reverse=True):
+        if r >= at:
+            ws.row_dimensions[r + count].height = h
+            ws.row_dimensions[r].height = None
+    for dv in ws.data_validations.dataValidation:
+        new = []
+        for rng in dv.sqref.ranges:
+            rr = CellRange(rng.coord)
+            if rr.min_row >= at:
+                rr.shift(0, count)
+            new.append(rr.coord)
+        dv.sqref = " ".join(new)
+    # style the new rows like the template row
+    src = list(ws.iter_rows(min_row=like, max_row=like))[0]
+    like_merges = [r for r in ws.merged_cells.ranges if r.min_row == like and r.max_row == like]
+    for k in range(count):
+        row = at + k
+        for c in src:
+            d = ws.cell(row=row, column=c.column)
+            if c.has_style:
+                d._style = copy(c._style)
+        if like in heights:
+            ws.row_dimensions[row].height = heights[like]
+        for m in like_merges:
+            ws.merge_cells(start_row=row, end_row=row, start_column=m.min_col, end_column=m.max_col)
+
+
+# ---- cells ------------------------------------------------------------------------------------------------------
+
+
+def _sheet(wb, name: str):
+    if name in wb.sheetnames:
+        return wb[name]
+    ws = wb.create_sheet(name)
+    if name == "规则":
+        ws.column_dimensions["A"].width = 16
+        for col in "BCDEFGHIJKLMNOP":
+            ws.column_dimensions[col].width = 11
+    return ws
+
+
+def _validation(ws, spec: str, cells: list[str]) -> DataValidation:
+    if spec.startswith("between:"):
+        _, lo, hi = spec.split(":")
+        dv = DataValidation(type="decimal", operator="between", formula1=lo, formula2=hi, allow_blank=True,
+                            showErrorMessage=True, errorTitle="分数超出范围", error=f"请输入 {lo} 到 {hi} 之间的分数")
+    else:
+        dv = DataValidation(type="list", formula1=f'"{spec}"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="请从下拉列表选择", error=f"可选：{spec}")
+    for c in cells:
+        dv.add(c)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None, agent: str | None = None,
+               month: str | None = None, protect: bool = True) -> dict[str, dict[str, Any]]:
+    """Apply ``plan`` to an openpyxl workbook; return ``{sheet: {cell: cached value}}`` for formula cells.
+
+    ``sheet_map`` renames the plan's agent sheets (one workbook, a sheet per agent).
+    """
+    sheet_map = dict(sheet_map or {})
+
+    def title(s: str) -> str:
+        return sheet_map.get(s, s)
+
+    for ins in plan.inserts:
+        insert_rows(_sheet(wb, title(ins.sheet)), ins)
+    values: dict[str, dict[str, Any]] = {}
+    validations: dict[tuple[str, str], list[str]] = {}
+    registry: list[tuple] = []
+    for w in plan:
+        ws = _sheet(wb, title(w.sheet))
+        c = ws[w.cell]
+        if w.formula:
+            c.value = w.formula
+            values.setdefault(ws.title, {})[w.cell] = w.value
+        elif w.text:
+            write_text_cell(c, w.value)
+        else:
+            c.value = w.value
+        if w.number_format:
+            c.number_format = w.number_format
+        if w.style:
+            for attr, v in RULE_STYLES.get(w.style, {}).items():
+                setattr(c, attr, v)
+        if w.locked is False:
+            c.protection = Protection(locked=False)
+            c.fill = INPUT_FILL
+        if w.validation:
+            validations.setdefault((ws.title, w.validation), []).append(w.cell)
+        if w.key:
+            registry.append((agent or "", month or "", ws.title, w.cell, w.key, _show(w.value)))
+    for (sh, spec), cells in validations.items():
+        _validation(wb[sh], spec, cells)
+    if protect:
+        for s in plan.agent_sheets:
+            ws = wb[title(s)]
+            ws.protection.sheet = True
+            ws.protection.formatColumns = False
+            ws.protection.formatRows = False
+    if registry:
+        record_inputs(wb, registry)
+    return values
+
+
+def _show(v: Any) -> Any:
+    if v is None:
+        return ""
+    return v
+
+
+def record_inputs(wb, rows: Iterable[tuple]) -> None:
+    """Append ``(agent, month, sheet, cell, key, value written)`` rows to the very hidden registry sheet."""
+    if REGISTRY in wb.sheetnames:
+        ws = wb[REGISTRY]
+    else:
+        ws = wb.create_sheet(REGISTRY)
+        ws.append(REGISTRY_HEADER)
+        ws.sheet_state = "veryHidden"
+    for r in rows:
+        ws.append(list(r))
+        for c in ws[ws.max_row]:
+            if isinstance(c.value, str):
+                write_text_cell(c, c.value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except (TypeError, ValueError):
+        return str(a).strip() == str(b).strip()
+
+
+def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
+    """What people typed into an earlier output: ``{(agent, month): {input key: value}}``.
+
+    A cell counts as typed when its value now differs from the value this
+    program wrote there (recorded on the ``_cskpi`` sheet); a cell emptied by
+    hand counts too (its value is then None).
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if REGISTRY not in wb.sheetnames:
+        return out
+    reg = wb[REGISTRY]
+    for row in reg.iter_rows(min_row=2, values_only=True):
+        if not row or len(row) < 6:
+            continue
+        agent, month, sheet, cell, key, generated = row[:6]
+        if sheet not in wb.sheetnames or not cell or not key:
+            continue
+        now = wb[sheet][cell].value
+        if not _same(now, generated):
+            out.setdefault((str(agent or ""), str(month or "")), {})[str(key)] = now
+    return out
+
+
+# ---- saving -----------------------------------------------------------------------------------------------------
+
+
+def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False) -> bytes:
+    """The workbook as .xlsx bytes, formula cells carrying ``values`` as cached values."""
+    wb.calculation.fullCalcOnLoad = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    if values:
+        data = xlsxpost.add_cached_values(data, values)
+    if reproducible:
+        data = xlsxpost.normalize(data)
+    return data
+
+
+def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False) -> Path:
+    """Save atomically (temp file + rename): a crash leaves the old file whole."""
+    path = Path(path)
+    data = workbook_bytes(wb, values, reproducible=reproducible)
+    try:
+        with atomic_write(path, "wb") as f:
+            f.write(data)
+    except PermissionError as exc:
+        raise PermissionError(exc.errno, tr(f"无法写入 {path}：文件可能正在 Excel/WPS 中打开，请关闭后重试",
+                                            f"cannot write {path}: it may be open in Excel/WPS; close it and retry"),
+                              str(path)) from exc
+    return path
+
+
+# ---- xlwings (the Excel button) ---------------------------------------------------------------------------------
+
+
+def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - needs Excel
+    """Apply ``plan`` to an open workbook through xlwings (Windows/macOS Excel).
+
+    Rows are inserted with Excel's own insert (formulas, merges and
+    validations move as Excel moves them); text is written with a leading
+    apostrophe when it looks like a formula; formulas are set as formulas
+    (Excel calculates them itself, so no cached values are needed).
+    """
+    from cskpi_xl.safety import is_formula_like, plain_text
+
+    names = [s.name for s in book.sheets]
+    for ins in plan.inserts:
+        sh = book.sheets[ins.sheet]
+        sh.range(f"{ins.at}:{ins.at + ins.count - 1}").insert("down")
+        sh.range(f"{ins.like}:{ins.like}").copy()
+        sh.range(f"{ins.at}:{ins.at + ins.count - 1}").paste("formats")
+    for w in plan:
+        if w.sheet not in names:
+            book.sheets.add(w.sheet, after=book.sheets[-1])
+            names.append(w.sheet)
+        rng = book.sheets[w.sheet].range(w.cell)
+        if w.formula:
+            rng.formula = w.formula
+        elif w.text:
+            t = plain_text(w.value)
+            rng.value = ("'" + t) if is_formula_like(t) else t
+        else:
+            rng.value = w.value
+        if w.number_format:
+            rng.number_format = w.number_format
+        if w.locked is False:
+            rng.api.Locked = False

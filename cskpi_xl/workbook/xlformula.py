@@ -1,0 +1,681 @@
+"""Native Excel formulas that compute what the core computes.
+
+For one agent of one scheme, :class:`Emitter` gives every quantity of the
+sheet — metrics, item values and points, section scores, total, grade,
+grade attributes, commission, public commission, pay — as an Excel formula,
+and beside it the value the core computed (the cell's cached value).
+
+Only functions that Excel 2010+, WPS and LibreOffice 7.4 all compute are
+used: IF, AND, OR, NOT, MAX, MIN, INT, ROUND, SUM, AVERAGE, COUNT, N,
+ISNUMBER, INDEX, MATCH (no IFS/XLOOKUP/LET/SWITCH/MAXIFS, no ``--``, no
+UDFs).
+
+What the formulas read
+  *Figures* (询单人数 …), manual inputs (不耐心次数 …), team values
+  (团队客单价 …) and hand inputs (rubric choices, review scores) are cells of
+  the agent's sheet when the template has them; otherwise their value is
+  written into the formula as a literal.
+
+  *Rule numbers* reference the 规则 sheet (:mod:`cskpi_xl.workbook.rulesheet`),
+  so HR can change a number there and the sheet recomputes: each item's 满分
+  and 最低分 (a text such as 不设下限 there means no floor), the linear rules'
+  基准/上基准/下基准, 单位, 高于每单位, 低于每单位 and 按整单位 (是/否), the
+  per-count rules' 每次, 超过次数后, 之后每次, the named 参数, the section
+  weights, every commission tier (下限, 上限, 含下限, 含上限, 方式 全额/超额/固定,
+  比例, 基数, 起算额), the KPI-coefficient bands, every grade (等级, 下限, 上限,
+  含下限, 含上限 and attributes such as 岗位工资 or 绩效工资比例), the public
+  commission rate, the yearly seniority pay, reward amounts and the fine
+  ladder.
+
+  *Literals* (changed in the scheme file, not on the sheet): condition tests
+  and their points/set-to values, rubric option points (the dropdown lists
+  them too), score ranges, an item's 起始分/最高分/无法计算时得分, the grade
+  caps' thresholds and exclusion tests, and the history-derived numbers
+  (earlier violations, a streak bonus), which are values of the month.
+
+Float traps: whole-unit steps are ``INT(ROUND(d/unit, 9))``; points and
+money are ``ROUND(x, 2)`` (half away from zero, like the core). A metric that
+cannot be computed shows the text ``n/a`` and the rules reading it give full
+marks (an ISNUMBER guard).
+
+>>> from decimal import Decimal
+>>> lit(Decimal("0.340")), lit("a\\"b"), lit(None)
+('0.34', '"a""b"', '""')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from cskpi_xl.core.metrics import RATIO_BY_NAME
+from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test
+from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.tiers import CoefficientTable, TierTable
+from cskpi_xl.workbook.rulesheet import RuleRefs
+
+BIG = "1E+300"
+NA_TEXT = "n/a"
+UNSCORED = "未评分"
+INVALID = "无效"
+
+_OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=", "!=": "<>"}
+
+
+def lit(v: Any) -> str:
+    """A value as an Excel literal."""
+    if v is None:
+        return '""'
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, NA):
+        return f'"{NA_TEXT}"'
+    if isinstance(v, Decimal):
+        s = format(v.normalize(), "f")
+        return s if not s.startswith("-") else f"({s})"
+    if isinstance(v, int):
+        return str(v) if v >= 0 else f"({v})"
+    if isinstance(v, float):
+        s = repr(v)
+        return s if not s.startswith("-") else f"({s})"
+    s = str(v).replace('"', '""')
+    return f'"{s}"'
+
+
+def cached(v: Any) -> Any:
+    """A core value as a cell's cached value: numbers to int/float, NA to ``n/a``, None to None."""
+    if isinstance(v, NA):
+        return NA_TEXT
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and abs(v) < 10**15 else float(v)
+    return v
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+
+
+def item_key(item: str, part: str) -> str:
+    """The key of an item's quantity: ``项目:咨询转化率:得分``."""
+    return f"项目:{item}:{part}"
+
+
+# Pay parts in the order the core lists them.
+PAY_PARTS = ("岗位工资", "个人提成", "公共提成", "工龄工资", "绩效工资", "奖励", "罚款")
+HISTORY_BONUS = "连续奖励"
+HISTORY_VIOLATIONS = "此前违规次数"
+
+
+class Emitter:
+    """Formulas and cached values for one agent.
+
+    ``placed`` maps a key to the reference of the cell that holds it (live
+    formula or input); a key not placed is written into formulas as its own
+    expression (derived quantities) or as a literal (inputs).
+    """
+
+    def __init__(self, scheme: Scheme, refs: RuleRefs, metrics: Mapping[str, Any], result: Any,
+                 extra: Mapping[str, Any] | None = None, placed: Mapping[str, str] | None = None) -> None:
+        self.s = scheme
+        self.refs = refs
+        self.m = metrics
+        self.r = result
+        self.extra = dict(extra or {})
+        self.placed = dict(placed or {})
+        self._items = {it.name: it for it in scheme.items}
+        self._building: set[str] = set()
+
+    # ---- references ------------------------------------------------------------------------------------------
+
+    def expr(self, key: str) -> str:
+        """The reference to ``key``'s cell, else its expression, else its value as a literal."""
+        if key in self.placed:
+            return self.placed[key]
+        body = self.build(key)
+        if body is not None:
+            return f"({body})"
+        return lit(self.raw(key))
+
+    def raw(self, key: str) -> Any:
+        """The core's value of an input (figure, manual input, team value, hand input)."""
+        if key in self.extra:
+            return self.extra[key]
+        return self.m.get(key)
+
+    def is_formula(self, key: str) -> bool:
+        return self.build(key) is not None
+
+    def formula(self, key: str) -> str | None:
+        b = self.build(key)
+        return None if b is None else "=" + b
+
+    # ---- what each quantity is -------------------------------------------------------------------------------
+
+    def build(self, key: str) -> str | None:
+        if key in self._building:
+            raise ValueError(f"formula cycle at {key}")
+        self._building.add(key)
+        try:
+            return self._build(key)
+        finally:
+            self._building.discard(key)
+
+    def _build(self, key: str) -> str | None:
+        if key.startswith("项目:"):
+            _, name, part = key.split(":", 2)
+            it = self._items.get(name)
+            if it is None:
+                return None
+            if part == "得分":
+                return self.item_points(it)
+            if part == "数值":
+                return self.item_value(it)
+            if part == "满分":
+                return self.refs.item_full.get(it.name)
+            return None
+        if key.startswith("分区:"):
+            return self.section(key[3:])
+        if key.startswith("等级."):
+            return self.grade_attr(key[3:])
+        if key.startswith("工资:"):
+            return self.pay_part(key[3:])
+        if key in RATIO_BY_NAME or key == "咨询占比":
+            return self.metric(key)
+        if key in self.refs.params and key not in self.placed:
+            return self.refs.params[key]
+        return {
+            "总分": self.total,
+            "等级": self.grade,
+            "不参加考核": self.exclusion,
+            "个人提成": self.commission,
+            "公共提成": self.public_commission,
+            "当月工资": self.pay_total,
+        }.get(key, lambda: None)()
+
+    def value(self, key: str) -> Any:
+        """The cached value of ``key`` (what the core computed)."""
+        r = self.r
+        if key.startswith("项目:"):
+            _, name, part = key.split(":", 2)
+            it = self._items.get(name)
+            ir = r.item(name) if it is not None else None
+            if ir is None:
+                return None
+            if part == "得分":
+                return cached(ir.points) if ir.points is not None else self._error_text(it)
+            if part == "数值":
+                if it.value_rule is not None:
+                    return cached(ir.value) if ir.value is not None else self._error_text(it)
+                return cached(ir.value) if ir.value is not None else None
+            if part == "满分":
+                return cached(it.full)
+            if part == "名称":
+                return it.name
+            if part == "规则":
+                return it.text or "；".join(x.describe() for x in it.rules)
+            if part == "说明":
+                return "；".join(n for n in ir.notes if n) + (f"（{ir.error}）" if ir.error else "")
+            if part == "分区":
+                return it.section or ""
+            if part == "档":
+                return ir.label or ""
+            if part == "差异":
+                return "自评与最终评分不一致" if ir.differs else ""
+            if part == "评分":
+                vr = it.value_rule
+                return cached(self.raw(vr.input)) if vr is not None else None
+            if self.s.review and part in self.s.review.columns:
+                return cached(self.raw(Review.key(name, part)))
+            return None
+        if key.startswith("分区:"):
+            return cached(r.sections.get(key[3:]))
+        if key.startswith("等级."):
+            return cached(r.grade_attrs.get(key[3:], "")) if r.grade else ""
+        if key.startswith("工资:"):
+            return cached(r.pay.get(key[3:]))
+        simple = {
+            "总分": lambda: cached(r.total),
+            "等级": lambda: r.grade or "",
+            "排名": lambda: r.rank if r.rank is not None else "",
+            "不参加考核": lambda: r.excluded or "",
+            "个人提成": lambda: cached(r.commission),
+            "公共提成": lambda: cached(r.public_commission),
+            "当月工资": lambda: cached(r.pay_total),
+            "标记": lambda: "；".join(r.flags + r.grade_notes),
+        }
+        if key in simple:
+            return simple[key]()
+        if key in self.s.params and key not in self.m:
+            return cached(self.s.params[key])
+        return cached(self.raw(key))
+
+    def _error_text(self, it: Item) -> str:
+        raw = self._final_raw_value(it)
+        return UNSCORED if raw is None or raw == "" or isinstance(raw, NA) else INVALID
+
+    def _final_raw_value(self, it: Item) -> Any:
+        rv = self.s.review
+        if rv is not None:
+            for c in rv.final:
+                v = self.raw(Review.key(it.name, c))
+                if not (v is None or v == "" or isinstance(v, NA)):
+                    return v
+            return None
+        vr = it.value_rule
+        return self.raw(vr.input) if vr is not None else None
+
+    # ---- metrics ---------------------------------------------------------------------------------------------
+
+    def metric(self, name: str) -> str | None:
+        """``num/den`` with n/a guards, unless the export's own figure stands (then a value)."""
+        if name == "咨询占比":
+            num, den = "接待人数", "团队接待人数"
+        else:
+            r = RATIO_BY_NAME[name]
+            num, den = r.numerator, r.denominator
+            if not self._counts_agree(name, num, den):
+                return None  # the export's (or importer's) own figure stands: a value, not a formula
+        N, D = self.expr(num), self.expr(den)
+        return f'IF(AND(ISNUMBER({D}),ISNUMBER({N})),IF({D}=0,"{NA_TEXT}",{N}/{D}),"{NA_TEXT}")'
+
+    def _counts_agree(self, name: str, num: str, den: str) -> bool:
+        """Whether ``num/den`` (with the n/a guards) gives the core's value of the metric."""
+        d, n, v = self.m.get(den), self.m.get(num), self.m.get(name)
+        if is_number(d) and is_number(n) and d != 0:
+            if not is_number(v):
+                return False
+            q = Decimal(str(n)) / Decimal(str(d))
+            return abs(q - Decimal(str(v))) <= abs(q) * Decimal("1e-12")
+        return not is_number(v)
+
+    # ---- rules -----------------------------------------------------------------------------------------------
+
+    def _rule_ref(self, it: Item, j: int, header: str) -> str:
+        return self.refs.items[(it.name, j, header)]
+
+    def _threshold(self, it: Item, j: int, r: Linear, which: str) -> tuple[str, bool]:
+        """The threshold expression and whether it may be n/a (a named team value)."""
+        v = r.upper if which == "upper" else r.lower
+        if isinstance(v, str):
+            return self.expr(v), True
+        header = "基准" if r.upper == r.lower else ("上基准" if which == "upper" else "下基准")
+        return self._rule_ref(it, j, header), False
+
+    def linear(self, it: Item, j: int, r: Linear) -> tuple[str, str]:
+        """(delta, ok) — ``ok`` is the condition under which the rule is not n/a."""
+        v = self.expr(r.metric)
+        up, up_na = self._threshold(it, j, r, "upper")
+        lo, lo_na = self._threshold(it, j, r, "lower")
+        unit = self._rule_ref(it, j, "单位")
+        above = self._rule_ref(it, j, "高于每单位")
+        below = self._rule_ref(it, j, "低于每单位")
+        step = self._rule_ref(it, j, "按整单位")
+
+        def units(d: str) -> str:
+            return f'IF({step}="是",INT(ROUND(({d})/{unit},9)),({d})/{unit})'
+
+        guards = [f"ISNUMBER({v})"] + ([f"ISNUMBER({up})"] if up_na else []) + ([f"ISNUMBER({lo})"] if lo_na and lo != up else [])
+        ok = guards[0] if len(guards) == 1 else f"AND({','.join(guards)})"
+        delta = (f"IF({ok},IF({v}>{up},N({above})*{units(f'{v}-{up}')},0)"
+                 f"+IF({v}<{lo},N({below})*{units(f'{lo}-{v}')},0),0)")
+        return delta, ok
+
+    def _count(self, inputs: tuple[str, ...]) -> str:
+        return "+".join(f"N({self.expr(n)})" for n in inputs)
+
+    def per_count(self, it: Item, j: int, r: PerCount) -> str:
+        c = self._count(r.inputs)
+        pts = self._rule_ref(it, j, "每次")
+        after = self._rule_ref(it, j, "超过次数后")
+        then = self._rule_ref(it, j, "之后每次")
+        if len(r.inputs) > 1:
+            c = f"({c})"
+        return (f"IF(AND(ISNUMBER({after}),ISNUMBER({then})),IF({c}>{after},{pts}*{after}+{then}*({c}-{after}),{pts}*{c}),"
+                f"{pts}*{c})")
+
+    def test(self, t: Test) -> str:
+        """A test holds when at least one input is recorded and the sum compares true."""
+        total = self._count(t.inputs)
+        seen = [f"ISNUMBER({self.expr(n)})" for n in t.inputs]
+        seen_s = seen[0] if len(seen) == 1 else f"OR({','.join(seen)})"
+        return f"AND({seen_s},{total}{_OPS[t.op]}{lit(t.threshold)})"
+
+    def any_test(self, tests: tuple[Test, ...]) -> str:
+        parts = [self.test(t) for t in tests]
+        return parts[0] if len(parts) == 1 else f"OR({','.join(parts)})"
+
+    def _final_raw(self, it: Item) -> str:
+        rv = self.s.review
+        if rv is None:
+            vr = it.value_rule
+            return self.expr(vr.input)
+        out = '""'
+        for c in reversed(rv.final):
+            ref = self.expr(Review.key(it.name, c))
+            out = f'IF({ref}<>"",{ref},{out})'
+        return out
+
+    def item_value(self, it: Item) -> str | None:
+        """The item's value: a rubric's points / a typed score (or 未评分/无效), else the metric it scores."""
+        vr = it.value_rule
+        if isinstance(vr, Rubric):
+            raw = self._final_raw(it)
+            by_num = f'"{INVALID}"'
+            by_label = f'"{INVALID}"'
+            for o in reversed(vr.options):
+                by_num = f"IF({raw}={lit(o.points)},{lit(o.points)},{by_num})"
+                by_label = f"IF({raw}&\"\"={lit(o.label)},{lit(o.points)},{by_label})"
+            return f'IF({raw}&""="","{UNSCORED}",IF(ISNUMBER({raw}),{by_num},{by_label}))'
+        if isinstance(vr, Score):
+            raw = self._final_raw(it)
+            return (f'IF({raw}&""="","{UNSCORED}",IF(ISNUMBER({raw}),IF(AND({raw}>={lit(vr.low)},{raw}<={lit(vr.high)}),'
+                    f'{raw},"{INVALID}"),"{INVALID}"))')
+        if it.metric:
+            return None if it.metric not in self.placed and not self.is_formula(it.metric) else self.expr(it.metric)
+        for r in it.rules:
+            if isinstance(r, Linear):
+                return self.expr(r.metric)
+            if isinstance(r, PerCount):
+                return self._count(r.inputs)
+        return None
+
+    def item_value_expr(self, it: Item) -> str:
+        key = item_key(it.name, "数值")
+        if key in self.placed:
+            return self.placed[key]
+        b = self.item_value(it)
+        if b is None:
+            return lit(self.value(key))
+        return f"({b})"
+
+    def item_points(self, it: Item) -> str:
+        vr = it.value_rule
+        start = self.item_value_expr(it) if vr is not None else (
+            self.refs.item_full[it.name] if it.base is None else lit(it.base))
+        deltas: list[str] = []
+        oks: list[str] = []
+        overrides: list[tuple[str, str]] = []
+        rv = self.s.review
+        if rv is not None and vr is None:
+            final = self._final_raw(it)
+            overrides.append((f'{final}&""<>""', final))
+        for j, r in enumerate(it.rules):
+            if isinstance(r, Linear):
+                d, ok = self.linear(it, j, r)
+                deltas.append(d)
+                oks.append(ok)
+            elif isinstance(r, PerCount):
+                deltas.append(self.per_count(it, j, r))
+            elif isinstance(r, Condition):
+                cond = self.any_test(r.tests)
+                if r.set_to is not None:
+                    overrides.append((cond, lit(r.set_to)))
+                elif r.points:
+                    deltas.append(f"IF({cond},{lit(r.points)},0)")
+        p = start + "".join(f"+{d}" for d in deltas)
+        if it.na_points is not None and oks:
+            all_ok = oks[0] if len(oks) == 1 else f"AND({','.join(oks)})"
+            p = f"IF({all_ok},{p},{lit(it.na_points)})"
+        if len(overrides) == 1:
+            c, v = overrides[0]
+            p = f"IF({c},{v},{p})"
+        elif overrides:
+            any_c = f"OR({','.join(c for c, _ in overrides)})"
+            mins = ",".join(f"IF({c},{v},{BIG})" for c, v in overrides)
+            p = f"IF({any_c},MIN({mins}),{p})"
+        floor = self.refs.item_floor[it.name]
+        p = f"IF(ISNUMBER({floor}),MAX({floor},{p}),{p})"
+        if it.cap is not None:
+            p = f"MIN({lit(it.cap)},{p})"
+        p = f"ROUND({p},2)"
+        if vr is not None:
+            p = f"IF(ISNUMBER({start}),{p},{start})"
+        return p
+
+    def points_ref(self, it: Item) -> str:
+        return self.expr(item_key(it.name, "得分"))
+
+    # ---- totals ----------------------------------------------------------------------------------------------
+
+    def section(self, name: str) -> str | None:
+        sec = next((s for s in self.s.sections if s.name == name), None)
+        if sec is None:
+            return None
+        pts = [self.points_ref(it) for it in self.s.items if it.section == name]
+        if not pts:
+            return "0"
+        args = ",".join(pts)
+        f = "SUM" if sec.combine == "sum" else "AVERAGE"
+        return f'IF(COUNT({args})={len(pts)},{f}({args}),"{NA_TEXT}")'
+
+    def total(self) -> str:
+        pts = [self.points_ref(it) for it in self.s.items]
+        args = ",".join(pts)
+        n = len(pts)
+        if self.s.total == "sections":
+            parts = []
+            for sec in self.s.sections:
+                sref = self.expr(f"分区:{sec.name}")
+                if sec.addon:
+                    parts.append(sref)
+                else:
+                    parts.append(f"{self.refs.sections[(sec.name, '权重')]}*{sref}/100")
+            body = "+".join(parts) or "0"
+        elif self.s.total == "mean":
+            body = f"AVERAGE({args})"
+        else:
+            body = f"SUM({args})"
+        return f'IF(COUNT({args})={n},ROUND({body},2),"{NA_TEXT}")'
+
+    def exclusion(self) -> str:
+        out = '""'
+        for ex in reversed(self.s.exclusions):
+            out = f"IF({self.any_test(ex.tests)},{lit(ex.text)},{out})"
+        return out
+
+    def _in_band(self, t: str, lo: str, hi: str, lo_inc: str, hi_inc: str) -> str:
+        return (f'AND(IF(ISNUMBER({lo}),IF({lo_inc}="否",{t}>{lo},{t}>={lo}),TRUE),'
+                f'IF(ISNUMBER({hi}),IF({hi_inc}="是",{t}<={hi},{t}<{hi}),TRUE))')
+
+    def grade(self) -> str | None:
+        g = self.s.grades
+        if g is None:
+            return None
+        t = self.expr("总分")
+        rg = self.refs.grades
+        n = len(g.bands)
+        blocked = f'NOT(ISNUMBER({t}))'
+        if self.s.exclusions:
+            blocked = f'OR({blocked},{self.expr("不参加考核")}<>"")'
+        if not self.s.grade_caps:
+            out = '""'
+            for i in reversed(range(n)):
+                inb = self._in_band(t, rg[(i, "下限")], rg[(i, "上限")], rg[(i, "含下限")], rg[(i, "含上限")])
+                out = f"IF({inb},{rg[(i, '等级')]},{out})"
+            return f'IF({blocked},"",{out})'
+        idx = "0"
+        for i in reversed(range(n)):
+            inb = self._in_band(t, rg[(i, "下限")], rg[(i, "上限")], rg[(i, "含下限")], rg[(i, "含上限")])
+            idx = f"IF({inb},{i + 1},{idx})"
+        labels = self.refs.grade_labels
+        caps = ",".join(f"IF({self.any_test(c.tests)},MATCH({lit(c.max_grade)},{labels},0),0)" for c in self.s.grade_caps)
+        return f'IF({blocked},"",IF({idx}=0,"",INDEX({labels},MAX({idx},{caps}))))'
+
+    def grade_attr(self, attr: str) -> str | None:
+        col = self.refs.grade_columns.get(attr)
+        if col is None:
+            return None
+        g = self.expr("等级")
+        return f'IF({g}="","",INDEX({col},MATCH({g},{self.refs.grade_labels},0)))'
+
+    # ---- money -----------------------------------------------------------------------------------------------
+
+    def _tier_amount(self, i: int, x: str) -> str:
+        R = self.refs.tier
+        kind, rate, base, start, lo = R(i, "方式"), R(i, "比例"), R(i, "基数"), R(i, "起算额"), R(i, "下限")
+        return (f'IF({kind}="固定",N({base}),IF({kind}="超额",N({base})+N({rate})*({x}-IF(ISNUMBER({start}),{start},N({lo}))),'
+                f'N({base})+N({rate})*{x}))')
+
+    def commission(self) -> str | None:
+        c = self.s.commission
+        if isinstance(c, TierTable):
+            x = self.expr(c.basis)
+            R = self.refs.tier
+            out = "0"
+            for i in reversed(range(len(c.tiers))):
+                inb = self._in_band(x, R(i, "下限"), R(i, "上限"), R(i, "含下限"), R(i, "含上限"))
+                out = f"IF({inb},{self._tier_amount(i, x)},{out})"
+            return f"IF(ISNUMBER({x}),ROUND({out},2),0)"
+        if isinstance(c, CoefficientTable):
+            x = self.expr(c.basis)
+            t = self.expr("总分")
+            rc = self.refs.coef
+            rate = "0"
+            for i in reversed(range(len(c.bands))):
+                inb = self._in_band(t, rc[(i, "下限")], rc[(i, "上限")], rc[(i, "含下限")], rc[(i, "含上限")])
+                rate = f"IF({inb},N({rc[(i, '比例')]}),{rate})"
+            conds = [f"ISNUMBER({x})", f"ISNUMBER({t})"]
+            if self.s.exclusions:
+                conds.append(f'{self.expr("不参加考核")}=""')
+            return f"IF(AND({','.join(conds)}),ROUND({rate}*{x},2),0)"
+        return "0"
+
+    def public_commission(self) -> str | None:
+        p = self.s.pay
+        if p is None or p.public_rate is None:
+            return "0"
+        n = f'N({self.expr("团队人数")})'
+        return f'IF({n}>0,ROUND(N({self.expr("公共销售额")})*{self.refs.pay["公共提成比例"]}/{n},2),0)'
+
+    def pay_parts(self) -> list[str]:
+        p = self.s.pay
+        if p is None:
+            return []
+        parts = []
+        if p.post_pay in ("grade", "input"):
+            parts.append("岗位工资")
+        parts.append("个人提成")
+        if p.public_rate is not None:
+            parts.append("公共提成")
+        parts.append("工龄工资")
+        if p.performance_pay:
+            parts.append("绩效工资")
+        parts += ["奖励", "罚款"]
+        return parts
+
+    def pay_part(self, part: str) -> str | None:
+        p = self.s.pay
+        if p is None or part not in self.pay_parts():
+            return None
+        if part == "岗位工资":
+            if p.post_pay == "grade" and "岗位工资" in self.refs.grade_columns:
+                g = self.expr("等级")
+                return (f'ROUND(IF({g}<>"",N(INDEX({self.refs.grade_columns["岗位工资"]},MATCH({g},{self.refs.grade_labels},0))),'
+                        f'N({self.expr("岗位工资")})),2)')
+            return f'ROUND(N({self.expr("岗位工资")}),2)'
+        if part == "个人提成":
+            return self.expr("个人提成")
+        if part == "公共提成":
+            return self.expr("公共提成")
+        if part == "工龄工资":
+            if p.seniority_per_year is not None:
+                return f'ROUND({self.refs.pay["每年工龄工资"]}*N({self.expr("工龄年数")}),2)'
+            return f'ROUND(N({self.expr("工龄工资")}),2)'
+        if part == "绩效工资":
+            g = self.expr("等级")
+            col = self.refs.grade_columns.get("绩效工资比例")
+            if col is None:
+                return "0"
+            t = self.expr("总分")
+            attr = f"INDEX({col},MATCH({g},{self.refs.grade_labels},0))"
+            factor = f'IF({g}="",0,IF({attr}&""="得分",IF(ISNUMBER({t}),{t}/100,0),N({attr})))'
+            return f'ROUND(N({self.expr("绩效工资")})*{factor},2)'
+        if part == "奖励":
+            terms = [f"N({self.expr(HISTORY_BONUS)})", f'N({self.expr("奖励")})']
+            for rw in p.rewards:
+                terms.append(f'{self.refs.pay[f"奖励:{rw.input}"]}*N({self.expr(rw.input)})')
+            return f"ROUND({'+'.join(terms)},2)"
+        if part == "罚款":
+            terms = [f'N({self.expr("罚款")})']
+            if p.fine is not None:
+                e = f"N({self.expr(HISTORY_VIOLATIONS)})"
+                now = f"INT(N({self.expr(p.fine.input)}))"
+                for k in range(1, len(p.fine.amounts) + 1):
+                    terms.append(f'IF(AND({e}<{k},{k}<={e}+{now}),{self.refs.pay[f"罚款:{k}"]},0)')
+            return f"-ROUND({'+'.join(terms)},2)"
+        return None
+
+    def pay_total(self) -> str | None:
+        parts = self.pay_parts()
+        if not parts:
+            return None
+        return f"ROUND({'+'.join(self.expr('工资:' + x) for x in parts)},2)"
+
+
+def inputs_needed(scheme: Scheme) -> list[str]:
+    """Every figure, manual input and team value the sheet's formulas read, in a sensible order.
+
+    Metrics come with their numerator and denominator; pay, grade caps,
+    exclusions and flags add their inputs.
+    """
+    seen: dict[str, None] = {}
+
+    def add(n: Any) -> None:
+        if isinstance(n, str) and n not in scheme.params:
+            if n in RATIO_BY_NAME:
+                r = RATIO_BY_NAME[n]
+                add(r.denominator)
+                add(r.numerator)
+            elif n == "咨询占比":
+                add("接待人数")
+                add("团队接待人数")
+            seen.setdefault(n, None)
+
+    for it in scheme.items:
+        if it.metric:
+            add(it.metric)
+        for r in it.rules:
+            if isinstance(r, Linear):
+                add(r.metric)
+                add(r.upper)
+                add(r.lower)
+            elif isinstance(r, PerCount):
+                for n in r.inputs:
+                    add(n)
+            elif isinstance(r, Condition):
+                for t in r.tests:
+                    for n in t.inputs:
+                        add(n)
+    for group in (scheme.grade_caps, scheme.exclusions, scheme.flags):
+        for g in group:
+            for t in g.tests:
+                for n in t.inputs:
+                    add(n)
+    c = scheme.commission
+    if c is not None:
+        add(c.basis)
+    p = scheme.pay
+    if p is not None:
+        if p.post_pay in ("grade", "input"):
+            add("岗位工资")
+        if p.public_rate is not None:
+            add("公共销售额")
+            add("团队人数")
+        add("工龄年数" if p.seniority_per_year is not None else "工龄工资")
+        if p.performance_pay:
+            add("绩效工资")
+        add("奖励")
+        for rw in p.rewards:
+            add(rw.input)
+        add("罚款")
+        if p.fine is not None:
+            add(p.fine.input)
+            add(HISTORY_VIOLATIONS)
+        if any(st.bonus for st in scheme.streaks):
+            add(HISTORY_BONUS)
+    for w in scheme.watch:
+        add(w)
+    return list(seen)

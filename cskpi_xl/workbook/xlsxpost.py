@@ -1,0 +1,118 @@
+"""Post-processing of a saved .xlsx: cached values for formula cells, reproducible bytes.
+
+openpyxl writes a formula cell as ``<c r="E5"><f>…</f><v /></c>`` — no value,
+so a phone or WeChat preview (which never calculates) shows an empty cell.
+:func:`add_cached_values` puts the value the core computed into ``<v>``
+(numbers as numbers, text as ``t="str"``, TRUE/FALSE as ``t="b"``).
+
+:func:`normalize` rewrites the zip with fixed timestamps and fixed document
+properties, so building the same template twice gives the same bytes.
+
+>>> import io, openpyxl
+>>> wb = openpyxl.Workbook(); wb.active["A1"] = "=1+1"
+>>> buf = io.BytesIO(); wb.save(buf)
+>>> data = add_cached_values(buf.getvalue(), {"Sheet": {"A1": 2}})
+>>> b"<f>1+1</f><v>2</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+True
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import re
+import zipfile
+from typing import Any, Mapping
+from xml.sax.saxutils import escape
+
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+FIXED_W3C = "2026-01-01T00:00:00Z"
+
+_SHEET_RE = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL_RE = re.compile(rb'<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"|<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+
+
+def _unescape_attr(b: bytes) -> str:
+    s = b.decode("utf-8")
+    return s.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def sheet_files(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → part name (``xl/worksheets/sheet1.xml``)."""
+    wb = z.read("xl/workbook.xml")
+    rels = z.read("xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+    for m in _REL_RE.finditer(rels):
+        target, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
+        t = target.decode("utf-8")
+        t = t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        targets[rid.decode("utf-8")] = t
+    out = {}
+    for m in _SHEET_RE.finditer(wb):
+        out[_unescape_attr(m.group(1))] = targets.get(m.group(2).decode("utf-8"), "")
+    return out
+
+
+def _v(value: Any) -> tuple[str, str] | None:
+    """(type attribute, <v> text) for a cached value; None leaves the cell without one."""
+    if value is None:
+        return ("str", "")
+    if isinstance(value, bool):
+        return ("b", "1" if value else "0")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return ("n", repr(float(value)) if isinstance(value, float) else str(value))
+    return ("str", escape(str(value)))
+
+
+_CELL_RE = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v ?/>(?:</v>)?</c>|'
+                      rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v></v></c>', re.S)
+
+
+def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> bytes:
+    """``data`` (an .xlsx) with ``values[sheet][cell]`` as the cached value of each formula cell."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    files = sheet_files(zin)
+    by_part = {files[s]: v for s, v in values.items() if s in files}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            vals = by_part.get(info.filename)
+            if vals:
+                def repl(m: re.Match) -> bytes:
+                    ref = (m.group(1) or m.group(4)).decode("ascii")
+                    attrs = (m.group(2) if m.group(1) else m.group(5)) or b""
+                    f = m.group(3) if m.group(1) else m.group(6)
+                    if ref not in vals:
+                        return m.group(0)
+                    tv = _v(vals[ref])
+                    if tv is None:
+                        return m.group(0)
+                    t, text = tv
+                    attrs = re.sub(rb' t="[^"]*"', b"", attrs)
+                    if t != "n":
+                        attrs += f' t="{t}"'.encode()
+                    return b'<c r="' + ref.encode() + b'"' + attrs + b"><f>" + f + b"</f><v>" + text.encode("utf-8") + b"</v></c>"
+                body = _CELL_RE.sub(repl, body)
+            zout.writestr(info, body)
+    return out.getvalue()
+
+
+def normalize(data: bytes, title: str | None = None) -> bytes:
+    """The same workbook with fixed zip timestamps and fixed created/modified properties."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + FIXED_W3C.encode() + rb"\g<2>", body)
+                body = body.replace(b"<dc:creator>openpyxl</dc:creator>", b"<dc:creator>cskpi_xl</dc:creator>")
+            zi = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zout.writestr(zi, body)
+    return out.getvalue()
