@@ -878,8 +878,9 @@ def CSKPI_ERROR(cell=None):
             cell = cell.value
         except Exception:
             cell = None
-        if _is_grid(cell):
-            cell = _grid(cell)[0][0]
+    if _is_grid(cell):
+        g = _grid(cell)
+        cell = g[0][0] if g and g[0] else None
     err = _error_in(cell)
     if err is not None:
         return ERRORS.last.get(err.kind) or f"没有找到 {err.kind} 的原因（请重新计算：Ctrl+Alt+F9）"
