@@ -1,0 +1,103 @@
+"""``cskpi batch``: every agent's appraisal sheet for a month, plus the 汇总 workbook.
+
+``cskpi batch EXPORTS... --scheme ID --month YYYY-MM --out DIR [--manual F] [--aliases F]
+[--layout per-agent|one-book] [--jobs N]``
+
+``cskpi batch --demo [--out DIR] [--scheme ID]`` runs on the bundled samples
+(``samples/exports``, ``samples/manual``) into ``./out/demo`` — every built-in
+scheme, or the one given — and prints where the outputs are.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cskpi_xl.i18n import tr
+
+DEMO_OUT = Path("out") / "demo"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "batch",
+        help=tr("批量生成每个客服的考核表和汇总表", "write every agent's appraisal sheet and the summary"),
+        description=tr("导入导出文件，按方案为每个客服生成考核表（公式 + 数值），并生成汇总表；重新生成时保留手工填写的内容",
+                       "import exports, write each agent's sheet (formulas + values) and the summary; "
+                       "regenerating keeps what was typed by hand"),
+    )
+    p.add_argument("exports", nargs="*", metavar="EXPORTS", help=tr("导出文件", "export files"))
+    p.add_argument("--scheme", help=tr("方案编号或方案文件", "scheme id or file"))
+    p.add_argument("--month", help=tr("考核月份 YYYY-MM", "month YYYY-MM"))
+    p.add_argument("--out", help=tr("输出文件夹", "output folder"))
+    p.add_argument("--manual", help=tr("手工录入表", "manual inputs file"))
+    p.add_argument("--aliases", help=tr("别名表（子账号 → 客服）", "alias map"))
+    p.add_argument("--layout", choices=["per-agent", "one-book"], default="per-agent",
+                   help=tr("每人一个文件，或一个文件每人一张表", "a file per agent, or one book with a sheet per agent"))
+    p.add_argument("--jobs", type=int, help=tr("并行进程数（默认：CPU 核数）", "worker processes (default: CPU cores)"))
+    p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
+    p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
+    p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
+    p.set_defaults(func=run)
+
+
+def samples_dir() -> Path:
+    here = Path(__file__).resolve().parents[2] / "samples"
+    return here if here.is_dir() else Path("samples")
+
+
+def run(args) -> int:
+    from cskpi_xl.core.loader import BUILTIN_IDS
+    from cskpi_xl.workbook.batch import run_batch
+
+    if args.demo:
+        if args.exports or args.manual or args.aliases:
+            print(tr("错误：--demo 只能和 --out、--scheme、--layout 一起用", "error: --demo takes only --out, --scheme, --layout"),
+                  file=sys.stderr)
+            return 2
+        s = samples_dir()
+        exports = sorted(p for p in (s / "exports").iterdir() if p.is_file())
+        manual = s / "manual" / "手工录入.xlsx"
+        aliases = s / "manual" / "别名表.csv"
+        out = Path(args.out) if args.out else DEMO_OUT
+        schemes = [args.scheme] if args.scheme else list(BUILTIN_IDS)
+        code = 0
+        for sid in schemes:
+            report, problems = run_batch(exports, sid, args.month, out / sid, manual=manual if manual.exists() else None,
+                                         aliases=aliases if aliases.exists() else None, layout=args.layout,
+                                         jobs=args.jobs, progress=not args.quiet)
+            code = max(code, _print(report, problems, brief=True))
+        print(tr(f"演示完成：结果在 {out.resolve()}（每个方案一个文件夹；汇总_<月份>.xlsx 为汇总表）",
+                 f"demo done: outputs in {out.resolve()} (a folder per scheme; 汇总_<month>.xlsx is the summary)"))
+        return code
+    if not args.exports or not args.scheme or not args.out:
+        print(tr("错误：需要 EXPORTS、--scheme 和 --out（或用 --demo）", "error: EXPORTS, --scheme and --out are required (or --demo)"),
+              file=sys.stderr)
+        return 2
+    report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
+                                 aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
+                                 template=args.template)
+    return _print(report, problems)
+
+
+def _print(report, problems, brief: bool = False) -> int:
+    errors = [p for p in problems if p.is_error]
+    shown = problems if not brief else errors[:3]
+    for p in shown:
+        print(p.format(), file=sys.stderr)
+    if len(shown) < len(errors):
+        print(tr(f"  …… 共 {len(errors)} 条错误（多为待主管评分的项目），详见汇总表的「问题」工作表",
+                 f"  … {len(errors)} errors in all (mostly items awaiting a supervisor's score); see the summary's 问题 sheet"),
+              file=sys.stderr)
+    if report.get("summary"):
+        print(tr(f"[{report['scheme']}] {report['month']}：{len(report['agents'])} 位客服，用时 {report.get('seconds')} 秒",
+                 f"[{report['scheme']}] {report['month']}: {len(report['agents'])} agents in {report.get('seconds')} s"))
+        folder = Path(report["outputs"][0]).parent if report["outputs"] else None
+        if folder is not None:
+            print(tr(f"  考核表：{folder}", f"  sheets: {folder}"))
+        print(tr(f"  汇总表：{report['summary']}", f"  summary: {report['summary']}"))
+        if brief and problems:
+            print(tr(f"  提示 {len(problems) - len(errors)} 条（见汇总表的「问题」工作表）",
+                     f"  {len(problems) - len(errors)} warnings (see the summary's 问题 sheet)"))
+        return 1 if errors and not report["outputs"] else 0
+    return 1 if errors else 0

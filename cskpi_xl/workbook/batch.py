@@ -1,0 +1,473 @@
+"""Batch regeneration: every agent's sheet for a month, plus the 汇总 workbook.
+
+``run_batch(exports, scheme_id, month, out_dir, …) -> (report, problems)``
+
+Output folder layout (``DIR``):
+
+- ``DIR/<月份>/<客服>.xlsx`` — one workbook per agent (``layout="per-agent"``), or
+  ``DIR/<方案>_<月份>.xlsx`` with a sheet per agent (``layout="one-book"``);
+- ``DIR/汇总_<月份>.xlsx`` — ranking, grades, commission, public pool, pay and
+  flags, a bar chart of the ranking, the daily trend (S10) with a line
+  chart, the problems found, and a 历史记录 sheet that the next month's run
+  reads back for the multi-month rules (streaks, escalating fines).
+
+Nothing is lost: before writing, the previous outputs of the month in
+``DIR`` are read back and every input cell whose value differs from what was
+generated there (scores in rubric/appraiser columns, counts typed by hand,
+the 主管评语 box) is carried into the new sheet *and into the scoring*.
+Inputs are never overwritten (an output path equal to an input is refused),
+each file is written atomically (temp file + rename) and ``DIR`` is locked
+against a second batch (:class:`~cskpi_xl.safety.FolderLock`).
+
+Agent workbooks are written in parallel (one process per core); the plan for
+each agent is made in the main process, so a worker only gets picklable
+data: the template bytes, the plan and the target path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from cskpi_xl.core.daily import daily_trend
+from cskpi_xl.core.engine import TeamResult, score_team
+from cskpi_xl.core.history import PastMonth
+from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.numbers import NA, to_decimal
+from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.safety import FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook
+from cskpi_xl.workbook.builder import template_bytes
+from cskpi_xl.workbook.template import COMMENT, FillPlan, TemplateCell, plan_fill, read_template
+from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached
+from cskpi_xl.workbook.xlsxio import write_text_cell
+
+SUMMARY = "汇总"
+HISTORY_SHEET = "历史记录"
+HISTORY_HEADER = ("月份", "客服", "排名", "等级", "违规次数", "参加考核")
+DAILY_SHEET = "每日趋势"
+LOW = "低"
+HEAD = PatternFill("solid", fgColor="DDEBF7")
+
+
+# ---- inputs -----------------------------------------------------------------------------------------------------
+
+
+def read_history(out_dir: Path, month: str) -> dict[str, list[PastMonth]]:
+    """Earlier months from the 历史记录 sheets of ``DIR/汇总_*.xlsx`` (months before ``month``)."""
+    hist: dict[str, dict[str, PastMonth]] = {}
+    for f in sorted(out_dir.glob(f"{SUMMARY}_*.xlsx")):
+        try:
+            wb = load_workbook(f, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - a damaged old summary must not stop this month
+            continue
+        if HISTORY_SHEET not in wb.sheetnames:
+            continue
+        for row in wb[HISTORY_SHEET].iter_rows(min_row=2, values_only=True):
+            if not row or not row[0] or not row[1] or str(row[0]) >= month:
+                continue
+            m, agent, rank, grade, viol, appraised = (list(row) + [None] * 6)[:6]
+            hist.setdefault(str(agent), {})[str(m)] = PastMonth(
+                str(m), int(rank) if isinstance(rank, (int, float)) else None, grade or None,
+                int(viol or 0) if isinstance(viol, (int, float)) else 0, appraised != "否")
+        wb.close()
+    return {a: sorted(ms.values(), key=lambda h: h.month) for a, ms in hist.items()}
+
+
+def read_previous(out_dir: Path, month: str) -> dict[str, dict[str, Any]]:
+    """What supervisors typed into this month's earlier outputs: agent → {input: value}."""
+    typed: dict[str, dict[str, Any]] = {}
+    files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
+    for f in sorted(files):
+        if f.name.startswith(("~$", ".")) or f.name.startswith(f"{SUMMARY}_"):
+            continue
+        try:
+            found = read_typed(f)
+        except Exception:  # noqa: BLE001 - an unreadable old output: nothing to carry from it
+            continue
+        for (agent, m), values in found.items():
+            if m == month:
+                typed.setdefault(agent, {}).update(values)
+    return typed
+
+
+# ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
+
+
+def _daily_rows(points) -> list[tuple]:
+    return [(d.date, cached(d.inquiries), cached(d.orders), cached(d.rate), LOW if d.low else "") for d in points]
+
+
+def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: str) -> dict[str, Any]:
+    """A daily trend sheet (date, 咨询人数, 下单人数, 转化率, low flag) with a line chart; returns cached values."""
+    ws = wb.create_sheet(title)
+    ws.append(["日期", "咨询人数", "下单人数", "转化率", "低转化", "", "标记比例", float(flag_ratio)])
+    for c in ws[1][:5]:
+        c.font = Font(bold=True)
+        c.fill = HEAD
+    rows = _daily_rows(points)
+    n = len(rows)
+    last = n + 1
+    values: dict[str, Any] = {}
+    valid = [p.rate for p in points if isinstance(p.rate, Decimal)]
+    import statistics
+    median = statistics.median(valid) if valid else None
+    ws["G2"] = "当月中位数"
+    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"n/a",MEDIAN(D2:D{max(last, 2)}))'
+    values["H2"] = float(median) if median is not None else "n/a"
+    ws["G3"] = "低转化天数"
+    ws["H3"] = f'=COUNTIF(E2:E{max(last, 2)},"{LOW}")'
+    values["H3"] = sum(1 for p in points if p.low)
+    for i, (d, inq, orders, rate, low) in enumerate(rows, start=2):
+        ws.cell(row=i, column=1, value=d)
+        ws.cell(row=i, column=2, value=inq)
+        ws.cell(row=i, column=3, value=orders)
+        ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"n/a",C{i}/B{i})').number_format = "0.00%"
+        values[f"D{i}"] = rate
+        ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
+        values[f"E{i}"] = low
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["G"].width = 12
+    if n:
+        ch = LineChart()
+        ch.title = chart_title
+        ch.y_axis.title = "人数"
+        ch.x_axis.title = "日期"
+        ch.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
+        ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        ch.height, ch.width = 8, 18
+        ws.add_chart(ch, "G5")
+    return values
+
+
+def write_agent_book(task: dict) -> str:
+    """Worker: template bytes + plan → the agent's workbook at ``task['path']`` (atomic)."""
+    wb = load_workbook(io.BytesIO(task["template"]))
+    values = apply_plan(wb, task["plan"], agent=task["agent"], month=task["month"])
+    if task.get("daily") is not None:
+        pts, ratio = task["daily"]
+        values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
+    save_workbook(wb, task["path"], values)
+    return str(task["path"])
+
+
+# ---- the batch --------------------------------------------------------------------------------------------------
+
+
+def _progress(it, total: int, enabled: bool, desc: str):
+    if not enabled:
+        return it
+    try:
+        from tqdm import tqdm
+
+        return tqdm(it, total=total, desc=desc, file=sys.stderr, unit="份")
+    except ImportError:  # pragma: no cover
+        def plain():
+            for i, x in enumerate(it, start=1):
+                print(f"\r{desc} {i}/{total}", end="", file=sys.stderr)
+                yield x
+            print(file=sys.stderr)
+        return plain()
+
+
+def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastMonth]) -> dict[str, Any]:
+    """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
+    out: dict[str, Any] = {}
+    p = scheme.pay
+    if p is None:
+        return out
+    if any(st.bonus for st in scheme.streaks):
+        base = Decimal(0)
+        for name in ("奖励",) + tuple(r.input for r in p.rewards):
+            v = figures.get(name)
+            try:
+                n = to_decimal(v) if v not in (None, "") and not isinstance(v, NA) else Decimal(0)
+            except ValueError:
+                n = Decimal(0)
+            amt = Decimal(1) if name == "奖励" else next(r.amount for r in p.rewards if r.input == name)
+            base += amt * n
+        out[HISTORY_BONUS] = res.pay.get("奖励", Decimal(0)) - base.quantize(Decimal("0.01"))
+    if p.fine is not None:
+        out[HISTORY_VIOLATIONS] = sum(h.violations for h in past)
+    return out
+
+
+def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
+    name = scheme.pay.fine.input if scheme.pay and scheme.pay.fine else "违规次数"
+    try:
+        return int(to_decimal(figures.get(name) or 0))
+    except (ValueError, TypeError):
+        return 0
+
+
+def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
+              manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
+              layout: str = "per-agent", jobs: int | None = None, progress: bool = True, use_udfs: bool = False,
+              template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Write every agent's sheet and the 汇总 for a month; see the module docstring.
+
+    ``use_udfs`` is accepted for the Excel-button path and ignored here: the
+    batch always writes native formulas (they work in Excel, WPS and
+    LibreOffice without Python). Returns ``(report, problems)``; the report
+    has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``.
+    """
+    t0 = time.perf_counter()
+    problems: list[Problem] = []
+    report: dict[str, Any] = {"outputs": [], "summary": None, "agents": [], "month": month, "scheme": scheme_id}
+    if layout not in ("per-agent", "one-book"):
+        problems.append(Problem(f"未知的输出方式「{layout}」，可用 per-agent 或 one-book", f"unknown layout {layout!r}"))
+        return report, problems
+    scheme, sp = load_scheme(scheme_id)
+    problems += [p for p in sp if p.is_error]
+    if scheme is None:
+        return report, problems
+    report["scheme"] = scheme.id
+    exports = [Path(e) for e in exports]
+    inputs = [p.resolve() for p in exports + [Path(x) for x in (manual, aliases, template) if x]]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FolderLock(out)
+    try:
+        lock.acquire()
+    except FolderBusy as exc:
+        problems.append(Problem(str(exc).split(" / ")[0], str(exc)))
+        return report, problems
+    try:
+        return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
+                    problems, t0)
+    finally:
+        lock.release()
+
+
+def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
+         report, problems, t0):
+    from cskpi_xl.importers import import_files
+
+    data, more = import_files(exports, month, aliases, manual)
+    problems += more
+    month = data.month or month
+    if not month:
+        problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
+        return report, problems
+    report["month"] = month
+    if not data.agents:
+        problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
+        return report, problems
+
+    figures = {a: dict(m.figures) for a, m in data.agents.items()}
+    daily: dict[str, list] = {}
+    if scheme.daily is not None:
+        for a, m in data.agents.items():
+            if m.daily:
+                pts = daily_trend(m.daily, scheme.daily.flag_ratio)
+                daily[a] = pts
+                figures[a]["低转化天数"] = sum(1 for p in pts if p.low)
+    typed = read_previous(out, month)
+    for a, vals in typed.items():
+        if a in figures:
+            figures[a].update(vals)
+            problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
+                                    f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
+                                    severity=WARNING))
+    history = read_history(out, month)
+    team, more = score_team(scheme, figures, month, history)
+    problems += more
+
+    # templates and plans
+    if template is not None:
+        tbytes = Path(template).read_bytes()
+    else:
+        tbytes = template_bytes(scheme)
+    twb = load_workbook(io.BytesIO(tbytes))
+    tcells = read_template(twb)
+    plans: dict[str, FillPlan] = {}
+    for res in team.agents:
+        past = history.get(res.agent, [])
+        plan = plan_fill(tcells, scheme, team, res, file=str(template or f"{scheme.id}.xlsx"), month=month,
+                         extra=_extra(scheme, res, figures[res.agent], past))
+        if res.agent == team.agents[0].agent:
+            problems += plan.problems
+        plans[res.agent] = plan
+
+    # where each output goes
+    taken: set[str] = set()
+    tasks = []
+    if layout == "per-agent":
+        folder = out / month
+        folder.mkdir(exist_ok=True)
+        for res in team.agents:
+            p = path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx")
+            tasks.append({"template": tbytes, "plan": plans[res.agent], "agent": res.agent, "month": month, "path": p,
+                          "daily": (daily[res.agent], scheme.daily.flag_ratio) if res.agent in daily else None})
+        targets = [t["path"] for t in tasks]
+    else:
+        targets = [path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx")]
+    summary_path = path_inside(out, safe_file_stem(f"{SUMMARY}_{month}", set()), ".xlsx")
+    for t in targets + [summary_path]:
+        if t.resolve() in inputs:
+            problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
+                                    file=str(t)))
+            return report, problems
+
+    if layout == "per-agent":
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        if workers > 1 and len(tasks) > 2:
+            with ProcessPoolExecutor(max_workers=workers) as ex:
+                done = list(_progress(ex.map(write_agent_book, tasks), len(tasks), progress, "生成考核表"))
+        else:
+            done = [write_agent_book(t) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
+        report["outputs"] = done
+        files = {t["agent"]: t["path"].name for t in tasks}
+    else:
+        book = write_one_book(tbytes, tcells, scheme, team, plans, month, targets[0], daily, progress)
+        report["outputs"] = [str(book)]
+        files = {res.agent: targets[0].name for res in team.agents}
+
+    write_summary(summary_path, scheme, team, figures, files, daily, problems)
+    report["summary"] = str(summary_path)
+    report["agents"] = [res.agent for res in team.agents]
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    return report, problems
+
+
+def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, team: TeamResult,
+                   plans: Mapping[str, FillPlan], month: str, path: Path, daily: Mapping[str, list], progress: bool) -> Path:
+    """One workbook, a sheet per agent (copies of the template's agent sheets), sharing one 规则 sheet."""
+    wb = load_workbook(io.BytesIO(tbytes))
+    agent_sheets = sorted({c.sheet for c in tcells}, key=[c.sheet for c in tcells].index)
+    taken = set(wb.sheetnames) | {SUMMARY}
+    values: dict[str, dict[str, Any]] = {}
+    for res in _progress(team.agents, len(team.agents), progress, "生成考核表"):
+        sheet_map = {}
+        for s in agent_sheets:
+            src = wb[s]
+            name = safe_sheet_name(res.agent if len(agent_sheets) == 1 else f"{res.agent}-{s}", taken)
+            cp = wb.copy_worksheet(src)
+            cp.title = name
+            cp.print_title_rows = src.print_title_rows
+            cp.page_setup.paperSize = src.page_setup.paperSize
+            cp.page_setup.fitToWidth, cp.page_setup.fitToHeight = src.page_setup.fitToWidth, src.page_setup.fitToHeight
+            cp.sheet_properties.pageSetUpPr = src.sheet_properties.pageSetUpPr
+            cp.freeze_panes = src.freeze_panes
+            sheet_map[s] = name
+        for sh, v in apply_plan(wb, plans[res.agent], sheet_map=sheet_map, agent=res.agent, month=month).items():
+            values.setdefault(sh, {}).update(v)
+        if res.agent in daily:
+            title = safe_sheet_name(f"{res.agent}-{DAILY_SHEET}", taken)
+            values[title] = add_daily_sheet(wb, title, daily[res.agent], scheme.daily.flag_ratio, f"{res.agent} 每日咨询与下单")
+    for s in agent_sheets:
+        del wb[s]
+    made = {n for m in [values] for n in m} | {ws.title for ws in wb.worksheets if ws.title not in
+                                                 ("规则", "设置", "xlwings.conf", "_cskpi")}
+    wb._sheets.sort(key=lambda ws: 0 if ws.title in made else 1)
+    wb.active = 0
+    save_workbook(wb, path, values)
+    return path
+
+
+# ---- the summary ------------------------------------------------------------------------------------------------
+
+
+def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem]) -> Path:
+    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUMMARY
+    month = team.month or ""
+    ws["A1"] = f"{scheme.name} · {month} 汇总"
+    ws["A1"].font = Font(bold=True, size=14)
+    header = ["排名", "客服昵称", "总分", "等级", "个人提成", "公共提成", "当月工资", "不参加考核", "标记", "文件", "参与排名的总分"]
+    hr = 3
+    for c, h in enumerate(header, start=1):
+        cell = ws.cell(row=hr, column=c, value=h)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD
+    order = team.ranking() + [a for a in team.agents if a.rank is None]
+    first = hr + 1
+    last = hr + len(order)
+    values: dict[str, Any] = {}
+    for i, a in enumerate(order):
+        r = first + i
+        ranked = a.rank is not None
+        ws.cell(row=r, column=11, value=cached(a.total) if ranked else None)
+        ws.cell(row=r, column=1, value=f"=IF(ISNUMBER(K{r}),RANK(K{r},$K${first}:$K${last}),\"\")")
+        values[f"A{r}"] = a.rank if ranked else ""
+        write_text_cell(ws.cell(row=r, column=2), a.agent)
+        ws.cell(row=r, column=3, value=cached(a.total)).number_format = "0.00"
+        ws.cell(row=r, column=4, value=a.grade or "")
+        ws.cell(row=r, column=5, value=cached(a.commission)).number_format = "#,##0.00"
+        ws.cell(row=r, column=6, value=cached(a.public_commission)).number_format = "#,##0.00"
+        ws.cell(row=r, column=7, value=cached(a.pay_total) if a.pay_total is not None else None).number_format = "#,##0.00"
+        write_text_cell(ws.cell(row=r, column=8), a.excluded or "")
+        write_text_cell(ws.cell(row=r, column=9), "；".join(a.flags + a.grade_notes))
+        write_text_cell(ws.cell(row=r, column=10), files.get(a.agent, ""))
+    tr_ = last + 1
+    ws.cell(row=tr_, column=2, value="合计").font = Font(bold=True)
+    for col, key in ((5, "commission"), (6, "public_commission"), (7, "pay_total")):
+        letter = "EFG"[col - 5]
+        ws.cell(row=tr_, column=col, value=f"=SUM({letter}{first}:{letter}{last})").number_format = "#,##0.00"
+        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order))
+    pr = tr_ + 2
+    ws.cell(row=pr, column=1, value="公共提成池").font = Font(bold=True)
+    pub = team.team.get("公共销售额")
+    rate = scheme.pay.public_rate if scheme.pay and scheme.pay.public_rate is not None else None
+    ws.cell(row=pr + 1, column=1, value="公共销售额")
+    ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
+    ws.cell(row=pr + 2, column=1, value="提成比例")
+    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）")
+    ws.cell(row=pr + 3, column=1, value="客服人数")
+    ws.cell(row=pr + 3, column=2, value=len(team.agents))
+    for c, w in zip("ABCDEFGHIJK", (6, 14, 9, 8, 11, 11, 11, 22, 30, 22, 8)):
+        ws.column_dimensions[c].width = w
+    ws.column_dimensions["K"].hidden = True
+    ws.freeze_panes = f"A{first}"
+    if order:
+        ch = BarChart()
+        ch.type = "bar"
+        ch.title = "总分排名"
+        ch.y_axis.title = "总分"
+        ranked_n = len(team.ranking()) or len(order)
+        ch.add_data(Reference(ws, min_col=3, min_row=hr, max_row=hr + ranked_n), titles_from_data=True)
+        ch.set_categories(Reference(ws, min_col=2, min_row=first, max_row=hr + ranked_n))
+        ch.height, ch.width = 8, 16
+        ch.legend = None
+        ws.add_chart(ch, f"A{pr + 6}")
+    summary_values = {SUMMARY: values}
+
+    hs = wb.create_sheet(HISTORY_SHEET)
+    hs.append(list(HISTORY_HEADER))
+    for a in team.agents:
+        hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
+                   "否" if a.excluded else "是"])
+        write_text_cell(hs.cell(row=hs.max_row, column=2), a.agent)
+
+    if scheme.daily is not None and daily:
+        rows = []
+        for a in team.agents:
+            for p in daily.get(a.agent, []):
+                rows.append((p.date, {"咨询人数": p.inquiries, "下单人数": p.orders}))
+        pts = daily_trend(rows, scheme.daily.flag_ratio)
+        summary_values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, scheme.daily.flag_ratio, "全团队每日咨询与下单")
+
+    ps = wb.create_sheet("问题")
+    ps.append(["级别", "位置", "说明"])
+    for p in problems:
+        ps.append(["错误" if p.is_error else "警告", None, None])
+        write_text_cell(ps.cell(row=ps.max_row, column=2), p.where())
+        write_text_cell(ps.cell(row=ps.max_row, column=3), p.message)
+    ps.column_dimensions["B"].width = 50
+    ps.column_dimensions["C"].width = 80
+    save_workbook(wb, path, summary_values)
+    return path
