@@ -1,0 +1,193 @@
+"""The Excel buttons against a fake xlwings Book (no Excel)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from cskpi_xl import xlbutton as B
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPORT = ROOT / "samples" / "exports" / "自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.xlsx"
+
+
+def _cells(addr: str):
+    a, _, b = addr.replace("$", "").partition(":")
+    m1 = re.fullmatch(r"([A-Z]+)(\d+)", a)
+    m2 = re.fullmatch(r"([A-Z]+)(\d+)", b or a)
+    if not m1:  # whole rows "5:7"
+        return [], (0, 0)
+    c1, r1 = column_index_from_string(m1[1]), int(m1[2])
+    c2, r2 = column_index_from_string(m2[1]), int(m2[2])
+    return [[(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)], (r2 - r1 + 1, c2 - c1 + 1)
+
+
+class FakeRange:
+    def __init__(self, sheet, addr):
+        self.sheet, self.addr = sheet, addr
+        self.grid, self.shape = _cells(addr)
+        self.api = SimpleNamespace(Locked=True)
+
+    def _get(self, store):
+        vals = [[store.get(rc) for rc in row] for row in self.grid]
+        return vals[0][0] if self.shape == (1, 1) else vals
+
+    @property
+    def value(self):
+        return self._get(self.sheet.values)
+
+    @value.setter
+    def value(self, v):
+        r0, c0 = self.grid[0][0]
+        rows = v if isinstance(v, list) else [[v]]
+        for i, row in enumerate(rows):
+            for j, x in enumerate(row if isinstance(row, list) else [row]):
+                self.sheet.values[(r0 + i, c0 + j)] = x
+                self.sheet.formulas.pop((r0 + i, c0 + j), None)
+
+    @property
+    def formula(self):
+        return self._get(self.sheet.formulas)
+
+    @formula.setter
+    def formula(self, f):
+        self.sheet.formulas[self.grid[0][0]] = f
+
+    number_format = None
+
+    def clear_contents(self):
+        for row in self.grid:
+            for rc in row:
+                self.sheet.values.pop(rc, None)
+
+    def insert(self, *a):
+        self.sheet.log.append(("insert", self.addr))
+
+    def copy(self, *a):
+        pass
+
+    def paste(self, *a):
+        pass
+
+
+class FakeSheet:
+    def __init__(self, name, cells=None):
+        self.name = name
+        self.values, self.formulas, self.log = {}, {}, []
+        for addr, v in (cells or {}).items():
+            FakeRange(self, addr).value = v
+
+    def range(self, addr):
+        return FakeRange(self, addr)
+
+    @property
+    def used_range(self):
+        keys = list(self.values) or [(1, 1)]
+        r1, c1 = min(k[0] for k in keys), min(k[1] for k in keys)
+        r2, c2 = max(k[0] for k in keys), max(k[1] for k in keys)
+        rng = FakeRange(self, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        rng.row, rng.column = r1, c1
+        v = rng.value
+        if isinstance(v, list) and rng.shape[0] == 1:
+            v = v[0]
+        elif isinstance(v, list) and rng.shape[1] == 1:
+            v = [r[0] for r in v]
+        return SimpleNamespace(value=v, row=r1, column=c1, shape=rng.shape)
+
+
+class FakeSheets(list):
+    def __getitem__(self, k):
+        if isinstance(k, str):
+            for s in self:
+                if s.name == k:
+                    return s
+            raise KeyError(k)
+        return list.__getitem__(self, k)
+
+    def add(self, name, after=None, before=None):
+        s = FakeSheet(name)
+        self.append(s)
+        return s
+
+
+class FakeBook:
+    def __init__(self, sheets):
+        self.name = "模板.xlsm"
+        self.sheets = FakeSheets(sheets)
+
+
+def _book(settings, template=None):
+    s = FakeSheet("设置")
+    for i, (k, v) in enumerate(settings, start=1):
+        s.values[(i, 1)], s.values[(i, 2)] = k, v
+    t = FakeSheet("考核表", template or {"A1": "客服：{{客服昵称}}", "B2": "{{=总分}}", "C3": "{{咨询转化率.得分}}", "D4": "{{月份}}"})
+    return FakeBook([t, s])
+
+
+def test_parse_settings():
+    s, p = B.parse_settings([["方案", "duoyi"], ["月份：", "2026-10"], ["导出文件", "a.xlsx"], [None, "b.csv"], [None, None],
+                             ["客服昵称", 123.0], ["输出文件夹", "out"], ["颜色", "红"]])
+    assert s == B.Settings("duoyi", "2026-10", "123", ("a.xlsx", "b.csv"), None, None, "out")
+    assert [x.row for x in p] == [8] and "颜色" in p[0].message
+
+
+def test_template_cells():
+    book = _book([])
+    cells = B.template_cells(book)
+    assert {(c.sheet, c.address) for c in cells} == {("考核表", "A1"), ("考核表", "B2"), ("考核表", "C3"), ("考核表", "D4")}
+
+
+def test_fill_this_sheet():
+    if not EXPORT.is_file():
+        pytest.skip("sample export missing")
+    from cskpi_xl.importers import import_files
+
+    data, _ = import_files([EXPORT], "2026-10")
+    agent = next(iter(data.agents))
+    book = _book([["方案", "duoyi"], ["月份", "2026-10"], ["客服昵称", agent], ["导出文件", str(EXPORT)]])
+    problems = B.fill_book(book)
+    t = book.sheets["考核表"]
+    assert t.values[(1, 1)] == f"客服：{agent}"
+    assert t.formulas.get((2, 2), "").startswith("=")  # the live total
+    assert isinstance(t.values.get((3, 3)), (int, float))
+    status = book.sheets["设置"].values[(1, 4)]
+    assert status.startswith(f"已填充 {agent}"), (status, [p.format() for p in problems])
+
+
+def test_fill_reports_missing_settings_and_agent():
+    book = _book([["方案", "duoyi"]])
+    problems = B.fill_book(book)
+    assert {p.message for p in problems} == {"设置表缺少「客服昵称」", "设置表缺少「导出文件」"}
+    assert book.sheets["设置"].values[(1, 4)] == "未填充"
+    if EXPORT.is_file():
+        book = _book([["方案", "duoyi"], ["客服昵称", "没有这个人"], ["导出文件", str(EXPORT)]])
+        problems = B.fill_book(book)
+        assert "没有客服「没有这个人」" in problems[-1].message
+
+
+def test_no_settings_sheet():
+    book = FakeBook([FakeSheet("考核表")])
+    problems = B.fill_book(book)
+    assert "没有「设置」工作表" in problems[0].message
+    assert book.sheets["设置"].values[(1, 4)] == "未填充"
+
+
+def test_batch_all(tmp_path):
+    if not EXPORT.is_file():
+        pytest.skip("sample export missing")
+    book = _book([["方案", "duoyi"], ["月份", "2026-10"], ["导出文件", str(EXPORT)], ["输出文件夹", str(tmp_path / "out")]])
+    B.batch_book(book)
+    assert book.sheets["设置"].values[(1, 4)].startswith("已生成")
+    assert list((tmp_path / "out").glob("*.xlsx"))
+
+
+def test_errors_never_reach_excel(monkeypatch):
+    book = _book([["方案", "duoyi"]])
+    monkeypatch.setattr(B, "fill_book", lambda b: 1 / 0)
+    problems = B._guarded(B.fill_book, book)
+    assert "ZeroDivisionError" in problems[0].message
+    assert book.sheets["设置"].values[(1, 4)] == "运行出错"
