@@ -1,0 +1,37 @@
+"""``cskpi fill TEMPLATE EXPORTS... --agent NAME --month YYYY-MM [--scheme ID] [--out FILE]``.
+
+Fills a template (built-in or HR's own, with placeholders) for one agent:
+live formulas with their values, never overwriting the template or an export.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cskpi_xl.i18n import tr
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("fill", help=tr("为一位客服填写考核表模板", "fill a template for one agent"))
+    p.add_argument("template", metavar="TEMPLATE", help=tr("模板（含占位符的 .xlsx）", "template workbook"))
+    p.add_argument("exports", nargs="+", metavar="EXPORTS", help=tr("导出文件", "export files"))
+    p.add_argument("--agent", required=True, help=tr("客服昵称", "agent name"))
+    p.add_argument("--month", help=tr("考核月份 YYYY-MM", "month YYYY-MM"))
+    p.add_argument("--scheme", help=tr("方案编号或方案文件（默认读模板的「设置」表）", "scheme (default: the template's 设置 sheet)"))
+    p.add_argument("--out", help=tr("输出文件", "output file"))
+    p.add_argument("--manual", help=tr("手工录入表", "manual inputs"))
+    p.add_argument("--aliases", help=tr("别名表", "alias map"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from cskpi_xl.workbook.fill import fill_template
+
+    out, problems = fill_template(args.template, args.exports, args.agent, args.month, scheme_id=args.scheme,
+                                  out=args.out, manual=args.manual, aliases=args.aliases)
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    if out is None:
+        return 1
+    print(tr(f"已生成 {out}", f"wrote {out}"))
+    return 0

@@ -1,0 +1,87 @@
+"""Fill one template for one agent: ``fill_template(...) -> (path, problems)``.
+
+The template is any workbook with placeholders (a built-in one from
+``workbook_templates/`` or HR's own form, see :mod:`cskpi_xl.workbook.template`).
+The template and the exports are never overwritten; the output is written
+atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from openpyxl import load_workbook
+
+from cskpi_xl.core.engine import score_team
+from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.problems import Problem
+from cskpi_xl.safety import check_spreadsheet_file, path_inside, safe_file_stem
+from cskpi_xl.workbook.apply import apply_plan, save_workbook
+from cskpi_xl.workbook.template import plan_fill, read_template
+
+
+def scheme_of_template(wb) -> str | None:
+    """The scheme named on the template's 设置 sheet (row 方案), if any."""
+    if "设置" not in wb.sheetnames:
+        return None
+    for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+        if row and row[0] == "方案" and row[1]:
+            return str(row[1]).strip()
+    return None
+
+
+def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLike], agent: str, month: str | None,
+                  *, scheme_id: str | None = None, out: str | os.PathLike | None = None,
+                  manual: str | os.PathLike | None = None,
+                  aliases: str | os.PathLike | None = None) -> tuple[Path | None, list[Problem]]:
+    """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
+    from cskpi_xl.importers import import_files
+
+    template = Path(template)
+    problems = check_spreadsheet_file(template)
+    if problems:
+        return None, problems
+    wb = load_workbook(template)
+    sid = scheme_id or scheme_of_template(wb)
+    if not sid:
+        return None, [Problem("模板没有指明方案，请用 --scheme 指定", "the template names no scheme; use --scheme", file=str(template))]
+    scheme, sp = load_scheme(sid)
+    problems += [p for p in sp if p.is_error]
+    if scheme is None:
+        return None, problems
+    exports = [Path(e) for e in exports]
+    data, more = import_files(exports, month, aliases, manual)
+    problems += [p for p in more if p.agent in (None, agent)]
+    month = data.month or month
+    if agent not in data.agents:
+        known = "、".join(data.agents) or "（无）"
+        problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
+                                agent=agent))
+        return None, problems
+    figures = {a: dict(m.figures) for a, m in data.agents.items()}
+    team, more = score_team(scheme, figures, month)
+    problems += [p for p in more if p.agent == agent]
+    plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
+    problems += plan.problems
+    if out is None:
+        out = path_inside(template.parent if template.parent.exists() else Path("."),
+                          safe_file_stem(f"{template.stem}_{agent}_{month or ''}", set()), ".xlsx")
+    out = Path(out)
+    inputs = {p.resolve() for p in exports + [template] + [Path(x) for x in (manual, aliases) if x]}
+    if out.resolve() in inputs:
+        problems.append(Problem("输出文件与模板或导出文件相同，已停止（不会覆盖输入）",
+                                "the output would overwrite the template or an export; stopped", file=str(out)))
+        return None, problems
+    values = apply_plan(wb, plan, agent=agent, month=month)
+    if "设置" in wb.sheetnames:
+        from cskpi_xl.workbook.xlsxio import write_text_cell
+
+        for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
+            if row[0].value == "月份":
+                row[1].value = month
+            elif row[0].value == "客服昵称":
+                write_text_cell(row[1], agent)
+    save_workbook(wb, out, values)
+    return out, problems
