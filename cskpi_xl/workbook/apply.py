@@ -299,6 +299,9 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
     from cskpi_xl.safety import is_formula_like, plain_text
 
     names = [s.name for s in book.sheets]
+    for s in plan.agent_sheets:
+        if s in names:
+            book.sheets[s].api.Unprotect()
     for ins in plan.inserts:
         sh = book.sheets[ins.sheet]
         sh.range(f"{ins.at}:{ins.at + ins.count - 1}").insert("down")
@@ -320,3 +323,5 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
             rng.number_format = w.number_format
         if w.locked is False:
             rng.api.Locked = False
+    for s in plan.agent_sheets:
+        book.sheets[s].api.Protect()

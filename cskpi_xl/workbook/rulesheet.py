@@ -14,7 +14,7 @@ references always match.
 >>> from cskpi_xl.core.loader import builtin
 >>> cells, refs = layout(builtin("standard"))
 >>> refs.tier(1, "比例")
-"'规则'!$F$27"
+"'规则'!$F$23"
 """
 
 from __future__ import annotations
