@@ -128,6 +128,10 @@ def build_template(scheme: Scheme) -> Workbook:
             else:
                 ws.cell(row=r, column=c, value=f"{{{{{'=' if eq else ''}{name}.{f}}}}}")
         _box(ws, r, n)
+        it = scheme.item(name)
+        rule_text = it.text or "；".join(x.describe() for x in it.rules)
+        per_line = max(1, int(cols[2][2] / 2) - 1)
+        ws.row_dimensions[r].height = max(2, -(-len(rule_text) // per_line)) * 14
         for c, (_, fld, _) in enumerate(cols, start=1):
             if fld.lstrip("=") in ("得分",):
                 ws.cell(row=r, column=c).number_format = "0.00"
@@ -214,7 +218,7 @@ def build_template(scheme: Scheme) -> Workbook:
         derived = name in RATIO_BY_NAME or name == "咨询占比" or name in scheme.params
         ws.cell(row=row, column=2, value=name)
         nm = N.ALL.get(name)
-        ws.cell(row=row, column=3, value=(nm.help or nm.en) if nm else ("参数（见规则表）" if name in scheme.params else "按往月汇总"))
+        ws.cell(row=row, column=3, value=(nm.help or "") if nm else ("参数（见规则表）" if name in scheme.params else "按往月汇总"))
         ws.cell(row=row, column=4, value=f"{{{{{'=' if derived else ''}{name}}}}}")
         ws.merge_cells(start_row=row, end_row=row, start_column=4, end_column=5)
         for c in range(2, 6):
@@ -250,6 +254,11 @@ def build_template(scheme: Scheme) -> Workbook:
     rs.column_dimensions["A"].width = 16
     for col in range(2, 17):
         rs.column_dimensions[get_column_letter(col)].width = 11
+    rs.page_setup.paperSize = rs.PAPERSIZE_A4
+    rs.page_setup.orientation = "landscape"
+    rs.page_setup.fitToWidth = 1
+    rs.page_setup.fitToHeight = 0
+    rs.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for rc in cells:
         c = rs.cell(row=rc.row, column=rc.col, value=rc.value)
         if rc.number_format:
