@@ -299,9 +299,13 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
     from cskpi_xl.safety import is_formula_like, plain_text
 
     names = [s.name for s in book.sheets]
-    for s in plan.agent_sheets:
-        if s in names:
-            book.sheets[s].api.Unprotect()
+    def protect(on: bool) -> None:
+        for s in plan.agent_sheets:
+            api = getattr(book.sheets[s], "api", None) if s in [x.name for x in book.sheets] else None
+            if api is not None:
+                (api.Protect if on else api.Unprotect)()
+
+    protect(False)
     for ins in plan.inserts:
         sh = book.sheets[ins.sheet]
         sh.range(f"{ins.at}:{ins.at + ins.count - 1}").insert("down")
@@ -323,5 +327,4 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
             rng.number_format = w.number_format
         if w.locked is False:
             rng.api.Locked = False
-    for s in plan.agent_sheets:
-        book.sheets[s].api.Protect()
+    protect(True)
