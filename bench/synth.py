@@ -140,6 +140,36 @@ def manual_inputs(out_dir: str | Path, n_agents: int, *, seed: int = SEED) -> Pa
     return _write(path, "手工录入", MANUAL_HEADERS, rows)
 
 
+UDF_HEADERS = ("客服", "询单人数", "最终付款人数", "销售额", "平均响应时间", "询单转化率", "咨询转化率得分",
+               "响应得分", "提成", "等级")
+
+
+def udf_workbook(out_dir: str | Path, n_agents: int, *, seed: int = SEED) -> Path:
+    """A workbook of ``n_agents`` rows whose formulas call the cskpi UDFs (5 calls per row).
+
+    Inputs in B:E; F = CONVERSION_RATE, G/H = KPI_SCORE (咨询转化率, 平均响应时间 under
+    duoyi), I = COMMISSION_TIER (standard), J = GRADE of the two scores' sum.
+    """
+    from openpyxl import Workbook
+
+    rng = random.Random(f"{seed}:udf:{n_agents}")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "客服"
+    ws.append(list(UDF_HEADERS))
+    for i, name in enumerate(agent_names(n_agents), start=2):
+        inquiry = rng.randint(100, 900)
+        paid = rng.randint(inquiry // 5, inquiry // 2)
+        ws.append([name, inquiry, paid, round(paid * rng.uniform(60, 260), 2), round(rng.uniform(15, 45), 1),
+                   f"=CONVERSION_RATE(C{i},B{i})", f'=KPI_SCORE("咨询转化率",F{i},"duoyi")',
+                   f'=KPI_SCORE("平均响应时间",E{i},"duoyi")', f'=COMMISSION_TIER(D{i},"standard")',
+                   f'=GRADE(G{i}+H{i}+40,"standard")'])
+    path = Path(out_dir) / f"UDF_{n_agents}客服.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir")

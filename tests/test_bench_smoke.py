@@ -65,8 +65,8 @@ def test_table_has_the_expected_rows_and_columns(bench_run):
     names = [r[0] for r in rows]
     assert "import (daily xlsx)" in names
     assert any(n.startswith("score_team (") for n in names)
-    assert "floor: openpyxl write-only, values only" in names
-    assert "floor: openpyxl normal, values only" in names
+    assert "floor: openpyxl write-only, 1 process" in names
+    assert any(n.startswith("floor: openpyxl normal, ") for n in names)
     assert not [r for r in rows if "FAILED" in r[7]], [r for r in rows if "FAILED" in r[7]]
     for r in rows:
         float(r[2].replace(",", ""))  # every row has a time
@@ -87,7 +87,7 @@ def test_batch_rows_and_baselines_when_the_batch_exists(bench_run):
     rows = {(r[0], r[1]): r for r in _table(md, TABLE_HEADER)}
     batch = rows[("batch (import→score→sheets→汇总)", "5 agents")]
     assert batch[5].endswith("×")  # ratio against the floor
-    assert "ASSUMED" not in rows[("floor: openpyxl write-only, values only", "5 agents")][7]
+    assert "ASSUMED" not in rows[("floor: openpyxl write-only, 1 process", "5 agents")][7]
     if soffice:
         assert ("LibreOffice headless recalculation", "5 agents") in rows
         assert batch[6].endswith("×")
@@ -101,8 +101,9 @@ def test_udf_rows_when_the_udfs_exist(bench_run):
         pytest.skip("cskpi_xl/udfs.py is not there yet")
     names = [r[0] for r in _table(md, TABLE_HEADER)]
     assert any(n.startswith("UDF KPI_SCORE") for n in names)
-    if _has("cskpi_xl.xlcalc") and any(n.startswith("batch") for n in names):
+    if _has("cskpi_xl.xlcalc"):
         assert any(n.startswith("cskpi calc") for n in names)
+        assert any(n.startswith("xlcalc: compile once") for n in names)
 
 
 def test_synthetic_data_is_reproducible(tmp_path):
