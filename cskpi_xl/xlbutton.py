@@ -142,7 +142,7 @@ def fill_book(book) -> list[Problem]:
     """Fill the open workbook for the agent named in 设置; returns the problems (also written to 设置)."""
     from cskpi_xl.core.engine import score_team
     from cskpi_xl.core.loader import load_scheme
-    from cskpi_xl.importers import import_files
+    from cskpi_xl.scoring import figures_for, import_for
     from cskpi_xl.workbook.apply import apply_plan_xlwings
     from cskpi_xl.workbook.template import plan_fill
 
@@ -154,9 +154,10 @@ def fill_book(book) -> list[Problem]:
     problems += sp
     if scheme is None:
         return _report(book, problems, "未填充：方案无法加载")
-    data, more = import_files(settings.exports, settings.month, settings.aliases, settings.manual, inputs=scheme.inputs())
+    data, more = import_for(scheme, settings.exports, month=settings.month, manual=settings.manual,
+                            aliases=settings.aliases)
     problems += more
-    figures = {a: dict(m.figures) for a, m in data.agents.items()}
+    figures = figures_for(scheme, data)
     if settings.agent not in figures:
         have = "、".join(figures) or "（无）"
         problems.append(Problem(f"导出文件中没有客服「{settings.agent}」；有：{have}", f"no agent {settings.agent!r} in the exports",

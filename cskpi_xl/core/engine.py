@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
 from cskpi_xl.core.metrics import compute_metrics, team_values
-from cskpi_xl.core.numbers import NA, is_na, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Mapping
 
-from cskpi_xl.core.numbers import NA, is_na, to_decimal
+from cskpi_xl.core.numbers import NA, to_decimal
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,13 @@ from typing import Any, Iterable, Mapping
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cskpi_xl.i18n import tr
 from cskpi_xl.safety import atomic_write
 from cskpi_xl.workbook import xlsxpost
-from cskpi_xl.workbook.template import CellWrite, FillPlan, RowInsert
+from cskpi_xl.workbook.template import FillPlan, RowInsert
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
 REGISTRY = "_cskpi"

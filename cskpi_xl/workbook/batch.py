@@ -37,19 +37,20 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
+from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
-from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook
 from cskpi_xl.workbook.builder import template_bytes
-from cskpi_xl.workbook.template import COMMENT, FillPlan, TemplateCell, plan_fill, read_template
+from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
@@ -252,9 +253,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
          report, problems, t0):
-    from cskpi_xl.importers import import_files
-
-    data, more = import_files(exports, month, aliases, manual)
+    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
     if not month:
@@ -265,14 +264,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
         return report, problems
 
-    figures = {a: dict(m.figures) for a, m in data.agents.items()}
-    daily: dict[str, list] = {}
-    if scheme.daily is not None:
-        for a, m in data.agents.items():
-            if m.daily:
-                pts = daily_trend(m.daily, scheme.daily.flag_ratio)
-                daily[a] = pts
-                figures[a]["低转化天数"] = sum(1 for p in pts if p.low)
+    figures = figures_for(scheme, data)
+    daily = daily_for(scheme, data)
     typed = read_previous(out, month)
     for a, vals in typed.items():
         if a in figures:

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import Problem
+from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.template import plan_fill, read_template
@@ -37,8 +38,6 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
                   manual: str | os.PathLike | None = None,
                   aliases: str | os.PathLike | None = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
-    from cskpi_xl.importers import import_files
-
     template = Path(template)
     problems = check_spreadsheet_file(template)
     if problems:
@@ -52,7 +51,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if scheme is None:
         return None, problems
     exports = [Path(e) for e in exports]
-    data, more = import_files(exports, month, aliases, manual)
+    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += [p for p in more if p.agent in (None, agent)]
     month = data.month or month
     if agent not in data.agents:
@@ -60,8 +59,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    figures = {a: dict(m.figures) for a, m in data.agents.items()}
-    team, more = score_team(scheme, figures, month)
+    team, more = score_team(scheme, figures_for(scheme, data), month)
     problems += [p for p in more if p.agent == agent]
     plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
     problems += plan.problems

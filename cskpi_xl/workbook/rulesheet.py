@@ -20,7 +20,6 @@ references always match.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter

@@ -47,8 +47,7 @@ plan with openpyxl (CLI, batch) or xlwings (the Excel button).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
 
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -56,13 +55,12 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
-from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.core.scheme import Review, Scheme
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.xlformula import (
-    HISTORY_BONUS, HISTORY_VIOLATIONS, NA_TEXT, PAY_PARTS, Emitter, cached, inputs_needed, item_key,
+    HISTORY_BONUS, HISTORY_VIOLATIONS, PAY_PARTS, Emitter, cached, inputs_needed, item_key,
 )
 
 PLACEHOLDER = re.compile(r"\{\{\s*(#?)\s*(=?)\s*([^{}]*?)\s*\}\}")

@@ -46,7 +46,7 @@ marks (an ISNUMBER guard).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.numbers import NA
