@@ -108,6 +108,16 @@ def read_settings(book) -> tuple[Settings, list[Problem]]:
     return parse_settings(rows)
 
 
+def xlwings_value_at(book):
+    """``value_at`` (see :mod:`cskpi_xl.workbook.rulesread`) for an open xlwings book."""
+
+    def value_at(ref: str):
+        sheet, _, addr = ref.rpartition("!")
+        return book.sheets[sheet.strip("'")].range(addr.replace("$", "")).value
+
+    return value_at
+
+
 def template_cells(book):
     """The placeholder cells of every sheet of the open book (not 设置/规则), as plan_fill takes them."""
     from openpyxl.utils import get_column_letter
@@ -144,6 +154,8 @@ def fill_book(book) -> list[Problem]:
     from cskpi_xl.core.loader import load_scheme
     from cskpi_xl.scoring import figures_for, import_for
     from cskpi_xl.workbook.apply import apply_plan_xlwings
+    from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
+    from cskpi_xl.workbook.rulesread import read_rules
     from cskpi_xl.workbook.template import plan_fill
 
     settings, problems = read_settings(book)
@@ -154,6 +166,9 @@ def fill_book(book) -> list[Problem]:
     problems += sp
     if scheme is None:
         return _report(book, problems, "未填充：方案无法加载")
+    if RULES_SHEET in [s.name for s in book.sheets]:  # numbers HR changed on the 规则 sheet count
+        scheme, more = read_rules(scheme, xlwings_value_at(book), getattr(book, "name", None))
+        problems += more
     data, more = import_for(scheme, settings.exports, month=settings.month, manual=settings.manual,
                             aliases=settings.aliases)
     problems += more

@@ -42,6 +42,8 @@ from openpyxl.styles import Font, PatternFill
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
+from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
+from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
 from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
@@ -274,16 +276,22 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
                                     f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
                                     severity=WARNING))
     history = read_history(out, month)
-    team, more = score_team(scheme, figures, month, history)
-    problems += more
 
-    # templates and plans
+    # the template; HR's own may carry changed numbers on its 规则 sheet
     if template is not None:
         tbytes = Path(template).read_bytes()
     else:
         tbytes = template_bytes(scheme)
     twb = load_workbook(io.BytesIO(tbytes))
     tcells = read_template(twb)
+    if template is not None and RULES_SHEET in twb.sheetnames:
+        scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
+        problems += more
+
+    team, more = score_team(scheme, figures, month, history)
+    problems += more
+
+    # plans
     plans: dict[str, FillPlan] = {}
     for res in team.agents:
         past = history.get(res.agent, [])

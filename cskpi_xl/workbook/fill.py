@@ -20,6 +20,8 @@ from cskpi_xl.core.problems import Problem
 from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
+from cskpi_xl.workbook.rulesheet import SHEET
+from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
 from cskpi_xl.workbook.template import plan_fill, read_template
 
 
@@ -50,6 +52,9 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     problems += [p for p in sp if p.is_error]
     if scheme is None:
         return None, problems
+    if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
+        scheme, more = read_rules(scheme, openpyxl_value_at(wb), str(template))
+        problems += more
     exports = [Path(e) for e in exports]
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += [p for p in more if p.agent in (None, agent)]
