@@ -3,14 +3,20 @@
 Every ``.xlsx`` in ``DIR`` (not Excel's ``~$`` lock files, not hidden files)
 is checked with :func:`cskpi_xl.safety.check_spreadsheet_file`, then all are
 converted in one LibreOffice run, formulas recalculated, into ``OUT``
-(default ``DIR/pdf``). While it runs, ``DIR`` is locked against a batch run
+(default ``DIR/pdf``). By default only each workbook's first sheet is
+rendered — the agent's appraisal sheet, the one to send to the agent — not
+its 规则/设置 sheets; ``--all-sheets`` renders every visible sheet. While it runs, ``DIR`` is locked against a batch run
 writing into it. Exit status: 0 all rendered, 1 some failed, 2 nothing to do
 or LibreOffice missing.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 from cskpi_xl.i18n import tr
@@ -38,7 +44,34 @@ def register(subparsers) -> None:
     )
     p.add_argument("dir", metavar="DIR", help=tr("含 .xlsx 的文件夹", "folder with .xlsx files"))
     p.add_argument("--out", metavar="OUT", help=tr("PDF 输出文件夹（默认 DIR/pdf）", "output folder (default DIR/pdf)"))
+    p.add_argument("--all-sheets", action="store_true",
+                   help=tr("输出每个工作表（默认只输出第一张，即考核表）", "render every sheet (default: the first, the appraisal sheet)"))
     p.set_defaults(func=run)
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*/>")
+
+
+def first_sheet_only(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` with every sheet but the first hidden (PDF export skips hidden sheets).
+
+    Only ``xl/workbook.xml`` is rewritten, so charts, styles and cached values stay as they are.
+    """
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                seen = 0
+
+                def hide(m: re.Match) -> bytes:
+                    nonlocal seen
+                    seen += 1
+                    tag = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
+                    return tag if seen == 1 else tag[:-2].rstrip() + b' state="hidden"/>'
+
+                data = _SHEET_TAG.sub(hide, data)
+                data = re.sub(rb'activeTab="\d+"', b'activeTab="0"', data)
+            zout.writestr(info, data)
 
 
 def workbooks_in(folder: Path) -> list[Path]:
@@ -84,12 +117,28 @@ def run(args) -> int:
             else:
                 good.append(f)
         outputs = {}
-        if good:
+        stage = None
+        if good and not getattr(args, "all_sheets", False):
+            stage = Path(tempfile.mkdtemp(prefix="cskpi_pdf_"))
+            staged = {}
+            for f in good:
+                try:
+                    first_sheet_only(f, stage / f.name)
+                    staged[stage / f.name] = f
+                except (OSError, zipfile.BadZipFile, KeyError):
+                    staged[f] = f  # render it whole rather than not at all
+        else:
+            staged = {f: f for f in good}
+        if staged:
             try:
-                outputs, more = libreoffice.convert_many(good, out, "pdf")
+                rendered, more = libreoffice.convert_many(list(staged), out, "pdf")
             except libreoffice.LibreOfficeError as exc:
                 print(tr("错误：", "error: ") + str(exc), file=sys.stderr)
                 return 2
+            finally:
+                if stage is not None:
+                    shutil.rmtree(stage, ignore_errors=True)
+            outputs = {staged[Path(k)]: v for k, v in rendered.items()}
             problems.extend(more)
     finally:
         if lock is not None:
