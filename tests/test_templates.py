@@ -92,3 +92,23 @@ def test_cached_values_are_in_the_file():
     cached = load_workbook(io.BytesIO(data), data_only=True)["考核表"]
     flat = [c.value for row in cached.iter_rows() for c in row]
     assert 330 in flat                     # 250 + 4% × 2,000 personal commission, cached for phone previews
+
+
+def test_templates_carry_dropdowns_and_fills_do_not_duplicate_them(tmp_path):
+    """Rubric cells have their dropdown already in the template; a filled sheet has exactly one check per cell."""
+    from openpyxl import load_workbook
+
+    from cskpi_xl.workbook.fill import fill_template
+
+    ws = load_workbook("workbook_templates/employee_form.xlsx")["考核表"]
+    specs = {d.formula1: str(d.sqref) for d in ws.data_validations.dataValidation}
+    assert '"7,5,3,2,1"' in specs
+    exports = tmp_path / "e_2026-10.csv"
+    exports.write_text("客服昵称,销售额\n小美,100\n", encoding="utf-8")
+    out, _ = fill_template("workbook_templates/employee_form.xlsx", [exports], "小美", "2026-10", out=tmp_path / "o.xlsx")
+    ws = load_workbook(out)["考核表"]
+    seen: list[str] = []
+    for d in ws.data_validations.dataValidation:
+        for rng in d.sqref.ranges:
+            seen += [c for row in ws[rng.coord] for c in [x.coordinate for x in (row if isinstance(row, tuple) else (row,))]]
+    assert len(seen) == len(set(seen)) and seen

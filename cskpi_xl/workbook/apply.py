@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cskpi_xl.i18n import tr
@@ -133,6 +134,31 @@ def _sheet(wb, name: str):
     return ws
 
 
+def drop_validations(ws, cells: list[str]) -> None:
+    """Take ``cells`` out of every data validation of ``ws`` (a cell must carry one at most)."""
+    gone = set(cells)
+    keep = []
+    for dv in ws.data_validations.dataValidation:
+        left = []
+        for rng in dv.sqref.ranges:
+            small = rng.size["rows"] * rng.size["columns"] <= 10000
+            coords = [f"{get_column_letter(col)}{row}" for row, col in CellRange(rng.coord).cells] if small else [rng.coord]
+            if gone.isdisjoint(coords):
+                left.append(rng.coord)
+            else:
+                left.extend(c for c in coords if c not in gone)
+        if left:
+            dv.sqref = " ".join(left)
+            keep.append(dv)
+    ws.data_validations.dataValidation = keep
+
+
+def add_validation(ws, spec: str, cells: list[str]) -> DataValidation:
+    """A dropdown (``"7,5,3,2,1"``) or a range check (``"between:0:10"``) on ``cells``, replacing any they had."""
+    drop_validations(ws, cells)
+    return _validation(ws, spec, cells)
+
+
 def _validation(ws, spec: str, cells: list[str]) -> DataValidation:
     if spec.startswith("between:"):
         _, lo, hi = spec.split(":")
@@ -186,7 +212,7 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
         if w.key:
             registry.append((agent or "", month or "", ws.title, w.cell, w.key, _show(w.value)))
     for (sh, spec), cells in validations.items():
-        _validation(wb[sh], spec, cells)
+        add_validation(wb[sh], spec, cells)
     if protect:
         for s in plan.agent_sheets:
             ws = wb[title(s)]

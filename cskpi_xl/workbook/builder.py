@@ -292,10 +292,16 @@ def build_template(scheme: Scheme) -> Workbook:
 
 
 def unlock_inputs(ws, scheme: Scheme) -> None:
-    """Unlock (and shade) the template cells that take typed input: scores, appraiser columns, comments, counts."""
+    """Unlock (and shade) the template cells that take typed input: scores, appraiser columns, comments, counts.
+
+    Rubric and score cells get their dropdown or range check in the template
+    itself, so HR typing into an unfilled template is guided too.
+    """
+    from cskpi_xl.workbook.apply import add_validation
     from cskpi_xl.workbook.template import _Resolver, parse
 
     res = _Resolver(scheme, "", None)
+    checks: dict[str, list[str]] = {}
     for r in ws.iter_rows():
         for c in r:
             if not isinstance(c.value, str):
@@ -307,6 +313,10 @@ def unlock_inputs(ws, scheme: Scheme) -> None:
             if t is not None and t.input:
                 c.protection = Protection(locked=False)
                 c.fill = INPUT
+                if t.validation:
+                    checks.setdefault(t.validation, []).append(c.coordinate)
+    for spec, cells in checks.items():
+        add_validation(ws, spec, cells)
 
 
 def template_bytes(scheme: Scheme) -> bytes:
