@@ -107,8 +107,8 @@ def test_templates_carry_dropdowns_and_fills_do_not_duplicate_them(tmp_path):
     exports.write_text("客服昵称,销售额\n小美,100\n", encoding="utf-8")
     out, _ = fill_template("workbook_templates/employee_form.xlsx", [exports], "小美", "2026-10", out=tmp_path / "o.xlsx")
     ws = load_workbook(out)["考核表"]
-    seen: list[str] = []
+    seen: list[tuple[int, int]] = []
     for d in ws.data_validations.dataValidation:
         for rng in d.sqref.ranges:
-            seen += [c for row in ws[rng.coord] for c in [x.coordinate for x in (row if isinstance(row, tuple) else (row,))]]
-    assert len(seen) == len(set(seen)) and seen
+            seen += list(rng.cells)
+    assert seen and len(seen) == len(set(seen))
