@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
 from cskpi_xl.core.problems import WARNING, Problem
-from cskpi_xl.importers.month import aggregate, derive_row
+from cskpi_xl.importers.month import aggregate, aggregate_one, derive_row
 from cskpi_xl.importers.people import account_key, load_aliases, load_manual
-from cskpi_xl.importers.read import Sheet, read_table
-from cskpi_xl.importers.sheets import Record, parse_sheet, unknown_headers_problem
+from cskpi_xl.importers.read import CsvRows, Sheet, read_table
+from cskpi_xl.importers.sheets import Record, open_sheet, unknown_headers_problem
 
 __all__ = ["import_files", "MonthData", "AgentMonth", "read_table", "Sheet", "Record"]
 
@@ -74,9 +74,104 @@ class MonthData(NamedTuple):
 class _Read(NamedTuple):
     index: int          # order the file was read in
     file: str
-    records: list[Record]
+    records: list[Record]   # a monthly sheet's records (daily rows go straight into _Part)
     month: str | None   # for a monthly sheet: the month its title or file name gives
     daily: bool
+    sheet: str = ""
+    months: dict[str, list[int]] | None = None  # daily: month → [rows, first row]
+    seq0: int = 0       # a monthly sheet: the reading position of its first record
+
+
+class _Slot:
+    """The figures of one (platform, account, day), merged as rows are read."""
+
+    __slots__ = ("values", "srcs", "index", "file", "seq")
+
+    def __init__(self, values: dict[str, Any], srcs: tuple, index: int, file: str, seq: int) -> None:
+        self.values, self.srcs, self.index, self.file, self.seq = values, srcs, index, file, seq
+
+
+class _Part:
+    """Merged rows of one month (or of the monthly reports): slots, conflicts, replacements."""
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple, _Slot] = {}
+        self.conflicts: list[tuple[int, Problem]] = []
+        self.replaced: dict[tuple[str, str], list[int]] = {}  # (earlier, later) → [count, first seq]
+
+
+class _Merger:
+    """Rows keyed by (platform, account, day); the file read later wins, figure by figure.
+
+    Rows are merged as they are read, so memory grows with the accounts and
+    days kept, not with the rows of the files. Rows of a month that cannot be
+    the one imported (another month than ``--month``, or older than a month
+    already seen when the latest is taken) are only counted.
+    """
+
+    def __init__(self, month: str | None) -> None:
+        self.month = month
+        self.months: set[str] = set()
+        self.parts: dict[str, _Part] = {}
+        self.seq = 0
+        self._shared: dict[Any, Any] = {}
+
+    def share(self, x: Any) -> Any:
+        return self._shared.setdefault(x, x)
+
+    def latest(self) -> str | None:
+        return self.month if self.month is not None else (max(self.months) if self.months else None)
+
+    def see_month(self, m: str) -> None:
+        if m not in self.months:
+            self.months.add(m)
+            keep = self.latest()
+            for old in [k for k in self.parts if k != keep]:
+                del self.parts[old]
+
+    def add(self, part: _Part, index: int, rec: Record, seq: int) -> None:
+        share = self.share
+        key = (rec.platform, share(rec.account), share(rec.date))
+        src = share((rec.file, rec.sheet, rec.report, key[1]))
+        slot = part.slots.get(key)
+        if slot is None:
+            part.slots[key] = _Slot(rec.values, share((src,)), index, rec.file, seq)
+            return
+        if index == slot.index and src not in slot.srcs:
+            first = next(s for s in slot.srcs if s[0] == rec.file)
+            day = f"{rec.date.isoformat()} " if rec.date else ""
+            part.conflicts.append((seq, Problem(
+                f"账号「{rec.account}」{day}在工作表「{first[1]}」和「{rec.sheet}」中都有数据，只保留「{first[1]}」的",
+                f"account '{rec.account}' {day}has rows in sheets '{first[1]}' and '{rec.sheet}'; "
+                f"only '{first[1]}' is kept",
+                file=rec.file, sheet=rec.sheet or None, row=rec.row, value=rec.account, agent=rec.account)))
+            return
+        slot.values.update(rec.values)
+        if src not in slot.srcs:
+            slot.srcs = slot.srcs + (src,)
+        if slot.file != rec.file or index != slot.index:
+            count = part.replaced.setdefault((slot.file, rec.file), [0, seq])
+            count[0] += 1
+        slot.index, slot.file = index, rec.file
+
+    def add_daily(self, read: _Read, records: Iterable[Record]) -> None:
+        months = read.months
+        assert months is not None
+        for rec in records:
+            self.seq += 1
+            m = _month_of_day(rec.date)
+            stat = months.get(m)
+            if stat is None:
+                months[m] = [1, rec.row]
+                self.see_month(m)
+            else:
+                stat[0] += 1
+            if m != self.latest():
+                continue
+            part = self.parts.get(m)
+            if part is None:
+                part = self.parts[m] = _Part()
+            self.add(part, read.index, rec, self.seq)
 
 
 def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
@@ -103,6 +198,7 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
     alias_map, more = load_aliases(aliases)
     problems += more
 
+    merger = _Merger(month)
     reads: list[_Read] = []
     seen_files: dict[str, str] = {}
     for index, path in enumerate(paths):
@@ -117,24 +213,31 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
                                     file=f, severity=WARNING))
             continue
         seen_files[ident] = f
-        sheets, more = read_table(path)
+        sheets, more = read_table(path, stream=True)
         problems += more
         parsed_any = False
         for sh in sheets:
-            parsed, more = parse_sheet(sh, f, extra)
-            problems += more
-            if parsed is None:
-                continue
-            parsed_any = True
-            reads.append(_Read(index, f, parsed.records, parsed.month, parsed.daily))
+            head = open_sheet(sh, f, extra, problems)
+            if head is not None:
+                parsed_any = True
+                if head.daily:
+                    read = _Read(index, f, [], head.month, True, sh.name, {})
+                    merger.add_daily(read, head.records)
+                else:
+                    read = _Read(index, f, list(head.records), head.month, False, sh.name, None, merger.seq)
+                    merger.seq += len(read.records)
+                    if read.month:
+                        merger.see_month(read.month)
+                reads.append(read)
+            if isinstance(sh.rows, CsvRows):
+                problems += sh.rows.problems
         if sheets and not parsed_any:
             problems.append(unknown_headers_problem(f, sheets[0]))
 
-    target, more = _choose_month(reads, month)
+    target, more = _choose_month(merger.months, month)
     problems += more
-    records, more = _keep_month(reads, target)
-    problems += more
-    slots, order, more = _merge(records)
+    problems += _keep_month(reads, target)
+    slots, order, more = _merge(merger, reads, target)
     problems += more
 
     # accounts → people, in first-seen order
@@ -144,13 +247,13 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
         platform, account, day = key
         person = alias_map.get(account_key(account), account)
         people.setdefault(person, []).append(key)
-        for src in slots[key][1]:
+        for src in slots[key].srcs:
             if src not in sources[person]:
                 sources[person].append(src)
 
     agents: dict[str, AgentMonth] = {}
     for person, keys in people.items():
-        rows = [derive_row(slots[k][0]) for k in keys]
+        rows = [derive_row(slots.pop(k).values) for k in keys]
         figures, notes = aggregate(rows)
         for zh, en in notes:
             problems.append(Problem(zh, en, agent=person, severity=WARNING))
@@ -158,7 +261,9 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
         for k, r in zip(keys, rows):
             if k[2] is not None:
                 by_day[k[2]].append(r)
-        daily = [(d, aggregate(by_day[d])[0]) for d in sorted(by_day)]
+        daily = [(d, aggregate(day)[0] if len(day) > 1 else aggregate_one(day[0]))
+                 for d, day in sorted(by_day.items())]
+        del rows, by_day
         agents[person] = AgentMonth(person, figures, sources[person], daily)
 
     manual_values, more = load_manual(manual, alias_map, target, extra)
@@ -181,15 +286,9 @@ def _month_of_day(d: _dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _choose_month(reads: list[_Read], month: str | None) -> tuple[str | None, list[Problem]]:
+def _choose_month(months: set[str], month: str | None) -> tuple[str | None, list[Problem]]:
     if month is not None:
         return month, []
-    months: set[str] = set()
-    for r in reads:
-        if r.daily:
-            months.update(_month_of_day(x.date) for x in r.records if x.date is not None)
-        elif r.month:
-            months.add(r.month)
     if not months:
         return None, []
     if len(months) == 1:
@@ -202,13 +301,11 @@ def _choose_month(reads: list[_Read], month: str | None) -> tuple[str | None, li
         value=listed, severity=WARNING)]
 
 
-def _keep_month(reads: list[_Read], target: str | None) -> tuple[list[tuple[int, Record]], list[Problem]]:
-    out: list[tuple[int, Record]] = []
+def _keep_month(reads: list[_Read], target: str | None) -> list[Problem]:
     problems: list[Problem] = []
+    if target is None:
+        return problems
     for r in reads:
-        if target is None:
-            out += [(r.index, x) for x in r.records]
-            continue
         if not r.daily:
             if r.month is not None and r.month != target and r.records:
                 x = r.records[0]
@@ -216,51 +313,43 @@ def _keep_month(reads: list[_Read], target: str | None) -> tuple[list[tuple[int,
                     f"这份月报属于 {r.month}（按文件名或标题），不是 {target}，已跳过",
                     f"this monthly report is for {r.month} (by its name or title), not {target}; skipped",
                     file=r.file, sheet=x.sheet or None, value=r.month, severity=WARNING))
-                continue
-            out += [(r.index, x) for x in r.records]
             continue
-        dropped = [x for x in r.records if _month_of_day(x.date) != target]
-        out += [(r.index, x) for x in r.records if _month_of_day(x.date) == target]
+        dropped = {m: st for m, st in (r.months or {}).items() if m != target}
         if dropped:
-            other = "、".join(sorted({_month_of_day(x.date) for x in dropped}))
+            n = sum(st[0] for st in dropped.values())
+            first = min(st[1] for st in dropped.values())
+            other = "、".join(sorted(dropped))
             problems.append(Problem(
-                f"有 {len(dropped)} 行属于其他月份（{other}），不是 {target}，已忽略（第一行是第 {dropped[0].row} 行）",
-                f"{len(dropped)} rows belong to other months ({other}), not {target}; ignored "
-                f"(the first is row {dropped[0].row})",
-                file=r.file, sheet=dropped[0].sheet or None, row=dropped[0].row, value=other, severity=WARNING))
-    return out, problems
+                f"有 {n} 行属于其他月份（{other}），不是 {target}，已忽略（第一行是第 {first} 行）",
+                f"{n} rows belong to other months ({other}), not {target}; ignored "
+                f"(the first is row {first})",
+                file=r.file, sheet=r.sheet or None, row=first, value=other, severity=WARNING))
+    return problems
 
 
-def _merge(records: list[tuple[int, Record]]):
-    """Rows keyed by (platform, account, day); the file read later wins, figure by figure."""
-    slots: dict[tuple, tuple[dict[str, Any], list[tuple[str, str, str, str]], int, str]] = {}
-    order: list[tuple] = []
-    replaced: dict[tuple[str, str], int] = defaultdict(int)
-    problems: list[Problem] = []
-    for index, rec in records:
-        key = (rec.platform, rec.account, rec.date)
-        src = (rec.file, rec.sheet, rec.report, rec.account)
-        if key in slots:
-            values, srcs, last_index, last_file = slots[key]
-            if index == last_index and src not in srcs:
-                first = next(s for s in srcs if s[0] == rec.file)
-                day = f"{rec.date.isoformat()} " if rec.date else ""
-                problems.append(Problem(
-                    f"账号「{rec.account}」{day}在工作表「{first[1]}」和「{rec.sheet}」中都有数据，只保留「{first[1]}」的",
-                    f"account '{rec.account}' {day}has rows in sheets '{first[1]}' and '{rec.sheet}'; "
-                    f"only '{first[1]}' is kept",
-                    file=rec.file, sheet=rec.sheet or None, row=rec.row, value=rec.account, agent=rec.account))
-                continue
-            values.update(rec.values)
-            if src not in srcs:
-                srcs.append(src)
-            if last_file != rec.file or index != last_index:
-                replaced[(last_file, rec.file)] += 1
-            slots[key] = (values, srcs, index, rec.file)
-        else:
-            slots[key] = (dict(rec.values), [src], index, rec.file)
-            order.append(key)
-    for (earlier, later), n in replaced.items():
+def _merge(merger: _Merger, reads: list[_Read], target: str | None):
+    """The kept slots and their first-seen order; the merge's problems, in reading order."""
+    monthly = _Part()
+    for r in reads:
+        if r.daily or (target is not None and r.month is not None and r.month != target):
+            continue
+        for i, rec in enumerate(r.records):
+            merger.add(monthly, r.index, rec, r.seq0 + i + 1)
+    parts = [monthly] + ([merger.parts[target]] if target in merger.parts else [])
+    slots: dict[tuple, _Slot] = {}
+    for part in parts:
+        slots.update(part.slots)
+        part.slots.clear()  # the caller pops slots as it goes: nothing else may hold them
+    merger.parts.clear()
+    order = sorted(slots, key=lambda k: slots[k].seq)
+    problems = [p for _, p in sorted((c for part in parts for c in part.conflicts), key=lambda c: c[0])]
+    replaced: dict[tuple[str, str], list[int]] = {}
+    for part in parts:
+        for pair, (n, first) in part.replaced.items():
+            got = replaced.setdefault(pair, [0, first])
+            got[0] += n
+            got[1] = min(got[1], first)
+    for (earlier, later), (n, _) in sorted(replaced.items(), key=lambda kv: kv[1][1]):
         if earlier == later:
             continue
         problems.append(Problem(
@@ -274,22 +363,23 @@ def _merge(records: list[tuple[int, Record]]):
         by_account[key[:2]].append(key)
     drop: set[tuple] = set()
     for (platform, account), keys in by_account.items():
-        monthly = [k for k in keys if k[2] is None]
+        monthly_keys = [k for k in keys if k[2] is None]
         days = [k for k in keys if k[2] is not None]
-        if not monthly or not days:
+        if not monthly_keys or not days:
             continue
-        m_index = slots[monthly[0]][2]
-        d_index = max(slots[k][2] for k in days)
+        m_index = slots[monthly_keys[0]].index
+        d_index = max(slots[k].index for k in days)
         if m_index > d_index:
             drop.update(days)
-            kept, lost = slots[monthly[0]][3], slots[days[0]][3]
+            kept, lost = slots[monthly_keys[0]].file, slots[days[0]].file
         else:
-            drop.update(monthly)
-            kept, lost = slots[days[-1]][3], slots[monthly[0]][3]
+            drop.update(monthly_keys)
+            kept, lost = slots[days[-1]].file, slots[monthly_keys[0]].file
         problems.append(Problem(
             f"账号「{account}」既有月报又有日报数据；以后读入的「{kept}」为准，「{lost}」中该账号的数据未计入",
             f"account '{account}' has both a monthly report and daily rows; the later file '{kept}' is used, "
             f"its rows in '{lost}' are not counted",
             file=lost, agent=account, severity=WARNING))
-    order = [k for k in order if k not in drop]
-    return {k: (v[0], v[1]) for k, v in slots.items() if k not in drop}, order, problems
+    for k in drop:
+        del slots[k]
+    return slots, [k for k in order if k not in drop], problems

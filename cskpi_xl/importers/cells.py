@@ -43,6 +43,24 @@ _SERIAL_MIN, _SERIAL_MAX = 29952, 80353
 
 Result = tuple[Any, "Problem | None"]
 
+#: Figures this large (or this close to zero without being zero) are not real
+#: export figures; they are refused so that later arithmetic can neither
+#: overflow Decimal (``1e999999`` × 38) nor spend minutes building a huge
+#: integer (``int(Decimal("1e99999999"))``).
+MAX_ABS = Decimal("1e15")
+MIN_ABS = Decimal("1e-100")
+# A plain ASCII number, the common case, read without normalising the text.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?\Z")
+
+
+def _out_of_range(result: Result, zh: str, en: str, value: Any) -> Result:
+    """``result``, or an error when its number is absurdly large or small."""
+    d = result[0]
+    if isinstance(d, Decimal) and d and not (MIN_ABS <= d.copy_abs() < MAX_ABS):
+        return None, _err(f"{zh}（数值超出合理范围，绝对值应小于 10^15）", f"{en} (out of range: |x| must be below 10^15)",
+                          value)
+    return result
+
 
 def _err(zh: str, en: str, value: Any, severity: str = ERROR) -> Problem:
     return Problem(zh, en, value=_show(value), severity=severity)
@@ -82,7 +100,7 @@ def is_missing(value: Any) -> bool:
 
 
 def _not_final(t: str) -> bool:
-    return any(t.startswith(x) for x in NOT_FINAL_TEXTS)
+    return t.startswith(NOT_FINAL_TEXTS)
 
 
 def _not_final_result(value: Any) -> Result:
@@ -119,8 +137,10 @@ def parse_number(value: Any) -> Result:
     >>> parse_number("abc")[1].message
     '不是数字'
     """
+    if type(value) is str and _PLAIN_NUMBER.match(value):
+        return Decimal(value), None
     try:
-        return _parse_number(value)
+        return _out_of_range(_parse_number(value), "不是有效数字", "not a valid number", value)
     except Exception:  # never raise: the importer must go on
         return None, _err("不是数字", "not a number", value)
 
@@ -162,8 +182,10 @@ def parse_percent(value: Any) -> Result:
     >>> parse_percent(0.365)
     (Decimal('0.365'), None)
     """
+    if type(value) is str and _PLAIN_NUMBER.match(value):
+        return Decimal(value), None
     try:
-        return _parse_percent(value)
+        return _out_of_range(_parse_percent(value), "不是有效百分比", "not a valid percentage", value)
     except Exception:
         return None, _err("不是百分比", "not a percentage", value)
 
@@ -208,8 +230,10 @@ def parse_duration(value: Any) -> Result:
     >>> parse_duration(32.5)
     (Decimal('32.5'), None)
     """
+    if type(value) is str and _PLAIN_NUMBER.match(value):
+        return Decimal(value), None
     try:
-        return _parse_duration(value)
+        return _out_of_range(_parse_duration(value), "不是有效时长", "not a valid duration", value)
     except Exception:
         return None, _err("不是时长", "not a duration", value)
 

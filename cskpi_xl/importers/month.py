@@ -136,6 +136,24 @@ def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
     return out, notes
 
 
+def aggregate_one(row: dict[str, Any]) -> dict[str, Any]:
+    """``aggregate([row])[0]``, made by updating ``row`` itself (which it returns).
+
+    With one row nothing is summed or paired: the figures stay, the rates
+    the row gives are recomputed from its counts as :func:`aggregate` does.
+    The importer uses it for the days of the daily view, so that a month of
+    a million account-days does not hold a second dict per day.
+
+    >>> aggregate_one({"询单人数": 10, "最终付款人数": 3, "询单转化率": Decimal("0.5")})["询单转化率"]
+    Decimal('0.3')
+    """
+    row.pop(names.PAIRED, None)
+    for r_ in RATIOS:
+        if r_.name in row:
+            row[r_.name] = _weighted([row], r_.name, r_.numerator, r_.denominator, [])
+    return row
+
+
 def _weighted(rows: list[dict[str, Any]], name: str, num: str, den: str,
               notes: list[tuple[str, str]]) -> Any:
     wn, wd = Decimal(0), Decimal(0)

@@ -14,6 +14,7 @@ Each :class:`Sheet` keeps every row from the top of the sheet, so that
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -86,8 +87,14 @@ def sniff(path: Path) -> tuple[str | None, list[Problem]]:
     return "csv", []
 
 
-def read_table(path: str | os.PathLike) -> tuple[list[Sheet], list[Problem]]:
+def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Sheet], list[Problem]]:
     """Every non-empty sheet of ``path`` with its rows, and the problems met.
+
+    With ``stream=True`` a CSV sheet's ``rows`` is a :class:`CsvRows`, which
+    reads the file again each time it is iterated instead of holding it in
+    memory (a 1,000,000-row export is never materialised); a row that cannot
+    be read stops that pass and adds one problem to ``rows.problems`` (the
+    rows before it still count). Other kinds are read whole.
 
     >>> sheets, problems = read_table("no/such/file.xlsx")
     >>> sheets, [p.message for p in problems]
@@ -110,6 +117,9 @@ def read_table(path: str | os.PathLike) -> tuple[list[Sheet], list[Problem]]:
             sheets = _read_calamine(p, f)
         elif kind == "html":
             sheets = _read_html(p, f)
+        elif stream:
+            sheets, more = _stream_csv(p, f)
+            problems += more
         else:
             sheets, more = _read_csv(p, f)
             problems += more
@@ -176,6 +186,84 @@ def _read_csv(p: Path, f: str) -> tuple[list[Sheet], list[Problem]]:
     return [Sheet(f, "", rows)], []
 
 
+_CHUNK = 1 << 20
+
+
+def detect_encoding(p: Path) -> str | None:
+    """The encoding :func:`decode_text` would find for the file, read in 1 MB chunks."""
+    with p.open("rb") as fh:
+        start = fh.read(3)
+        if start.startswith(b"\xef\xbb\xbf"):
+            encs: tuple[str, ...] = ("utf-8-sig",)
+        elif start.startswith((b"\xff\xfe", b"\xfe\xff")):
+            encs = ("utf-16",)
+        else:
+            encs = ("utf-8", "gb18030")
+        for enc in encs:
+            fh.seek(0)
+            dec = codecs.getincrementaldecoder(enc)()
+            try:
+                while chunk := fh.read(_CHUNK):
+                    dec.decode(chunk)
+                dec.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return None
+
+
+class CsvRows:
+    """The rows of a CSV file, read from disk each time they are iterated.
+
+    ``rows[i]`` is not supported: iterate. A row that cannot be read (a cell
+    over the csv module's 128 KB limit, a decoding error) ends the pass and
+    adds one problem to its ``problems`` list (once) naming the row; the
+    rows before it are kept.
+    """
+
+    def __init__(self, path: Path, file: str, encoding: str, delimiter: str) -> None:
+        self.path, self.file, self.encoding, self.delimiter = path, file, encoding, delimiter
+        self.problems: list[Problem] = []
+        self._reported = False
+
+    def __iter__(self):
+        n = 0
+        try:
+            with self.path.open("rb") as raw:
+                text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+                for row in csv.reader(text, delimiter=self.delimiter):
+                    n += 1
+                    yield row
+        except Exception as exc:  # csv.Error, UnicodeDecodeError, OSError: explain, never crash
+            if not self._reported:
+                self._reported = True
+                name = type(exc).__name__
+                self.problems.append(Problem(
+                    f"第 {n + 1} 行无法读取（{name}），该行及之后的行未导入；请检查文件或重新导出",
+                    f"row {n + 1} cannot be read ({name}: {exc}); it and the rows after it were not imported",
+                    file=self.file, row=n + 1))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _stream_csv(p: Path, f: str) -> tuple[list[Sheet], list[Problem]]:
+    enc = detect_encoding(p)
+    if enc is None:
+        return [], [Problem("无法识别文件编码（不是 UTF-8 也不是 GBK），请另存为 UTF-8 CSV 或 Excel",
+                            "unknown text encoding (neither UTF-8 nor GBK); save as UTF-8 CSV or Excel", file=f)]
+    first = ""
+    with p.open("rb") as raw:
+        for line in io.TextIOWrapper(raw, encoding=enc, newline=""):
+            first = next((x for x in line.splitlines() if x.strip()), "")
+            if first:
+                break
+    delim = max((",", "\t", ";"), key=first.count)
+    return [Sheet(f, "", CsvRows(p, f, enc, delim))], []
+
+
 class _TableParser(HTMLParser):
     """Rows of the HTML tables some platforms save under an ``.xls`` name."""
 
@@ -211,4 +299,4 @@ def _read_html(p: Path, f: str) -> list[Sheet]:
     return [Sheet(f, f"表{i + 1}" if len(parser.tables) > 1 else "", rows) for i, rows in enumerate(parser.tables)]
 
 
-__all__ = ["Sheet", "read_table", "sniff", "decode_text"]
+__all__ = ["Sheet", "read_table", "sniff", "decode_text", "detect_encoding", "CsvRows"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, NamedTuple
+from itertools import chain, islice
+from typing import Any, Iterator, NamedTuple
 
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core import names
@@ -116,6 +117,23 @@ def _is_summary(text: str) -> bool:
     return t.startswith(SUMMARY_WORDS)
 
 
+class SheetHead(NamedTuple):
+    """A sheet whose header row was found; its records are read lazily.
+
+    Attributes:
+      report, month, daily, header_row: as in :class:`ParsedSheet`.
+      records: the data rows, read as this iterator is consumed (once);
+        the problems met are appended to the list given to :func:`open_sheet`
+        while it is consumed.
+    """
+
+    report: Report
+    month: str | None
+    daily: bool
+    header_row: int
+    records: Iterator[Record]
+
+
 def parse_sheet(sheet: Sheet, file_label: str | None = None, extra: frozenset[str] = frozenset()
                 ) -> tuple[ParsedSheet | None, list[Problem]]:
     """Read one sheet as an export; None (and no problem) if it is not one.
@@ -124,15 +142,33 @@ def parse_sheet(sheet: Sheet, file_label: str | None = None, extra: frozenset[st
     工龄年数 …) or one of ``extra`` (the inputs a scheme reads, such as
     ``工作态度(主管)``) is read too, so one canonical table can carry everything.
     """
+    problems: list[Problem] = []
+    head = open_sheet(sheet, file_label, extra, problems)
+    if head is None:
+        return None, problems
+    records = list(head.records)
+    return ParsedSheet(head.report, records, head.month, head.daily, head.header_row), problems
+
+
+def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], problems: list[Problem]
+               ) -> SheetHead | None:
+    """:func:`parse_sheet` without holding the rows: ``sheet.rows`` may be any iterable.
+
+    Only the first :data:`HEADER_SCAN_ROWS` rows are kept to find the header;
+    the records are then made one row at a time as ``head.records`` is
+    consumed, so memory does not grow with the number of rows read (only with
+    the accounts and days seen, to tell duplicates).
+    """
     from cskpi_xl.importers.people import manual_name  # people imports this module
     f = file_label or sheet.file
     sname = sheet.name or None
-    problems: list[Problem] = []
-    found = find_header(sheet.rows, extra)
+    rows_iter = iter(sheet.rows)
+    top = list(islice(rows_iter, HEADER_SCAN_ROWS))
+    found = find_header(top, extra)
     if found is None:
-        return None, problems
+        return None
     hi, report = found
-    header = [cells.parse_text(c) for c in sheet.rows[hi]]
+    header = [cells.parse_text(c) for c in top[hi]]
 
     agent_col = date_col = None
     columns: list[tuple[int, str, Field]] = []
@@ -156,65 +192,68 @@ def parse_sheet(sheet: Sheet, file_label: str | None = None, extra: frozenset[st
     agent_header = header[agent_col]
     date_header = header[date_col] if date_col is not None else None
 
-    above = " ".join(cells.parse_text(c) for r in sheet.rows[:hi] for c in r)
+    above = " ".join(cells.parse_text(c) for r in top[:hi] for c in r)
     month = month_from_text(above) or month_from_text(_file_name(sheet.file))
-
-    records: list[Record] = []
-    seen: dict[tuple[str, _dt.date | None], int] = {}
     fill_buyers = report.paid_is_buyers and "销售人数" not in used
-    for i in range(hi + 1, len(sheet.rows)):
-        row = sheet.rows[i]
-        rownum = i + 1
-        if not any(_filled(c) for c in row):
-            continue
-        account = cells.parse_text(row[agent_col]) if agent_col < len(row) else ""
-        if account and _is_summary(account):
-            continue
-        day = None
-        if date_col is not None:
-            raw = row[date_col] if date_col < len(row) else None
-            if isinstance(raw, str) and raw.strip() and _is_summary(raw):
+
+    def records() -> Iterator[Record]:
+        seen: dict[tuple[str, _dt.date | None], int] = {}
+        any_record = False
+        for i, row in enumerate(chain(top[hi + 1:], rows_iter), start=hi + 1):
+            rownum = i + 1
+            if not any(_filled(c) for c in row):
                 continue
-            day, p = cells.parse_date(raw)
-            if p is not None or day is None:
-                problems.append(Problem(
-                    "日期无法识别，该行已跳过" if p is not None else "日期为空，该行已跳过",
-                    "the date cannot be read; row skipped" if p is not None else "the date is empty; row skipped",
-                    file=f, sheet=sname, row=rownum, column=date_header, value=cells._show(raw) if raw != "" else None,
-                    agent=account or None))
+            account = cells.parse_text(row[agent_col]) if agent_col < len(row) else ""
+            if account and _is_summary(account):
                 continue
-        if not account:
-            problems.append(Problem("客服昵称为空，该行已跳过", "the agent nickname is empty; row skipped",
-                                    file=f, sheet=sname, row=rownum, column=agent_header))
-            continue
-        key = (account, day)
-        if key in seen:
-            first = seen[key]
-            if day is None:
-                zh = f"客服「{account}」在第 {first} 行和第 {rownum} 行重复出现，只保留第 {first} 行，请检查导出"
-                en = f"agent '{account}' appears in rows {first} and {rownum}; row {first} is kept, check the export"
-            else:
-                zh = f"客服「{account}」在 {day.isoformat()} 有两行（第 {first} 行和第 {rownum} 行），只保留第 {first} 行"
-                en = f"agent '{account}' has two rows for {day.isoformat()} (rows {first} and {rownum}); row {first} is kept"
-            problems.append(Problem(zh, en, file=f, sheet=sname, row=rownum, column=agent_header,
-                                    value=account, agent=account))
-            continue
-        seen[key] = rownum
-        values: dict[str, Any] = {}
-        for j, h, fld in columns:
-            raw = row[j] if j < len(row) else None
-            value, p = _parse_cell(raw, fld)
-            if p is not None:
-                problems.append(p._replace(file=f, sheet=sname, row=rownum, column=h, agent=account))
-            if value is not None:
-                values[fld.name] = value
-        if fill_buyers and "最终付款人数" in values:
-            values["销售人数"] = values["最终付款人数"]
-        records.append(Record(f, sheet.name, rownum, report.key, report.platform, account, day, values))
-    if not records:
-        problems.append(Problem("只有表头，没有数据行", "headers only: no data rows", file=f, sheet=sname,
-                                row=hi + 1, severity=WARNING))
-    return ParsedSheet(report, records, month, date_col is not None, hi + 1), problems
+            day = None
+            if date_col is not None:
+                raw = row[date_col] if date_col < len(row) else None
+                if isinstance(raw, str) and raw.strip() and _is_summary(raw):
+                    continue
+                day, p = cells.parse_date(raw)
+                if p is not None or day is None:
+                    problems.append(Problem(
+                        "日期无法识别，该行已跳过" if p is not None else "日期为空，该行已跳过",
+                        "the date cannot be read; row skipped" if p is not None else "the date is empty; row skipped",
+                        file=f, sheet=sname, row=rownum, column=date_header,
+                        value=cells._show(raw) if raw != "" else None, agent=account or None))
+                    continue
+            if not account:
+                problems.append(Problem("客服昵称为空，该行已跳过", "the agent nickname is empty; row skipped",
+                                        file=f, sheet=sname, row=rownum, column=agent_header))
+                continue
+            key = (account, day)
+            if key in seen:
+                first = seen[key]
+                if day is None:
+                    zh = f"客服「{account}」在第 {first} 行和第 {rownum} 行重复出现，只保留第 {first} 行，请检查导出"
+                    en = f"agent '{account}' appears in rows {first} and {rownum}; row {first} is kept, check the export"
+                else:
+                    zh = f"客服「{account}」在 {day.isoformat()} 有两行（第 {first} 行和第 {rownum} 行），只保留第 {first} 行"
+                    en = (f"agent '{account}' has two rows for {day.isoformat()} (rows {first} and {rownum}); "
+                          f"row {first} is kept")
+                problems.append(Problem(zh, en, file=f, sheet=sname, row=rownum, column=agent_header,
+                                        value=account, agent=account))
+                continue
+            seen[key] = rownum
+            values: dict[str, Any] = {}
+            for j, h, fld in columns:
+                raw = row[j] if j < len(row) else None
+                value, p = _parse_cell(raw, fld)
+                if p is not None:
+                    problems.append(p._replace(file=f, sheet=sname, row=rownum, column=h, agent=account))
+                if value is not None:
+                    values[fld.name] = value
+            if fill_buyers and "最终付款人数" in values:
+                values["销售人数"] = values["最终付款人数"]
+            any_record = True
+            yield Record(f, sheet.name, rownum, report.key, report.platform, account, day, values)
+        if not any_record:
+            problems.append(Problem("只有表头，没有数据行", "headers only: no data rows", file=f, sheet=sname,
+                                    row=hi + 1, severity=WARNING))
+
+    return SheetHead(report, month, date_col is not None, hi + 1, records())
 
 
 #: Field kind prefix of a manual-input column found in an export-like table.
@@ -272,4 +311,4 @@ def unknown_headers_problem(f: str, sheet: Sheet) -> Problem:
         file=f, sheet=sheet.name or None)
 
 
-__all__ = ["Record", "ParsedSheet", "parse_sheet", "find_header", "month_from_text", "unknown_headers_problem"]
+__all__ = ["Record", "ParsedSheet", "SheetHead", "parse_sheet", "open_sheet", "find_header", "month_from_text", "unknown_headers_problem"]
