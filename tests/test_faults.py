@@ -1,0 +1,244 @@
+"""Faults during a batch: killed at random points, a disk that fills up mid-write, a folder that
+cannot be written, two batches on one folder. Nothing that was there before may be lost or left
+half-written, and a rerun completes."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cskpi_xl import safety
+from cskpi_xl.workbook import batch
+from cskpi_xl.workbook.batch import run_batch
+from hostile import batchrun
+
+AGENTS = 12
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))}
+
+
+def whole(path: Path) -> bool:
+    """The file is a complete workbook: every zip member's CRC checks and openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                return False
+        openpyxl.load_workbook(path, read_only=True).close()
+        return True
+    except Exception:
+        return False
+
+
+def leftovers(out: Path, expected: set[str]) -> tuple[list[str], list[str]]:
+    """(files that look like outputs but are not expected, hidden temp files)."""
+    stray, temps = [], []
+    for p in out.rglob("*"):
+        if p.is_dir() or p.name == safety.LOCK_NAME:
+            continue
+        rel = str(p.relative_to(out))
+        if p.name.startswith(".") and p.name.endswith(".tmp"):
+            temps.append(rel)
+        elif rel not in expected:
+            stray.append(rel)
+    return stray, temps
+
+
+def kill_group(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate(timeout=60)
+
+
+# ----------------------------------------------------------------- SIGKILL at random points
+
+
+def test_sigkill_at_random_points_never_leaves_a_partial_output(tmp_path):
+    out = tmp_path / "out"
+    old = batchrun.export(tmp_path / "old_2026-10.csv", AGENTS, 0)
+    new = batchrun.export(tmp_path / "new_2026-10.csv", AGENTS, 1)
+    t0 = time.monotonic()
+    p = batchrun.start(old, out)
+    stdout, stderr = p.communicate(timeout=300)
+    full = time.monotonic() - t0
+    assert p.returncode == 0 and "DONE" in stdout, stderr
+    before = snapshot(out)
+    assert len(before) == AGENTS + 1
+    expected = set(before)
+
+    rnd = random.Random(20261001)
+    kills = 0
+    for i in range(6):
+        delay = rnd.uniform(0.2 * full, 1.1 * full)
+        p = batchrun.start(new if i % 2 else old, out)
+        time.sleep(delay)
+        if p.poll() is None:
+            kills += 1
+        kill_group(p)
+        after = snapshot(out)
+        assert set(after) == expected, f"kill {i} at {delay:.2f} s"
+        for name, data in after.items():
+            assert data == before[name] or whole(out / name), f"kill {i} at {delay:.2f} s: {name} is partial"
+        stray, temps = leftovers(out, expected)
+        assert stray == [], stray
+        assert all(t.endswith(".tmp") and Path(t).name.startswith(".") for t in temps)
+    assert kills >= 3  # most kills landed while the batch was running
+
+    p = batchrun.start(new, out)
+    stdout, stderr = p.communicate(timeout=300)
+    assert p.returncode == 0 and f"DONE {AGENTS}" in stdout, stderr
+    final = snapshot(out)
+    assert set(final) == expected and all(whole(out / n) for n in final)
+    assert any(final[n] != before[n] for n in final)
+
+
+# ----------------------------------------------------------------- a write that fails
+
+
+def _first_run(tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
+    out = tmp_path / "out"
+    f = batchrun.export(tmp_path / "e_2026-10.csv", 5, 0)
+    report, problems = run_batch([f], "duoyi", "2026-10", out, progress=False, jobs=1)
+    assert len(report["outputs"]) == 5
+    g = batchrun.export(tmp_path / "e2_2026-10.csv", 5, 3)
+    return g, out, snapshot(out)
+
+
+class _FullDisk:
+    """A file object that accepts ``budget`` bytes, writes a little more, then fails with ENOSPC."""
+
+    def __init__(self, f, budget: int) -> None:
+        self.f, self.budget = f, budget
+
+    def write(self, data):
+        if len(data) > self.budget:
+            self.f.write(data[: max(self.budget, 1)])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.budget -= len(data)
+        return self.f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.f.__exit__(*exc)
+
+
+@pytest.mark.parametrize("budget", [0, 2000, 6000])
+def test_disk_full_mid_write_leaves_every_previous_output_whole(tmp_path, monkeypatch, budget):
+    export, out, before = _first_run(tmp_path)
+    real = os.fdopen
+    monkeypatch.setattr(safety.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), budget))
+    try:
+        run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    except OSError as exc:  # today the batch lets it through (see the xfail below); the files are what matter
+        assert exc.errno == errno.ENOSPC
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert leftovers(out, set(before)) == ([], [])
+    report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    after = snapshot(out)
+    assert set(after) == set(before) and all(whole(out / n) for n in after) and after != before
+
+
+def test_a_folder_that_refuses_new_files_leaves_every_previous_output_whole(tmp_path, monkeypatch):
+    # root ignores chmod, so a read-only folder is simulated where the temp file is created
+    export, out, before = _first_run(tmp_path)
+
+    def refuse(*a, **k):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(safety.tempfile, "mkstemp", refuse)
+    with pytest.raises(PermissionError):
+        run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert leftovers(out, set(before)) == ([], [])
+
+
+def test_an_output_folder_under_a_file_creates_nothing(tmp_path):
+    export = batchrun.export(tmp_path / "e_2026-10.csv", 3, 0)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    try:
+        run_batch([export], "duoyi", "2026-10", tmp_path / "afile" / "out", progress=False, jobs=1)
+    except OSError:
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "e_2026-10.csv"]
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG in cskpi_xl/workbook/batch.py run_batch/_run: an OSError while writing (disk full, ENOSPC, from "
+    "save_workbook -> atomic_write -> f.write) propagates as a traceback (also through `cskpi batch`) "
+    "instead of becoming a Chinese Problem naming the file; the files themselves stay whole"))
+def test_disk_full_gives_a_clear_chinese_message(tmp_path, monkeypatch):
+    export, out, before = _first_run(tmp_path)
+    real = os.fdopen
+    monkeypatch.setattr(safety.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), 2000))
+    report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    assert any(p.is_error and "空间" in p.message for p in problems)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG in cskpi_xl/workbook/batch.py run_batch: `out.mkdir(parents=True, exist_ok=True)` raises "
+    "NotADirectoryError (or PermissionError for a read-only parent) as a traceback — `cskpi batch x.csv "
+    "--out afile/out` exits 1 with a Python traceback — instead of a Chinese Problem"))
+def test_an_output_folder_under_a_file_gives_a_clear_chinese_message(tmp_path):
+    export = batchrun.export(tmp_path / "e_2026-10.csv", 3, 0)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    report, problems = run_batch([export], "duoyi", "2026-10", tmp_path / "afile" / "out", progress=False, jobs=1)
+    assert any(p.is_error and "afile" in p.message for p in problems)
+
+
+# ----------------------------------------------------------------- two batches on one folder
+
+
+def test_a_second_batch_on_a_busy_folder_refuses_with_a_chinese_message(tmp_path):
+    out = tmp_path / "out"
+    export = batchrun.export(tmp_path / "e_2026-10.csv", 4, 0)
+    other = batchrun.export(tmp_path / "o_2026-10.csv", 4, 5)
+    first = batchrun.start(export, out, "--slow-summary", "4")
+    try:
+        line = first.stdout.readline()
+        assert line.strip() == "LOCKED", first.stderr.read() if first.poll() is not None else line
+        before = snapshot(out)
+        report, problems = run_batch([other], "duoyi", "2026-10", out, progress=False, jobs=1)
+        [p] = problems
+        assert p.is_error and p.message == (
+            f"文件夹 {out} 正在被另一个批量任务使用（进程 {first.pid}），请等待它结束后再运行")
+        assert report["outputs"] == [] and snapshot(out) == before
+        stdout, stderr = first.communicate(timeout=300)
+        assert first.returncode == 0 and "DONE 4" in stdout, stderr
+    finally:
+        if first.poll() is None:
+            kill_group(first)
+    assert all(whole(out / n) for n in snapshot(out))
+    # and once the first one is done, the second goes through
+    report, problems = run_batch([other], "duoyi", "2026-10", out, progress=False, jobs=1)
+    assert len(report["outputs"]) == 4 and not [p for p in problems if p.is_error]
+
+
+def test_the_lock_is_the_batch_lock(tmp_path):
+    # the batch and the library agree on the lock: holding FolderLock keeps the batch out
+    out = tmp_path / "out"
+    out.mkdir()
+    export = batchrun.export(tmp_path / "e_2026-10.csv", 2, 0)
+    with safety.FolderLock(out):
+        report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    assert [p.message.split("（")[0] for p in problems] == [f"文件夹 {out} 正在被另一个批量任务使用"]
+    assert not list(out.rglob("*.xlsx"))
+    assert batch.FolderLock is safety.FolderLock
