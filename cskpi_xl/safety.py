@@ -22,6 +22,7 @@ cell as literal text lives in :mod:`cskpi_xl.workbook.xlsxio`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -288,7 +289,10 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
     folder = path.parent if str(path.parent) else Path(".")
     if "b" not in mode and encoding is None:
         encoding = "utf-8"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _named(exc, path) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, mode, encoding=encoding) as f:
@@ -302,11 +306,20 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename is None:
+            raise _named(exc, path) from exc
         raise
     _fsync_dir(folder)
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming the file being written (the same subclass: disk full, permission …)."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(path))
 
 
 class FolderBusy(RuntimeError):
@@ -422,6 +435,31 @@ _DTD_MARKS = tuple(
     for mark in ("<!DOCTYPE", "<!ENTITY")
     for enc in ("utf-8", "utf-16-le", "utf-16-be")
 )
+
+
+_OS_REASONS = {
+    errno.ENOSPC: ("磁盘空间不足", "the disk is full"),
+    errno.EDQUOT: ("超出磁盘配额", "the disk quota is exceeded"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.EROFS: ("磁盘或文件夹是只读的", "the file system is read-only"),
+    errno.ENOTDIR: ("路径中有一部分是文件而不是文件夹", "part of the path is a file, not a folder"),
+    errno.ENOENT: ("文件夹不存在", "no such folder"),
+    errno.EISDIR: ("这是一个文件夹", "it is a folder"),
+}
+
+
+def os_error_problem(exc: OSError, what: str = "写入", what_en: str = "writing") -> Problem:
+    """A Chinese Problem for a failed file operation, naming the file and why (disk full, no permission …).
+
+    >>> import errno
+    >>> os_error_problem(OSError(errno.ENOSPC, "No space left", "out/小美.xlsx")).message
+    '写入 out/小美.xlsx 失败：磁盘空间不足。已有的文件保持不变，请腾出空间后重新运行'
+    """
+    zh, en = _OS_REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    name = exc.filename if exc.filename is not None else ""
+    return Problem(f"{what} {name} 失败：{zh}。已有的文件保持不变，请{'腾出空间' if exc.errno in (errno.ENOSPC, errno.EDQUOT) else '检查'}后重新运行",
+                   f"{what_en} {name} failed: {en}; existing files are unchanged", file=str(name) or None)
 
 
 def _problem(path: Path, zh: str, en: str, value=None) -> Problem:

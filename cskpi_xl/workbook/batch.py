@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -49,7 +50,7 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.safety import os_error_problem, FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
@@ -184,6 +185,9 @@ def _progress(it, total: int, enabled: bool, desc: str):
         return plain()
 
 
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastMonth]) -> dict[str, Any]:
     """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
     out: dict[str, Any] = {}
@@ -231,6 +235,10 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     if layout not in ("per-agent", "one-book"):
         problems.append(Problem(f"未知的输出方式「{layout}」，可用 per-agent 或 one-book", f"unknown layout {layout!r}"))
         return report, problems
+    if month is not None and not MONTH_RE.fullmatch(str(month).strip()):
+        # the month names an output folder: never let it be a path
+        problems.append(Problem("月份格式应为 YYYY-MM（例如 2026-10）", "the month must be YYYY-MM (e.g. 2026-10)", value=str(month)))
+        return report, problems
     scheme, sp = load_scheme(scheme_id)
     problems += [p for p in sp if p.is_error]
     if scheme is None:
@@ -239,16 +247,26 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     exports = [Path(e) for e in exports]
     inputs = [p.resolve() for p in exports + [Path(x) for x in (manual, aliases, template) if x]]
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problems.append(os_error_problem(exc, "创建输出文件夹", "creating the output folder"))
+        return report, problems
     lock = FolderLock(out)
     try:
         lock.acquire()
     except FolderBusy as exc:
         problems.append(Problem(str(exc).split(" / ")[0], str(exc)))
         return report, problems
+    except OSError as exc:
+        problems.append(os_error_problem(exc))
+        return report, problems
     try:
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
                     problems, t0)
+    except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
+        problems.append(os_error_problem(exc))
+        return report, problems
     finally:
         lock.release()
 
