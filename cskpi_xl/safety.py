@@ -309,15 +309,15 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(exc, OSError) and exc.filename is None:
+        if isinstance(exc, OSError) and exc.errno is not None:
             raise _named(exc, path) from exc
         raise
     _fsync_dir(folder)
 
 
 def _named(exc: OSError, path: Path) -> OSError:
-    """``exc`` naming the file being written (the same subclass: disk full, permission …)."""
-    if exc.filename is not None or exc.errno is None:
+    """``exc`` naming the file being written, not its temp file (the same subclass: disk full, permission …)."""
+    if exc.errno is None:
         return exc
     return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(path))
 

@@ -229,3 +229,17 @@ def test_the_lock_is_the_batch_lock(tmp_path):
     assert [p.message.split("（")[0] for p in problems] == [f"文件夹 {out} 正在被另一个批量任务使用"]
     assert not list(out.rglob("*.xlsx"))
     assert batch.FolderLock is safety.FolderLock
+
+
+def test_fill_and_calc_into_a_missing_folder_give_a_chinese_message(tmp_path, capsys):
+    from cskpi_xl.cli import main
+
+    export = batchrun.export(tmp_path / "e_2026-10.csv", 3, 0)
+    agent = next(iter(__import__("cskpi_xl.importers", fromlist=["x"]).import_files([export])[0].agents))
+    code = main(["fill", "workbook_templates/duoyi.xlsx", str(export), "--agent", agent, "--month", "2026-10",
+                 "--out", str(tmp_path / "nope" / "x.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 1 and "写入" in err and "nope/x.xlsx" in err and "文件夹不存在" in err and "Traceback" not in err
+    code = main(["calc", "workbook_templates/duoyi.xlsx", "--out", str(tmp_path / "nope" / "y.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "nope/y.xlsx" in err and "文件夹不存在" in err

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import check_spreadsheet_file
+from cskpi_xl.safety import check_spreadsheet_file, os_error_problem
 
 
 def register(subparsers) -> None:
@@ -47,8 +47,8 @@ def run(args) -> int:
         return 2
     try:
         dst, values = xlcalc.calc_file(src, out)
-    except PermissionError as exc:
-        print(tr("错误：", "error: ") + str(exc.strerror or exc), file=sys.stderr)
+    except OSError as exc:  # disk full, no permission, no such folder: name the file, keep the traceback out
+        print(os_error_problem(exc).format(), file=sys.stderr)
         return 2
     except Exception as exc:  # a workbook formulas cannot read: say so, no traceback
         print(tr(f"错误：无法计算 {src}：{type(exc).__name__}: {exc}", f"error: cannot compute {src}: {type(exc).__name__}: {exc}"),

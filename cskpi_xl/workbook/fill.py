@@ -18,7 +18,7 @@ from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.scoring import figures_for, import_for
-from cskpi_xl.safety import check_spreadsheet_file, path_inside, safe_file_stem
+from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
@@ -86,5 +86,9 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
                 row[1].value = month
             elif row[0].value == "客服昵称":
                 write_text_cell(row[1], agent)
-    save_workbook(wb, out, values)
+    try:
+        save_workbook(wb, out, values)
+    except OSError as exc:
+        problems.append(os_error_problem(exc))
+        return None, problems
     return out, problems
