@@ -225,14 +225,25 @@ class Scheme:
         raise KeyError(name)
 
     def inputs(self) -> list[str]:
-        """Every figure or manual input the scheme reads, in first-use order."""
+        """Every figure, manual input and team value the scheme reads, in first-use order.
+
+        Rules, the items' shown metrics, grade caps, exclusions and flags,
+        the commission basis and the pay's inputs; a value rule reads its own
+        input, or one input per appraiser column (``工作态度(主管)``).
+        """
         seen: dict[str, None] = {}
 
         def add(n: Any) -> None:
             if isinstance(n, str) and n not in self.params:
                 seen.setdefault(n, None)
 
+        def tests(ts) -> None:
+            for t in ts:
+                for n in t.inputs:
+                    add(n)
+
         for it in self.items:
+            add(it.metric)
             for r in it.rules:
                 if isinstance(r, Linear):
                     add(r.metric)
@@ -242,12 +253,31 @@ class Scheme:
                     for n in r.inputs:
                         add(n)
                 elif isinstance(r, Condition):
-                    for t in r.tests:
-                        for n in t.inputs:
-                            add(n)
+                    tests(r.tests)
                 elif self.review is not None:
                     for c in self.review.columns:
                         add(Review.key(it.name, c))
                 else:
                     add(r.input)
+        for group in (self.grade_caps, self.exclusions, self.flags):
+            for g in group:
+                tests(g.tests)
+        if self.commission is not None:
+            add(self.commission.basis)
+        p = self.pay
+        if p is not None:
+            if p.post_pay in ("grade", "input"):
+                add("岗位工资")
+            if p.public_rate is not None:
+                add("公共销售额")
+                add("团队人数")
+            add("工龄年数" if p.seniority_per_year is not None else "工龄工资")
+            if p.performance_pay:
+                add("绩效工资")
+            add("奖励")
+            for rw in p.rewards:
+                add(rw.input)
+            add("罚款")
+            if p.fine is not None:
+                add(p.fine.input)
         return list(seen)

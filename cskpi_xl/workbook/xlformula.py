@@ -618,64 +618,33 @@ class Emitter:
 def inputs_needed(scheme: Scheme) -> list[str]:
     """Every figure, manual input and team value the sheet's formulas read, in a sensible order.
 
-    Metrics come with their numerator and denominator; pay, grade caps,
-    exclusions and flags add their inputs.
+    :meth:`Scheme.inputs`, with each metric preceded by its numerator and
+    denominator (the sheet computes it), the history values the pay reads,
+    and the watch-list metrics.
     """
     seen: dict[str, None] = {}
 
     def add(n: Any) -> None:
-        if isinstance(n, str) and n not in scheme.params:
-            if n in RATIO_BY_NAME:
-                r = RATIO_BY_NAME[n]
-                add(r.denominator)
-                add(r.numerator)
-            elif n == "咨询占比":
-                add("接待人数")
-                add("团队接待人数")
-            seen.setdefault(n, None)
+        if n in RATIO_BY_NAME:
+            r = RATIO_BY_NAME[n]
+            add(r.denominator)
+            add(r.numerator)
+        elif n == "咨询占比":
+            add("接待人数")
+            add("团队接待人数")
+        seen.setdefault(n, None)
 
-    for it in scheme.items:
-        if it.metric:
-            add(it.metric)
-        for r in it.rules:
-            if isinstance(r, Linear):
-                add(r.metric)
-                add(r.upper)
-                add(r.lower)
-            elif isinstance(r, PerCount):
-                for n in r.inputs:
-                    add(n)
-            elif isinstance(r, Condition):
-                for t in r.tests:
-                    for n in t.inputs:
-                        add(n)
-    for group in (scheme.grade_caps, scheme.exclusions, scheme.flags):
-        for g in group:
-            for t in g.tests:
-                for n in t.inputs:
-                    add(n)
-    c = scheme.commission
-    if c is not None:
-        add(c.basis)
+    on_item_rows = {it.value_rule.input for it in scheme.items if it.value_rule is not None}
+    for n in scheme.inputs():
+        if n in on_item_rows or ("(" in n and scheme.review is not None):
+            continue  # scores and appraiser columns are typed on the item rows, not in the data block
+        add(n)
     p = scheme.pay
-    if p is not None:
-        if p.post_pay in ("grade", "input"):
-            add("岗位工资")
-        if p.public_rate is not None:
-            add("公共销售额")
-            add("团队人数")
-        add("工龄年数" if p.seniority_per_year is not None else "工龄工资")
-        if p.performance_pay:
-            add("绩效工资")
-        add("奖励")
-        for rw in p.rewards:
-            add(rw.input)
-        add("罚款")
-        if p.fine is not None:
-            add(p.fine.input)
-            add(HISTORY_VIOLATIONS)
-        if any(st.bonus for st in scheme.streaks):
-            add(HISTORY_BONUS)
+    if p is not None and p.fine is not None:
+        add(HISTORY_VIOLATIONS)
+    if p is not None and any(st.bonus for st in scheme.streaks):
+        add(HISTORY_BONUS)
     for w in scheme.watch:
-        add(w)
+        if w not in scheme.params:
+            add(w)
     return list(seen)
