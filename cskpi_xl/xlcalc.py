@@ -170,18 +170,8 @@ class CompiledWorkbook:
             col = column_index_from_string(col_letters)
             for i, r in enumerate(arr.tolist()):
                 for j, c in enumerate(r if isinstance(r, list) else [r]):
-                    out[(sheet, f"{get_column_letter(col + j)}{row + i}")] = _plain(c)
+                    out[(sheet, f"{get_column_letter(col + j)}{row + i}")] = _cell_in(c)
         return out
-
-
-def _plain(c: Any) -> Any:
-    if _is_empty(c):
-        return None
-    if _is_xlerror(c):
-        return str(c)
-    if isinstance(c, np.generic):
-        return c.item()
-    return c
 
 
 _CACHE: OrderedDict[tuple, CompiledWorkbook] = OrderedDict()
