@@ -123,7 +123,11 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
         else:
             sheets, more = _read_csv(p, f)
             problems += more
-    except Exception as exc:  # calamine and decoders raise many kinds; explain, never crash
+    except BaseException as exc:  # calamine and decoders raise many kinds; explain, never crash
+        # a Rust panic inside calamine (a damaged .xls directory) arrives as pyo3's PanicException,
+        # which derives from BaseException: catch it too, but let Ctrl-C and exits through
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         name = type(exc).__name__
         if name == "PasswordError":
             msg = ("文件已加密，请先在 Excel 中取消密码后另存为 .xlsx 再导入",
