@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -49,8 +50,20 @@ Result = tuple[Any, "Problem | None"]
 #: integer (``int(Decimal("1e99999999"))``).
 MAX_ABS = Decimal("1e15")
 MIN_ABS = Decimal("1e-100")
-# A plain ASCII number, the common case, read without normalising the text.
+# The common cases, read without normalising the text (each gives what the general path gives):
+# a plain ASCII number; one with thousands separators; a percentage; minutes and seconds.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?\Z")
+_GROUPED_NUMBER = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3}){1,4}(?:\.[0-9]{1,15})?\Z")
+_PLAIN_PERCENT = re.compile(r"(-?[0-9]{1,15}(?:\.[0-9]{1,15})?)%\Z")
+_MIN_SEC = re.compile(r"([0-9]{1,9})分([0-9]{1,9})秒\Z")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+
+
+def _per(d: Decimal, per: Decimal) -> Decimal:
+    d = (d / per).normalize()
+    if d == d.to_integral():
+        d = d.quantize(Decimal(1))
+    return d
 
 
 def _out_of_range(result: Result, zh: str, en: str, value: Any) -> Result:
@@ -137,8 +150,11 @@ def parse_number(value: Any) -> Result:
     >>> parse_number("abc")[1].message
     '不是数字'
     """
-    if type(value) is str and _PLAIN_NUMBER.match(value):
-        return Decimal(value), None
+    if type(value) is str:
+        if _PLAIN_NUMBER.match(value):
+            return Decimal(value), None
+        if _GROUPED_NUMBER.match(value):
+            return Decimal(value.replace(",", "")), None
     try:
         return _out_of_range(_parse_number(value), "不是有效数字", "not a valid number", value)
     except Exception:  # never raise: the importer must go on
@@ -182,8 +198,12 @@ def parse_percent(value: Any) -> Result:
     >>> parse_percent(0.365)
     (Decimal('0.365'), None)
     """
-    if type(value) is str and _PLAIN_NUMBER.match(value):
-        return Decimal(value), None
+    if type(value) is str:
+        if _PLAIN_NUMBER.match(value):
+            return Decimal(value), None
+        m = _PLAIN_PERCENT.match(value)
+        if m:
+            return _per(Decimal(m.group(1)), Decimal(100)), None
     try:
         return _out_of_range(_parse_percent(value), "不是有效百分比", "not a valid percentage", value)
     except Exception:
@@ -202,9 +222,7 @@ def _parse_percent(value: Any) -> Result:
         if d is None:
             return None, _err("不是百分比", "not a percentage", value)
         if per is not None:
-            d = (d / per).normalize()
-            if d == d.to_integral():
-                d = d.quantize(Decimal(1))
+            d = _per(d, per)
         return d, None
     d, p = _parse_number(value)
     if p is not None and p.is_error:
@@ -230,8 +248,12 @@ def parse_duration(value: Any) -> Result:
     >>> parse_duration(32.5)
     (Decimal('32.5'), None)
     """
-    if type(value) is str and _PLAIN_NUMBER.match(value):
-        return Decimal(value), None
+    if type(value) is str:
+        if _PLAIN_NUMBER.match(value):
+            return Decimal(value), None
+        m = _MIN_SEC.match(value)
+        if m:
+            return Decimal(m.group(1)) * 60 + Decimal(m.group(2)), None
     try:
         return _out_of_range(_parse_duration(value), "不是有效时长", "not a valid duration", value)
     except Exception:
@@ -299,6 +321,17 @@ def parse_date(value: Any) -> Result:
     >>> parse_date("2026年10月1日")
     (datetime.date(2026, 10, 1), None)
     """
+    if type(value) is str and _ISO_DAY.match(value):
+        return _iso_day(value)
+    try:
+        return _parse_date(value)
+    except Exception:
+        return None, _err("不是日期", "not a date", value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(value: str) -> Result:
+    """``YYYY-MM-DD`` (a month of daily rows repeats 31 of them); problems are shared, never changed."""
     try:
         return _parse_date(value)
     except Exception:
