@@ -12,6 +12,7 @@ after openfisca's parameter files and beancount's loader.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from decimal import Decimal
 from functools import lru_cache
@@ -30,6 +31,11 @@ from cskpi_xl.core.scheme import (
 from cskpi_xl.core.tiers import KINDS, CoefficientBand, CoefficientTable, Tier, TierTable
 
 BUILTIN_IDS = ("duoyi", "standard", "kpi_ko_ksa", "employee_form", "yali", "operations", "designer", "manager", "daily")
+
+
+#: Numbers a scheme may hold: beyond these, scoring arithmetic could overflow Decimal.
+_MAX_ABS = Decimal("1e15")
+_MIN_ABS = Decimal("1e-100")
 
 
 class SchemeError(ValueError):
@@ -70,10 +76,14 @@ class _Ctx:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
         try:
-            return to_decimal(v)
+            d = to_decimal(v)
         except ValueError:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
+        if d and not (_MIN_ABS <= d.copy_abs() < _MAX_ABS):
+            self.err(f"{path}.{key}", "数值超出合理范围（绝对值应小于 10^15）", "out of range: |x| must be below 10^15", v)
+            return default
+        return d
 
     def text(self, node: dict, key: str, path: str, default: str = "") -> str:
         v = node.get(key, default)
@@ -429,7 +439,10 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         if sum(1 for r in rules if r.is_value) > 1:
             ctx.err(f"{p}.rules", "一个项目最多只能有一个评分规则（rubric 或 score）", "at most one rubric/score rule per item")
         sec = it.get("section")
-        if sec is not None and sec not in section_names:
+        if sec is not None and not isinstance(sec, str):
+            ctx.err(f"{p}.section", "应为文字", "must be text", sec)
+            sec = None
+        elif sec is not None and sec not in section_names:
             ctx.err(f"{p}.section", f"分区「{sec}」没有在 sections 中定义", f"section '{sec}' is not defined", sec)
         if total_mode == "sections" and sec is None:
             ctx.err(f"{p}.section", "分区加权的方案中每个项目都要指定 section", "every item needs a section", name)
@@ -488,15 +501,22 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         if not isinstance(months, int) or isinstance(months, bool) or months < 1:
             ctx.err(f"{p}.months", "months 应为正整数", "months must be a whole number >= 1", months)
             continue
-        gl = tuple(s.get("grades", ()))
+        gl = ctx.names(s, "grades", p) if "grades" in s else ()
         for g in gl:
             if g not in labels:
                 ctx.err(f"{p}.grades", f"等级「{g}」不在 grades 中", f"grade '{g}' is not defined", g)
         rank = s.get("rank")
+        if rank is not None and (not isinstance(rank, int) or isinstance(rank, bool) or rank < 1):
+            ctx.err(f"{p}.rank", "rank 应为正整数（前几名）", "rank must be a whole number >= 1", rank)
+            continue
+        flag = s.get("flag")
+        if flag is not None and not isinstance(flag, str):
+            ctx.err(f"{p}.flag", "应为文字", "must be text", flag)
+            continue
         if (rank is None) == (not gl):
             ctx.err(p, "连续月份规则需要 rank 或 grades（二选一）", "a streak needs rank or grades")
             continue
-        streaks.append(Streak(months, rank, gl, ctx.num(s, "bonus", p), s.get("flag"), ctx.text(s, "text", p)))
+        streaks.append(Streak(months, rank, gl, ctx.num(s, "bonus", p), flag, ctx.text(s, "text", p)))
     daily = None
     if "daily" in top:
         d = ctx.keys(top["daily"], "daily", {"flag_ratio", "metric"})
@@ -540,12 +560,18 @@ def load_scheme(source: str | Path) -> tuple[Scheme | None, list[Problem]]:
             text = Path(src).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             return None, [Problem(f"找不到方案文件，也不是内置方案（{'、'.join(BUILTIN_IDS)}）", "no such scheme file or built-in scheme", file=file)]
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            return None, [Problem(f"方案文件不是 UTF-8 编码的文字（第 {exc.start + 1} 个字节），请用 UTF-8 保存",
+                                  f"the scheme file is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8", file=file)]
+        except OSError as exc:
             return None, [Problem(f"无法读取方案文件：{exc}", f"cannot read the scheme file: {exc}", file=file)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [Problem(f"方案文件格式错误（TOML）：{exc}", f"not valid TOML: {exc}", file=file)]
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"第 {m.group(1)} 行第 {m.group(2)} 列：" if m else ""
+        return None, [Problem(f"方案文件格式错误（TOML）：{where}{exc}", f"not valid TOML: {exc}", file=file,
+                              row=int(m.group(1)) if m else None)]
     return parse_scheme(data, file)
 
 
