@@ -190,6 +190,16 @@ def test_corrupt_sheet_inside_a_valid_zip(tmp_path):
     assert_good_survives(data)
 
 
+def test_damaged_xls_that_makes_the_reader_panic(tmp_path):
+    # found by tests/test_fuzz_importer.py: a .xls whose directory sector is cut short makes calamine
+    # panic (pyo3 PanicException, a BaseException that `except Exception` did not catch)
+    f = Path(__file__).parent / "hostile" / "panic_cfb.xls"
+    data, problems = import_files([f, good_file(tmp_path)])
+    assert [(p.file, p.message) for p in problems] == [
+        (str(f), "文件已损坏或不是 Excel 文件，无法读取（PanicException）；请重新从平台导出")]
+    assert_good_survives(data)
+
+
 def test_lying_zip_header_is_not_inflated(tmp_path):
     # the sheet says 200 KB, inflates to 256 MB: the pre-check passes (sizes are declared), the reader
     # stops at the declared size, the XML is cut and the file is refused — quickly and with flat memory
@@ -292,7 +302,7 @@ def test_scheme_file_that_is_not_toml_or_not_text(tmp_path):
     (tmp_path / "bad.toml").write_text('id = "x"\nname = [\n', encoding="utf-8")
     (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00garbage")
     (tmp_path / "pdf.toml").write_bytes(b"%PDF-1.7\n")
-    for name, start in (("bad.toml", "方案文件格式错误（TOML）："), ("bin.toml", "无法读取方案文件："),
+    for name, start in (("bad.toml", "方案文件格式错误（TOML）："), ("bin.toml", "方案文件不是 UTF-8 编码的文字（第 1 个字节），请用 UTF-8 保存"),
                         ("pdf.toml", "方案文件格式错误（TOML）：")):
         scheme, [p] = load_scheme(tmp_path / name)
         assert scheme is None and p.file == str(tmp_path / name) and p.message.startswith(start), name
