@@ -12,6 +12,7 @@ multi-month flags, commission and pay, and returns ``(result, problems)``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
@@ -91,7 +92,7 @@ class TeamResult:
 
     def ranking(self) -> list[AgentResult]:
         ranked = [a for a in self.agents if a.rank is not None]
-        return sorted(ranked, key=lambda a: (a.rank, self.agents.index(a)))
+        return sorted(ranked, key=lambda a: a.rank)  # stable: ties keep the agents' order
 
 
 def _clamp(points: Decimal, item: Item) -> Decimal:
@@ -282,8 +283,9 @@ def score_team(
 
     # rank: competition ranking ("1224") by total among the appraised
     scored = [r for r in results if r.excluded is None and isinstance(r.total, Decimal)]
-    for r in scored:
-        r.rank = 1 + sum(1 for o in scored if o.total > r.total)
+    ascending = sorted(r.total for r in scored)
+    for r in scored:  # 1 + how many scored higher: sort once, bisect (O(n log n), not O(n²))
+        r.rank = 1 + len(ascending) - bisect_right(ascending, r.total)
 
     n_agents = len(results)
     for res in results:

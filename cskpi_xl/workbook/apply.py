@@ -189,6 +189,7 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
     values: dict[str, dict[str, Any]] = {}
     validations: dict[tuple[str, str], list[str]] = {}
     registry: list[tuple] = []
+    styles: dict[tuple, Any] = {}
     for w in plan:
         ws = _sheet(wb, title(w.sheet))
         c = ws[w.cell]
@@ -199,14 +200,24 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
             write_text_cell(c, w.value)
         else:
             c.value = w.value
-        if w.number_format:
-            c.number_format = w.number_format
-        if w.style:
-            for attr, v in RULE_STYLES.get(w.style, {}).items():
-                setattr(c, attr, v)
-        if w.locked is False:
-            c.protection = Protection(locked=False)
-            c.fill = INPUT_FILL
+        if w.number_format or w.style or w.locked is False:
+            # openpyxl hashes every Border/Font/Fill object on each assignment: build each
+            # resulting style once and copy it to the cells that end up the same
+            key = (tuple(c._style), w.number_format, w.style, w.locked is False) if c._style is not None else None
+            done = styles.get(key) if key is not None else None
+            if done is not None:
+                c._style = copy(done)
+            else:
+                if w.number_format:
+                    c.number_format = w.number_format
+                if w.style:
+                    for attr, v in RULE_STYLES.get(w.style, {}).items():
+                        setattr(c, attr, v)
+                if w.locked is False:
+                    c.protection = Protection(locked=False)
+                    c.fill = INPUT_FILL
+                if key is not None:
+                    styles[key] = copy(c._style)
         if w.validation:
             validations.setdefault((ws.title, w.validation), []).append(w.cell)
         if w.key:

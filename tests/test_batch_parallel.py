@@ -1,0 +1,23 @@
+"""Many agents are written by spawned worker processes; the workbooks are the same as written in one process."""
+
+import zipfile
+
+from tests.hostile import batchrun
+
+from cskpi_xl.workbook.batch import PARALLEL_FROM, run_batch
+
+
+def parts(path):
+    """Every part of an .xlsx but its timestamps (docProps)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
+
+
+def test_parallel_equals_serial(tmp_path):
+    export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)
+    one, p1 = run_batch([export], "duoyi", "2026-10", tmp_path / "one", progress=False, jobs=1)
+    two, p2 = run_batch([export], "duoyi", "2026-10", tmp_path / "two", progress=False, jobs=2)
+    assert len(one["outputs"]) == len(two["outputs"]) == PARALLEL_FROM + 8
+    assert [p.message for p in p1] == [p.message for p in p2]
+    for a, b in zip(sorted(one["outputs"]), sorted(two["outputs"])):
+        assert parts(a) == parts(b)
