@@ -18,6 +18,8 @@ import codecs
 import csv
 import io
 import os
+import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -112,8 +114,14 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
     problems += more
     if kind is None:
         return [], problems
+    if kind == "xlsx":
+        far = _too_wide(p, f)
+        if far is not None:
+            return [], problems + [far]
     try:
-        if kind in ("xlsx", "xls"):
+        if kind == "xls":
+            sheets = _read_xls_guarded(p, f)
+        elif kind == "xlsx":
             sheets = _read_calamine(p, f)
         elif kind == "html":
             sheets = _read_html(p, f)
@@ -128,7 +136,7 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
         # which derives from BaseException: catch it too, but let Ctrl-C and exits through
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
-        name = type(exc).__name__
+        name = exc.name if isinstance(exc, ReaderFailed) else type(exc).__name__
         if name == "PasswordError":
             msg = ("文件已加密，请先在 Excel 中取消密码后另存为 .xlsx 再导入",
                    "the workbook is password-protected: remove the password in Excel, save it again and re-import")
@@ -144,6 +152,112 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
 
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+#: The reader holds a sheet as a dense rectangle from A1 to its farthest cell: beyond this many
+#: cells (1,000,000 rows × 20 columns) a sheet is refused before it is read. One cell at XFD1048576
+#: in a 6 KB file would otherwise ask for 17 billion cells and end the process.
+MAX_CELLS = 20_000_000
+_CELL_REF = re.compile(rb'\br="\$?([A-Za-z]+)\$?([0-9]+)"')
+_ROW_REF = re.compile(rb'\br="([0-9]+)"')
+
+
+def _col_number(letters: bytes) -> int:
+    if len(letters) > 8:  # (XFD is the last column Excel has)
+        return 26 ** 8
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _too_wide(p: Path, f: str) -> Problem | None:
+    """A problem if a part of the workbook reaches farther than :data:`MAX_CELLS` allow.
+
+    Every part is scanned (a workbook may point a sheet at any part name), in
+    1 MB chunks, for cell and row references; the pre-check has already
+    bounded the unpacked size.
+    """
+    try:
+        with zipfile.ZipFile(p) as z:
+            for info in z.infolist():
+                rows = cols = 0
+                tail = b""
+                with z.open(info) as part:
+                    while chunk := part.read(_CHUNK):
+                        text = tail + chunk
+                        for m in _CELL_REF.finditer(text):
+                            cols = max(cols, _col_number(m.group(1)))
+                            rows = max(rows, int(m.group(2)) if len(m.group(2)) < 12 else 10 ** 12)
+                        for m in _ROW_REF.finditer(text):
+                            rows = max(rows, int(m.group(1)) if len(m.group(1)) < 12 else 10 ** 12)
+                        tail = text[-4096:]
+                if rows * max(cols, 1) > MAX_CELLS:
+                    return Problem(
+                        f"工作表范围过大（部件 {info.filename} 用到第 {rows} 行、第 {cols} 列，超过 {MAX_CELLS // 10000} 万个单元格），"
+                        "可能有远处的空白单元格或是恶意构造；请删除多余的行列后另存再导入",
+                        f"the sheet reaches too far (part {info.filename}: row {rows}, column {cols}, more than "
+                        f"{MAX_CELLS:,} cells): stray far-away cells or a crafted file; delete the extra rows and "
+                        "columns, save and import again", file=f, value=info.filename)
+    except Exception:  # a damaged zip is the reader's to explain
+        return None
+    return None
+
+
+#: Address space allowed to the child process that reads an old .xls (a BIFF sheet has at most
+#: 65,536 × 256 cells; a damaged one can make the reader ask for 4 GB and more at once).
+XLS_CHILD_BYTES = 2 << 30
+XLS_CHILD_SECONDS = 120
+
+_XLS_CHILD = """
+import pickle, resource, sys
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    from cskpi_xl.importers.read import _read_calamine
+    sheets = _read_calamine(__import__("pathlib").Path(sys.argv[1]), sys.argv[1])
+    out = ("ok", [(s.name, s.rows) for s in sheets])
+except BaseException as exc:
+    out = ("error", type(exc).__name__, str(exc)[:500])
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+class ReaderFailed(Exception):
+    """The child process reading an .xls failed; ``name`` says how."""
+
+    def __init__(self, name: str, detail: str = "") -> None:
+        super().__init__(detail or name)
+        self.name = name
+
+
+def _read_xls_guarded(p: Path, f: str) -> list[Sheet]:
+    """An old .xls, read in a child process with bounded memory and time (POSIX).
+
+    A damaged .xls can make calamine allocate gigabytes at once; when that
+    fails, Rust aborts the whole process — an import, a batch, Excel's
+    button. In a child, only the child dies and the file gets a problem. On
+    systems without ``resource`` (Windows) it is read in-process.
+    """
+    try:
+        import resource  # noqa: F401
+    except ImportError:  # pragma: no cover - Windows
+        return _read_calamine(p, f)
+    import pickle
+    import subprocess
+    import sys
+
+    try:
+        cp = subprocess.run([sys.executable, "-c", _XLS_CHILD, str(p), str(XLS_CHILD_BYTES)], capture_output=True,
+                            timeout=XLS_CHILD_SECONDS, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ReaderFailed("读取超时", f"the reader took more than {XLS_CHILD_SECONDS} s") from None
+    if cp.returncode != 0 or not cp.stdout:
+        raise ReaderFailed("读取进程异常退出", f"the reader process died (exit {cp.returncode})")
+    out = pickle.loads(cp.stdout)  # our own child's output
+    if out[0] == "error":
+        raise ReaderFailed(out[1], out[2])
+    return [Sheet(f, name, rows) for name, rows in out[1]]
 
 
 def _read_calamine(p: Path, f: str) -> list[Sheet]:
