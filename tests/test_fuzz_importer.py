@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.importers import cells, import_files
 from cskpi_xl.importers.headers import HEADERS
-from hostile import files
+from hostile import examples, files
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "exports"
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.is_file())
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def check_problems(problems, allowed_files) -> None:
@@ -51,7 +51,7 @@ digits = st.decimals(min_value=Decimal("-999999999999.99"), max_value=Decimal("9
                      allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(digits)
 def test_numbers_round_trip_in_the_forms_exports_write(d):
     for text in (str(d), f"{d:,}", f"¥{d:,}", f"{d}元", f" {d}\u3000", str(d).translate(str.maketrans("0123456789.-", "０１２３４５６７８９．－"))):
@@ -59,7 +59,7 @@ def test_numbers_round_trip_in_the_forms_exports_write(d):
         assert (value, problem) == (d, None), text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False))
 def test_percent_text_and_fraction_agree(x):
     as_text, p1 = cells.parse_percent(f"{x}%")
@@ -67,7 +67,7 @@ def test_percent_text_and_fraction_agree(x):
     assert p1 is None and p2 is None and as_text == as_fraction == x / 100
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59))
 def test_durations_in_every_form_agree(h, m, s):
     total = 3600 * h + 60 * m + s
@@ -77,7 +77,7 @@ def test_durations_in_every_form_agree(h, m, s):
         assert cells.parse_duration(f) == (total, None), f
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_dates_in_every_form_agree(d):
     forms = [d, dt.datetime.combine(d, dt.time(13, 5)), d.isoformat(), f"{d.year}/{d.month}/{d.day}",
@@ -96,7 +96,7 @@ ABSURD = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(ABSURD)
 def test_what_comes_back_is_always_a_sane_number(value):
     for parse in (cells.parse_number, cells.parse_percent, cells.parse_duration):
@@ -180,7 +180,7 @@ ops = st.lists(st.tuples(st.sampled_from(["flip", "set", "cut", "insert", "delet
                          st.integers(0, 2 ** 31), st.integers(0, 255)), min_size=1, max_size=6)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(SAMPLE_FILES), ops)
 def test_mutated_real_exports(sample, mutation):
     d = _scratch()
@@ -193,7 +193,7 @@ def test_mutated_real_exports(sample, mutation):
         shutil.rmtree(d)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from([p for p in SAMPLE_FILES if p.suffix == ".xlsx"]), st.data())
 def test_mutated_parts_inside_real_workbooks(sample, data):
     """Mutate one XML part (not the zip around it): the zip stays valid, the XML does not."""
@@ -213,7 +213,7 @@ def test_mutated_parts_inside_real_workbooks(sample, data):
         shutil.rmtree(d)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.one_of(
     st.from_regex(r"-?[0-9]{1,16}(\.[0-9]{0,16})?", fullmatch=True),
     st.from_regex(r"-?[0-9]{1,4}(,[0-9]{2,4}){0,5}(\.[0-9]{1,3})?", fullmatch=True),

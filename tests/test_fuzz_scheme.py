@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import BUILTIN_IDS, load_scheme, parse_scheme
+from hostile import examples
 
 SCHEMES = Path(__file__).resolve().parent.parent / "cskpi_xl" / "schemes"
 DATA = {sid: tomllib.loads((SCHEMES / f"{sid}.toml").read_text(encoding="utf-8")) for sid in BUILTIN_IDS}
@@ -96,7 +97,7 @@ def check(scheme, problems, file, text=False):
         assert len(team.agents) == 2
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(BUILTIN_IDS), st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_builtin_schemes(sid, mutations):
     doc = copy.deepcopy(DATA[sid])
@@ -110,14 +111,14 @@ def test_mutated_builtin_schemes(sid, mutations):
         assert any(p.is_error for p in problems)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=list(HealthCheck))
 @given(values)
 def test_random_documents(doc):
     scheme, problems = parse_scheme(doc, "r.toml")
     check(scheme, problems, "r.toml")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(BUILTIN_IDS), st.data())
 def test_mutated_scheme_text(tmp_path_factory, sid, data):
     """Byte-level damage to the TOML text: a TOML error or a loader problem, never a traceback."""

@@ -200,6 +200,69 @@ def test_damaged_xls_that_makes_the_reader_panic(tmp_path):
     assert_good_survives(data)
 
 
+FAR = ("工作表范围过大（部件 xl/worksheets/sheet1.xml 用到第 1048576 行、第 16384 列，超过 2000 万个单元格），"
+       "可能有远处的空白单元格或是恶意构造；请删除多余的行列后另存再导入")
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("XFD1048576", FAR),
+    ("BBBBBBBBBBBBBBBBK24", None),
+    ("A99999999999999999999", None),
+])
+def test_a_far_away_cell_is_refused_before_the_reader_allocates_it(tmp_path, ref, message):
+    # found by the fuzzer: the reader holds a sheet as a dense block from A1 to its farthest cell; one
+    # cell at XFD1048576 (or a damaged reference) asked for 17 billion cells (831 GB) and Rust aborted
+    # the whole process — not an exception: the import, the batch, the Excel button all died
+    ok = files.xlsx(tmp_path / "ok.xlsx", [HEADER, GOOD])
+    import zipfile
+    sheet = zipfile.ZipFile(ok).read("xl/worksheets/sheet1.xml").replace(b'r="F2"', f'r="{ref}"'.encode())
+    assert f'r="{ref}"'.encode() in sheet
+    f = files.with_part(tmp_path / "far.xlsx", "xl/worksheets/sheet1.xml", sheet, [HEADER, GOOD])
+    r = run_measured("""
+        from cskpi_xl.importers import import_files
+        data, problems = import_files(sys.argv[1:])
+        emit(messages=[(p.file, p.message) for p in problems], agents=list(data.agents))
+    """, str(f), str(good_file(tmp_path)))
+    assert r["rc"] == 0, r["stderr"][-500:]
+    [(file, got)] = r["out"]["messages"]
+    assert file == str(f) and got.startswith("工作表范围过大（部件 xl/worksheets/sheet1.xml 用到第 ")
+    if message:
+        assert got == message
+    assert r["out"]["agents"] == ["小美"]
+    assert r["peak_mb"] - r["base_mb"] < 50, r
+
+
+def test_a_tall_sparse_sheet_is_still_read(tmp_path):
+    f = files.xlsx(tmp_path / "tall.xlsx", [HEADER, GOOD])
+    import openpyxl
+    wb = openpyxl.load_workbook(f)
+    wb.active["A600000"] = "阿杰"
+    wb.active["B600000"] = 7
+    wb.save(f)
+    data, problems = import_files([f], month="2026-10")
+    assert problems == [] and data.agents["阿杰"].figures["接待人数"] == 7
+    assert_good_survives(data)
+
+
+def test_a_damaged_xls_that_asks_for_gigabytes_only_costs_a_problem(tmp_path):
+    # found by the fuzzer: this 5 KB .xls makes calamine allocate 4 GB at once; when that fails Rust
+    # aborts the process (SIGABRT; with memory to spare, the machine's OOM killer ends it instead).
+    # Old .xls files are now read in a child process with bounded address space.
+    f = Path(__file__).parent / "hostile" / "alloc_bomb.xls"
+    r = run_measured("""
+        import time
+        from cskpi_xl.importers import import_files
+        t = time.perf_counter()
+        data, problems = import_files(sys.argv[1:])
+        emit(seconds=time.perf_counter() - t, messages=[(p.file, p.message) for p in problems], agents=list(data.agents))
+    """, str(f), str(good_file(tmp_path)))
+    assert r["rc"] == 0, r["stderr"][-500:]
+    assert r["out"]["messages"] == [[str(f), "文件已损坏或不是 Excel 文件，无法读取（读取进程异常退出）；请重新从平台导出"]]
+    assert r["out"]["agents"] == ["小美"]
+    assert r["out"]["seconds"] < 30
+    assert r["peak_mb"] - r["base_mb"] < 50, r
+
+
 def test_lying_zip_header_is_not_inflated(tmp_path):
     # the sheet says 200 KB, inflates to 256 MB: the pre-check passes (sizes are declared), the reader
     # stops at the declared size, the XML is cut and the file is refused — quickly and with flat memory
