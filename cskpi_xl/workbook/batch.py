@@ -41,6 +41,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.styles import Font, PatternFill
 
 from cskpi_xl.core.daily import daily_trend
@@ -472,13 +473,19 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     ws.cell(row=pr + 1, column=1, value="公共销售额")
     ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
     ws.cell(row=pr + 2, column=1, value="提成比例")
-    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）")
+    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
     ws.cell(row=pr + 3, column=1, value="客服人数")
     ws.cell(row=pr + 3, column=2, value=len(team.agents))
     for c, w in zip("ABCDEFGHIJK", (6, 14, 9, 8, 11, 11, 11, 22, 30, 22, 8)):
         ws.column_dimensions[c].width = w
     ws.column_dimensions["K"].hidden = True
     ws.freeze_panes = f"A{first}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{hr}:{hr}"
     if order:
         ch = BarChart()
         ch.type = "bar"
