@@ -14,7 +14,7 @@ def parts(path):
 
 
 def test_parallel_equals_serial(tmp_path):
-    export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)
+    export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)  # the pool starts at PARALLEL_FROM
     one, p1 = run_batch([export], "duoyi", "2026-10", tmp_path / "one", progress=False, jobs=1)
     two, p2 = run_batch([export], "duoyi", "2026-10", tmp_path / "two", progress=False, jobs=2)
     assert len(one["outputs"]) == len(two["outputs"]) == PARALLEL_FROM + 8

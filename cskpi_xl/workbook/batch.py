@@ -35,6 +35,7 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -163,7 +164,7 @@ _TEMPLATES: dict[bytes, bytes] = {}
 
 #: Below this many agents the workbooks are written in this process: starting
 #: worker interpreters costs more than it saves.
-PARALLEL_FROM = 32
+PARALLEL_FROM = 200
 
 
 def template_copy(template: bytes):
@@ -248,6 +249,11 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True, use_udfs: bool = False,
               template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
+
+    From :data:`PARALLEL_FROM` agents the workbooks are written by spawned
+    worker processes, so a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard; where workers cannot start, the
+    batch writes in this process instead.
 
     ``use_udfs`` is accepted for the Excel-button path and ignored here: the
     batch always writes native formulas (they work in Excel, WPS and
@@ -369,9 +375,15 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         if workers > 1 and len(tasks) >= PARALLEL_FROM:
             # spawned workers start small: forked ones would inherit (and, as reference counts
             # touch it, copy) the parent's whole heap of imported and scored data
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-                chunk = max(1, min(16, len(tasks) // (workers * 8)))
-                done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress, "生成考核表"))
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+                    chunk = max(1, min(16, len(tasks) // (workers * 8)))
+                    done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress,
+                                          "生成考核表"))
+            except BrokenProcessPool:
+                # workers cannot start here (a script without a __main__ guard, code read from stdin):
+                # write in this process instead; every file is atomic, so redoing one is harmless
+                done = [write_agent_book(t) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
         else:
             done = [write_agent_book(t) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
         report["outputs"] = done

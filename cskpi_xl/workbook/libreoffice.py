@@ -174,14 +174,16 @@ def _run_soffice(args: list[str], timeout: float) -> subprocess.CompletedProcess
 
 
 def convert_many(paths, out_dir, fmt: str = "xlsx", *, timeout: float | None = None) -> tuple[dict[Path, Path], list[Problem]]:
-    """Convert ``paths`` to ``fmt`` (``"xlsx"`` or ``"pdf"``) in ONE LibreOffice run.
+    """Convert ``paths`` to ``fmt`` (``"xlsx"`` or ``"pdf"``) with as few LibreOffice runs as practical.
 
     Every formula is recalculated on load. Returns ``({source: output}, problems)``:
     a file that could not be converted is a :class:`Problem`, not an
     exception. Outputs are ``out_dir/<stem>.<fmt>``; two sources with the same
     stem, or an output that would overwrite its source, are problems too.
     Raises :class:`LibreOfficeNotFound` without LibreOffice and
-    :class:`LibreOfficeError` on a timeout (default: 60 s + 30 s per file).
+    :class:`LibreOfficeError` on a timeout (default: 60 s + 30 s per file of
+    each run). Files go through in runs of :data:`CHUNK`; a file a run does not
+    produce is tried once more before it is reported.
     """
     if fmt not in FILTERS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {sorted(FILTERS)}")
@@ -213,8 +215,41 @@ def convert_many(paths, out_dir, fmt: str = "xlsx", *, timeout: float | None = N
         return {}, problems
     soffice = _require_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    if timeout is None:
-        timeout = 60 + 30 * len(todo)
+    outputs: dict[Path, Path] = {}
+    details: dict[Path, str] = {}
+    missing = todo
+    # One soffice run per chunk: a single run over a thousand files was seen to drop files
+    # part-way while still exiting 0. Files a run did not produce get one more try in a fresh run.
+    for attempt in range(2):
+        left: list[Path] = []
+        for i in range(0, len(missing), CHUNK):
+            chunk = missing[i:i + CHUNK]
+            made, detail = _convert_chunk(soffice, chunk, out_dir, fmt,
+                                          timeout if timeout is not None else 60 + 30 * len(chunk))
+            outputs.update(made)
+            for src in chunk:
+                if src not in made:
+                    left.append(src)
+                    details[src] = detail
+        missing = left
+        if not missing:
+            break
+    for src in missing:
+        problems.append(Problem(
+            "LibreOffice 无法打开或转换此文件（可能已损坏、加密或不是表格）",
+            "LibreOffice could not open or convert this file (damaged, encrypted or not a spreadsheet?)",
+            file=str(src),
+            value=details.get(src) or None,
+        ))
+    return {src: outputs[src] for src in todo if src in outputs}, problems
+
+
+#: Files per soffice run in :func:`convert_many`.
+CHUNK = 100
+
+
+def _convert_chunk(soffice: str, todo: list[Path], out_dir: Path, fmt: str, timeout: float) -> tuple[dict[Path, Path], str]:
+    """One soffice run over ``todo``: ``({source: output}, what soffice said about errors)``."""
     profile = _make_profile()
     staging = Path(tempfile.mkdtemp(prefix=".cskpi-lo-out-", dir=out_dir))
     try:
@@ -230,7 +265,7 @@ def convert_many(paths, out_dir, fmt: str = "xlsx", *, timeout: float | None = N
         detail = (result.stderr or b"").decode("utf-8", "replace") + (result.stdout or b"").decode("utf-8", "replace")
         # soffice reports a failed load as "Error: source file could not be loaded", naming no file.
         errors = sorted({line.strip() for line in detail.splitlines() if line.strip().lower().startswith("error")})
-        detail = "; ".join(errors)[-500:]
+        detail = "; ".join(errors)[-500:] or f"exit status {result.returncode}"
         outputs: dict[Path, Path] = {}
         for src in todo:
             made = staging / f"{src.stem}.{fmt}"
@@ -238,14 +273,7 @@ def convert_many(paths, out_dir, fmt: str = "xlsx", *, timeout: float | None = N
                 final = out_dir / made.name
                 os.replace(made, final)
                 outputs[src] = final
-            else:
-                problems.append(Problem(
-                    "LibreOffice 无法打开或转换此文件（可能已损坏、加密或不是表格）",
-                    "LibreOffice could not open or convert this file (damaged, encrypted or not a spreadsheet?)",
-                    file=str(src),
-                    value=detail or f"exit status {result.returncode}",
-                ))
-        return outputs, problems
+        return outputs, detail
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
