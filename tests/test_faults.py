@@ -79,10 +79,21 @@ def test_sigkill_at_random_points_never_leaves_a_partial_output(tmp_path):
 
     rnd = random.Random(20261001)
     kills = 0
-    for i in range(6):
-        delay = rnd.uniform(0.2 * full, 1.1 * full)
+    targets = [out / name for name in before]
+    for i in range(8):
         p = batchrun.start(new if i % 2 else old, out)
-        time.sleep(delay)
+        if i % 2 == 0:  # at a random time of the run
+            delay = rnd.uniform(0.2 * full, 1.1 * full)
+            time.sleep(delay)
+        else:  # while the outputs are being written: right after the k-th one was replaced
+            k = rnd.randrange(len(targets))
+            stamps = {t: t.stat().st_mtime_ns for t in targets}
+            start = time.monotonic()
+            while p.poll() is None and time.monotonic() - start < 3 * full:
+                if sum(1 for t in targets if t.stat().st_mtime_ns != stamps[t]) > k:
+                    break
+                time.sleep(0.001)
+            delay = time.monotonic() - start
         if p.poll() is None:
             kills += 1
         kill_group(p)

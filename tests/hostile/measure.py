@@ -77,14 +77,14 @@ def big(tmp: Path, rows: int) -> list[str]:
             f"{len(o.get('messages', []))} problems"]
 
 
-def kills(tmp: Path, n: int, seed: int = 20261001) -> list[str]:
+def kills(tmp: Path, n: int, seed: int = 20261001, agents: int = 60) -> list[str]:
     import zipfile
 
     import openpyxl
 
     out = tmp / "out"
-    old = batchrun.export(tmp / "old_2026-10.csv", 12, 0)
-    new = batchrun.export(tmp / "new_2026-10.csv", 12, 1)
+    old = batchrun.export(tmp / "old_2026-10.csv", agents, 0)
+    new = batchrun.export(tmp / "new_2026-10.csv", agents, 1)
     t0 = time.monotonic()
     p = batchrun.start(old, out)
     p.communicate(timeout=300)
@@ -107,10 +107,22 @@ def kills(tmp: Path, n: int, seed: int = 20261001) -> list[str]:
     rnd = random.Random(seed)
     landed = partial = replaced = missing = 0
     temps: set[str] = set()
+    targets = [out / name for name in before]
     for i in range(n):
-        delay = rnd.uniform(0.05 * full, 1.1 * full)
         p = batchrun.start(new if i % 2 else old, out)
-        time.sleep(delay)
+        if i % 2 == 0:
+            # half of the kills at a random time of the whole run
+            time.sleep(rnd.uniform(0.3 * full, 1.05 * full))
+        else:
+            # the other half while the outputs are being written: after the k-th file is replaced
+            k = rnd.randrange(len(targets))
+            stamps = {t: t.stat().st_mtime_ns for t in targets}
+            deadline = time.monotonic() + 3 * full
+            while p.poll() is None and time.monotonic() < deadline:
+                if sum(1 for t in targets if t.exists() and t.stat().st_mtime_ns != stamps[t]) > k:
+                    break
+                time.sleep(0.001)
+            time.sleep(rnd.uniform(0, 0.02))
         if p.poll() is None:
             landed += 1
         try:
@@ -130,9 +142,10 @@ def kills(tmp: Path, n: int, seed: int = 20261001) -> list[str]:
         temps |= {str(q.relative_to(out)) for q in out.rglob(".*.tmp")}
     p = batchrun.start(new, out)
     stdout, _ = p.communicate(timeout=300)
-    rerun = "DONE 12" in stdout
+    rerun = f"DONE {agents}" in stdout
     left_after = len(list(out.rglob(".*.tmp")))
-    return [f"- {n} SIGKILLs (process group, seeded delays over a {full:.1f} s batch of 12 agents + 汇总); "
+    return [f"- {n} SIGKILLs (process group; half at seeded random delays over a {full:.1f} s batch of {agents} "
+            f"agents + 汇总, half right after a random number of outputs had been replaced); "
             f"{landed} landed while the batch ran; outputs changed to a complete new version {replaced} times; "
             f"**partial outputs: {partial}**, outputs lost: {missing}; hidden temp files left behind by killed "
             f"writes: {len(temps)} (names `.NAME.xlsx.*.tmp`, never `*.xlsx`; still there after a rerun: "
