@@ -315,6 +315,34 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
     _fsync_dir(folder)
 
 
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def remove_stale_temps(folder) -> list[Path]:
+    """Delete the temp files :func:`atomic_write` left in ``folder`` when its process was killed mid-write.
+
+    Call it only while holding the folder's :class:`FolderLock` (no writer is
+    running then). Returns what was removed.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / ".小美.xlsx.ab12cd_9.tmp").write_bytes(b"x"); _ = (d / "小美.xlsx").write_bytes(b"y")
+    >>> [p.name for p in remove_stale_temps(d)], sorted(p.name for p in d.iterdir())
+    (['.小美.xlsx.ab12cd_9.tmp'], ['小美.xlsx'])
+    """
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if _TEMP_NAME.match(p.name) and p.is_file() and not p.is_symlink():
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed.append(p)
+    return removed
+
+
 def _named(exc: OSError, path: Path) -> OSError:
     """``exc`` naming the file being written, not its temp file (the same subclass: disk full, permission …)."""
     if exc.errno is None:

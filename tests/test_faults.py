@@ -112,6 +112,19 @@ def test_sigkill_at_random_points_never_leaves_a_partial_output(tmp_path):
     final = snapshot(out)
     assert set(final) == expected and all(whole(out / n) for n in final)
     assert any(final[n] != before[n] for n in final)
+    assert leftovers(out, expected) == ([], [])  # the rerun swept the temp files the kills left
+
+
+def test_a_rerun_removes_temp_files_a_killed_write_left(tmp_path):
+    export, out, before = _first_run(tmp_path)
+    month = out / "2026-10"
+    stale = [month / ".客服000.xlsx.k3j_9x2a.tmp", out / ".汇总_2026-10.xlsx.0abcdefg.tmp"]
+    for t in stale:
+        t.write_bytes(b"PK half a workbook")
+    keep = month / ".notes.tmp"  # not a name atomic_write makes: left alone
+    keep.write_text("x", encoding="utf-8")
+    run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    assert not any(t.exists() for t in stale) and keep.exists()
 
 
 # ----------------------------------------------------------------- a write that fails

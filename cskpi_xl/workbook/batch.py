@@ -55,7 +55,7 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import os_error_problem, FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.safety import os_error_problem, remove_stale_temps, FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
@@ -293,6 +293,9 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         problems.append(os_error_problem(exc))
         return report, problems
     try:
+        # a run killed mid-write (power cut, SIGKILL) may have left its temp files: nobody writes here now
+        for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
+            remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
                     problems, t0)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
