@@ -1,9 +1,12 @@
-"""Many agents are written by spawned worker processes; the workbooks are the same as written in one process."""
+"""Many agents are written by worker processes (forked, or spawned for big teams); the workbooks are the same as written in one process."""
 
 import zipfile
 
+import pytest
+
 from tests.hostile import batchrun
 
+from cskpi_xl.workbook import batch
 from cskpi_xl.workbook.batch import PARALLEL_FROM, run_batch
 
 
@@ -13,10 +16,17 @@ def parts(path):
         return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
 
 
-def test_parallel_equals_serial(tmp_path):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_equals_serial(tmp_path, monkeypatch, method):
+    if method == "spawn":  # as for 1,000+ agents, without writing 1,000 workbooks
+        monkeypatch.setattr(batch, "SPAWN_FROM", PARALLEL_FROM)
+    used = []
+    real = batch._pool_context
+    monkeypatch.setattr(batch, "_pool_context", lambda n: used.append(real(n)) or used[-1])
     export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)  # the pool starts at PARALLEL_FROM
     one, p1 = run_batch([export], "duoyi", "2026-10", tmp_path / "one", progress=False, jobs=1)
     two, p2 = run_batch([export], "duoyi", "2026-10", tmp_path / "two", progress=False, jobs=2)
+    assert used[-1].get_start_method() == method
     assert len(one["outputs"]) == len(two["outputs"]) == PARALLEL_FROM + 8
     assert [p.message for p in p1] == [p.message for p in p2]
     for a, b in zip(sorted(one["outputs"]), sorted(two["outputs"])):

@@ -9,34 +9,17 @@ import os
 import random
 import signal
 import time
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from cskpi_xl import safety
 from cskpi_xl.workbook import batch
 from cskpi_xl.workbook.batch import run_batch
 from hostile import batchrun
+from hostile.xlsxcheck import snapshot, whole
 
 AGENTS = 12
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))}
-
-
-def whole(path: Path) -> bool:
-    """The file is a complete workbook: every zip member's CRC checks and openpyxl opens it."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            if z.testzip() is not None:
-                return False
-        openpyxl.load_workbook(path, read_only=True).close()
-        return True
-    except Exception:
-        return False
 
 
 def leftovers(out: Path, expected: set[str]) -> tuple[list[str], list[str]]:

@@ -162,9 +162,26 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
 
 _TEMPLATES: dict[bytes, bytes] = {}
 
-#: Below this many agents the workbooks are written in this process: starting
-#: worker interpreters costs more than it saves.
-PARALLEL_FROM = 200
+#: From this many agents the workbooks are written by a pool of worker
+#: processes; below, starting workers costs more than it saves. Workers are
+#: forked (they start in milliseconds) while the parent is small, and spawned
+#: (fresh interpreters, about a second each) from SPAWN_FROM agents on, where a
+#: forked worker would inherit — and, as reference counts touch it, copy — the
+#: parent's whole heap of imported and scored data; spawning is also all
+#: Windows has, so there the pool starts at SPAWN_PARALLEL_FROM.
+PARALLEL_FROM = 50
+SPAWN_FROM = 1000
+SPAWN_PARALLEL_FROM = 200
+
+
+def _pool_context(n: int):
+    """The multiprocessing context for ``n`` agents, or None to write in this process."""
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if can_fork and PARALLEL_FROM <= n < SPAWN_FROM:
+        return multiprocessing.get_context("fork")
+    if n >= (SPAWN_FROM if can_fork else SPAWN_PARALLEL_FROM):
+        return multiprocessing.get_context("spawn")
+    return None
 
 
 def template_copy(template: bytes):
@@ -250,10 +267,10 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
               template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
 
-    From :data:`PARALLEL_FROM` agents the workbooks are written by spawned
-    worker processes, so a script calling this needs the usual
-    ``if __name__ == "__main__":`` guard; where workers cannot start, the
-    batch writes in this process instead.
+    From :data:`PARALLEL_FROM` agents the workbooks are written by worker
+    processes (spawned ones from :data:`SPAWN_FROM`, so a script calling this
+    for that many agents needs the usual ``if __name__ == "__main__":``
+    guard); where workers cannot start, the batch writes in this process.
 
     ``use_udfs`` is accepted for the Excel-button path and ignored here: the
     batch always writes native formulas (they work in Excel, WPS and
@@ -375,11 +392,10 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-        if workers > 1 and len(tasks) >= PARALLEL_FROM:
-            # spawned workers start small: forked ones would inherit (and, as reference counts
-            # touch it, copy) the parent's whole heap of imported and scored data
+        context = _pool_context(len(tasks)) if workers > 1 else None
+        if context is not None:
             try:
-                with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as ex:
                     chunk = max(1, min(16, len(tasks) // (workers * 8)))
                     done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress,
                                           "生成考核表"))

@@ -27,6 +27,7 @@ sys.path.insert(0, str(TESTS))
 
 from hostile import batchrun, files  # noqa: E402
 from hostile.proc import run_measured  # noqa: E402
+from hostile.xlsxcheck import snapshot, whole  # noqa: E402
 
 IMPORT = """
     import time
@@ -78,9 +79,8 @@ def big(tmp: Path, rows: int) -> list[str]:
 
 
 def kills(tmp: Path, n: int, seed: int = 20261001, agents: int = 60) -> list[str]:
-    import zipfile
+    pass
 
-    import openpyxl
 
     out = tmp / "out"
     old = batchrun.export(tmp / "old_2026-10.csv", agents, 0)
@@ -90,20 +90,7 @@ def kills(tmp: Path, n: int, seed: int = 20261001, agents: int = 60) -> list[str
     p.communicate(timeout=300)
     full = time.monotonic() - t0
 
-    def snap():
-        return {str(q.relative_to(out)): q.read_bytes() for q in sorted(out.rglob("*.xlsx"))}
-
-    def whole(path: Path) -> bool:
-        try:
-            with zipfile.ZipFile(path) as z:
-                if z.testzip() is not None:
-                    return False
-            openpyxl.load_workbook(path, read_only=True).close()
-            return True
-        except Exception:
-            return False
-
-    before = snap()
+    before = snapshot(out)
     rnd = random.Random(seed)
     landed = partial = replaced = missing = 0
     temps: set[str] = set()
@@ -130,7 +117,7 @@ def kills(tmp: Path, n: int, seed: int = 20261001, agents: int = 60) -> list[str
         except ProcessLookupError:
             pass
         p.communicate(timeout=60)
-        now = snap()
+        now = snapshot(out)
         missing += len(set(before) - set(now))
         for name, data in now.items():
             if data != before.get(name):

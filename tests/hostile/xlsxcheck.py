@@ -16,6 +16,25 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every .xlsx under ``out``, by relative path, with its bytes."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))}
+
+
+def whole(path: Path) -> bool:
+    """The file is a complete workbook: every zip member's CRC checks and openpyxl opens it."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                return False
+        openpyxl.load_workbook(path, read_only=True).close()
+        return True
+    except Exception:
+        return False
+
+
 def sheet_names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as z:
         root = ET.fromstring(z.read("xl/workbook.xml"))
