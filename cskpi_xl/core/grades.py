@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cskpi_xl.core.numbers import within
+
 
 @dataclass(frozen=True)
 class GradeBand:
@@ -37,11 +39,7 @@ class GradeBand:
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def contains(self, s: Decimal) -> bool:
-        if self.low is not None and (s < self.low or (s == self.low and not self.low_inclusive)):
-            return False
-        if self.high is not None and (s > self.high or (s == self.high and not self.high_inclusive)):
-            return False
-        return True
+        return within(s, self.low, self.high, self.low_inclusive, self.high_inclusive)
 
     def describe(self) -> str:
         lo = "" if self.low is None else f"{'≥' if self.low_inclusive else '>'}{self.low.normalize():f}"

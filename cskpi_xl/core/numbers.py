@@ -80,6 +80,19 @@ def to_decimal(value: Any) -> Decimal:
     return d
 
 
+def within(x: Decimal, low: Decimal | None, high: Decimal | None, low_inclusive: bool, high_inclusive: bool) -> bool:
+    """Whether ``x`` lies in a band whose bounds (None: unbounded) say whether they belong to it.
+
+    >>> within(Decimal(95), Decimal(85), Decimal(95), True, False), within(Decimal(85), Decimal(85), None, True, False)
+    (False, True)
+    """
+    if low is not None and (x < low or (x == low and not low_inclusive)):
+        return False
+    if high is not None and (x > high or (x == high and not high_inclusive)):
+        return False
+    return True
+
+
 def round_money(value: Decimal) -> Decimal:
     """Round half-up (away from zero) to 0.01 yuan."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

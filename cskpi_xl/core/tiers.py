@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from cskpi_xl.core.numbers import round_money, to_decimal
+from cskpi_xl.core.numbers import round_money, to_decimal, within
 
 KINDS = ("flat", "marginal", "fixed")
 
@@ -55,11 +55,7 @@ class Tier:
     threshold: Decimal | None = None
 
     def contains(self, x: Decimal) -> bool:
-        if self.lower is not None and (x < self.lower or (x == self.lower and not self.lower_inclusive)):
-            return False
-        if self.upper is not None and (x > self.upper or (x == self.upper and not self.upper_inclusive)):
-            return False
-        return True
+        return within(x, self.lower, self.upper, self.lower_inclusive, self.upper_inclusive)
 
     def amount(self, x: Decimal) -> Decimal:
         """The unrounded commission for ``x`` under this tier's formula."""
@@ -183,11 +179,7 @@ class CoefficientBand:
     high_inclusive: bool = False
 
     def contains(self, s: Decimal) -> bool:
-        if self.low is not None and (s < self.low or (s == self.low and not self.low_inclusive)):
-            return False
-        if self.high is not None and (s > self.high or (s == self.high and not self.high_inclusive)):
-            return False
-        return True
+        return within(s, self.low, self.high, self.low_inclusive, self.high_inclusive)
 
 
 @dataclass(frozen=True)
