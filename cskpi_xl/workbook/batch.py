@@ -198,10 +198,26 @@ def template_copy(template: bytes):
     return pickle.loads(parsed)
 
 
+#: What every agent's workbook of one batch shares: the template (bytes and its
+#: placeholder cells), the scheme, the scored team and the template's label.
+#: Set in the parent before the workers start: forked workers inherit it,
+#: spawned ones receive it once through :func:`_share`.
+_SHARED: dict[str, Any] = {}
+
+
+def _share(shared: dict[str, Any]) -> None:
+    """Pool initializer (and the one-process path): the batch's shared context."""
+    _SHARED.clear()
+    _SHARED.update(shared)
+
+
 def write_agent_book(task: dict) -> str:
-    """Worker: template bytes + plan → the agent's workbook at ``task['path']`` (atomic)."""
-    wb = template_copy(task["template"])
-    values = apply_plan(wb, task["plan"], agent=task["agent"], month=task["month"])
+    """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
+    sh = _SHARED
+    plan = plan_fill(sh["tcells"], sh["scheme"], sh["team"], sh["team"].agent(task["agent"]), file=sh["file"],
+                     month=task["month"], extra=task["extra"])
+    wb = template_copy(sh["template"])
+    values = apply_plan(wb, plan, agent=task["agent"], month=task["month"])
     if task.get("daily") is not None:
         pts, ratio = task["daily"]
         values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
@@ -360,15 +376,12 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     team, more = score_team(scheme, figures, month, history)
     problems += more
 
-    # plans
-    plans: dict[str, FillPlan] = {}
-    for res in team.agents:
-        past = history.get(res.agent, [])
-        plan = plan_fill(tcells, scheme, team, res, file=str(template or f"{scheme.id}.xlsx"), month=month,
-                         extra=_extra(scheme, res, figures[res.agent], past))
-        if res.agent == team.agents[0].agent:
-            problems += plan.problems
-        plans[res.agent] = plan
+    # plans: every agent's sheet is planned where it is written (in the workers); the template's
+    # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
+    label = str(template or f"{scheme.id}.xlsx")
+    extras = {res.agent: _extra(scheme, res, figures[res.agent], history.get(res.agent, [])) for res in team.agents}
+    first = team.agents[0]
+    problems += plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent]).problems
 
     # where each output goes
     taken: set[str] = set()
@@ -378,7 +391,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         folder.mkdir(exist_ok=True)
         for res in team.agents:
             p = path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx")
-            tasks.append({"template": tbytes, "plan": plans[res.agent], "agent": res.agent, "month": month, "path": p,
+            tasks.append({"agent": res.agent, "month": month, "path": p, "extra": extras[res.agent],
                           "daily": (daily[res.agent], scheme.daily.flag_ratio) if res.agent in daily else None})
         targets = [t["path"] for t in tasks]
     else:
@@ -393,9 +406,14 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         context = _pool_context(len(tasks)) if workers > 1 else None
+        shared = {"template": tbytes, "tcells": tcells, "scheme": scheme, "team": team, "file": label}
+        _share(shared)
         if context is not None:
             try:
-                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as ex:
+                spawned = context.get_start_method() != "fork"
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                         initializer=_share if spawned else None,
+                                         initargs=(shared,) if spawned else ()) as ex:
                     chunk = max(1, min(16, len(tasks) // (workers * 8)))
                     done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress,
                                           "生成考核表"))
@@ -408,6 +426,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         report["outputs"] = done
         files = {t["agent"]: t["path"].name for t in tasks}
     else:
+        plans = {res.agent: plan_fill(tcells, scheme, team, res, file=label, month=month, extra=extras[res.agent])
+                 for res in team.agents}
         book = write_one_book(tbytes, tcells, scheme, team, plans, month, targets[0], daily, progress)
         report["outputs"] = [str(book)]
         files = {res.agent: targets[0].name for res in team.agents}
