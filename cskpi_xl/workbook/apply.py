@@ -294,23 +294,29 @@ def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
 # ---- saving -----------------------------------------------------------------------------------------------------
 
 
-def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False) -> bytes:
-    """The workbook as .xlsx bytes, formula cells carrying ``values`` as cached values."""
+def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
+                   sheets: Mapping[str, bytes] | None = None) -> bytes:
+    """The workbook as .xlsx bytes, formula cells carrying ``values`` as cached values.
+
+    ``sheets``: sheet title → XML serialized once for many files (see
+    :func:`cskpi_xl.workbook.xlsxpost.add_cached_values`).
+    """
     wb.calculation.fullCalcOnLoad = True
     buf = io.BytesIO()
     wb.save(buf)
     data = buf.getvalue()
-    if values:
-        data = xlsxpost.add_cached_values(data, values)
+    if values or sheets:
+        data = xlsxpost.add_cached_values(data, values or {}, sheets)
     if reproducible:
         data = xlsxpost.normalize(data)
     return data
 
 
-def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False) -> Path:
+def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
+                  sheets: Mapping[str, bytes] | None = None) -> Path:
     """Save atomically (temp file + rename): a crash leaves the old file whole."""
     path = Path(path)
-    data = workbook_bytes(wb, values, reproducible=reproducible)
+    data = workbook_bytes(wb, values, reproducible=reproducible, sheets=sheets)
     try:
         with atomic_write(path, "wb") as f:
             f.write(data)

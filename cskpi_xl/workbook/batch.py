@@ -56,7 +56,8 @@ from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import os_error_problem, remove_stale_temps, FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
-from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook
+from cskpi_xl.workbook import xlsxpost
+from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached
@@ -214,15 +215,33 @@ def _share(shared: dict[str, Any]) -> None:
 def write_agent_book(task: dict) -> str:
     """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
     sh = _SHARED
+    rules_xml = sh.get("rules_xml")
     plan = plan_fill(sh["tcells"], sh["scheme"], sh["team"], sh["team"].agent(task["agent"]), file=sh["file"],
-                     month=task["month"], extra=task["extra"])
+                     month=task["month"], extra=task["extra"], rules=rules_xml is None)
     wb = template_copy(sh["template"])
     values = apply_plan(wb, plan, agent=task["agent"], month=task["month"])
     if task.get("daily") is not None:
         pts, ratio = task["daily"]
         values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
-    save_workbook(wb, task["path"], values)
+    save_workbook(wb, task["path"], values, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
     return str(task["path"])
+
+
+def shared_rules(tbytes: bytes, first_plan: FillPlan) -> tuple[bytes, bytes | None]:
+    """The 规则 sheet is the same in every agent's workbook: serialize it once.
+
+    Returns the template for the workers (its 规则 sheet emptied, every style
+    the sheet uses already in its style table, so indices match) and the
+    sheet's XML to put into each file; ``(tbytes, None)`` when the sheet cannot
+    stand alone, and the workers then write it themselves.
+    """
+    base = load_workbook(io.BytesIO(tbytes))
+    apply_plan(base, FillPlan([w for w in first_plan if w.sheet == RULES_SHEET]), protect=False)
+    xml = xlsxpost.sheet_xml(workbook_bytes(base), RULES_SHEET)
+    if xml is None:
+        return tbytes, None
+    base[RULES_SHEET]._cells.clear()  # the styles stay in the workbook's style table, in the same order
+    return workbook_bytes(base), xml
 
 
 # ---- the batch --------------------------------------------------------------------------------------------------
@@ -381,7 +400,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     label = str(template or f"{scheme.id}.xlsx")
     extras = {res.agent: _extra(scheme, res, figures[res.agent], history.get(res.agent, [])) for res in team.agents}
     first = team.agents[0]
-    problems += plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent]).problems
+    first_plan = plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent])
+    problems += first_plan.problems
 
     # where each output goes
     taken: set[str] = set()
@@ -406,7 +426,9 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         context = _pool_context(len(tasks)) if workers > 1 else None
-        shared = {"template": tbytes, "tcells": tcells, "scheme": scheme, "team": team, "file": label}
+        worker_template, rules_xml = shared_rules(tbytes, first_plan)
+        shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "scheme": scheme, "team": team,
+                  "file": label}
         _share(shared)
         if context is not None:
             try:

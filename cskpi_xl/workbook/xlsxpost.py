@@ -71,15 +71,22 @@ _CELL_RE = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?
                       rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v></v></c>', re.S)
 
 
-def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """``data`` (an .xlsx) with ``values[sheet][cell]`` as the cached value of each formula cell."""
+def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]],
+                      sheets: Mapping[str, bytes] | None = None) -> bytes:
+    """``data`` (an .xlsx) with ``values[sheet][cell]`` as the cached value of each formula cell.
+
+    ``sheets`` maps a sheet title to the complete XML of that sheet, put in
+    place of what was saved (a sheet that is the same in every file of a
+    batch is serialized once; see :func:`sheet_xml`).
+    """
     zin = zipfile.ZipFile(io.BytesIO(data))
     files = sheet_files(zin)
     by_part = {files[s]: v for s, v in values.items() if s in files}
+    whole = {files[s]: xml for s, xml in (sheets or {}).items() if s in files}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            body = zin.read(info.filename)
+            body = whole.get(info.filename) or zin.read(info.filename)
             vals = by_part.get(info.filename)
             if vals:
                 def repl(m: re.Match) -> bytes:
@@ -99,6 +106,26 @@ def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> b
                 body = _CELL_RE.sub(repl, body)
             zout.writestr(info, body)
     return out.getvalue()
+
+
+def sheet_xml(data: bytes, title: str) -> bytes | None:
+    """The XML of sheet ``title`` in ``data``, when it can stand in another file of the same styles.
+
+    None when the sheet refers to anything outside itself that another file
+    would not share: shared strings (openpyxl writes inline strings), or
+    relationships (hyperlinks, drawings, comments).
+    """
+    z = zipfile.ZipFile(io.BytesIO(data))
+    part = sheet_files(z).get(title)
+    if not part:
+        return None
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels in z.namelist():
+        return None
+    xml = z.read(part)
+    if b't="s"' in xml or b"r:id=" in xml:
+        return None
+    return xml
 
 
 def normalize(data: bytes, title: str | None = None) -> bytes:
