@@ -25,7 +25,7 @@ from typing import Any, Callable
 from cskpi_xl.core import tables as T
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount
-from cskpi_xl.core.scheme import Item, Scheme
+from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import SHEET, absref, layout
 
@@ -139,16 +139,16 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
                     kw["after"], kw["then"] = r.after, r.then
                 r = dataclasses.replace(r, **kw)
             rules.append(r)
-        items.append(dataclasses.replace(it, full=full, floor=floor, rules=tuple(rules)) if isinstance(it, Item) else it)
+        items.append(dataclasses.replace(it, full=full, floor=floor, rules=tuple(rules)))
 
     params = {k: number(refs.params[k], f"参数「{k}」", v) for k, v in scheme.params.items()}
     sections = tuple(dataclasses.replace(s, weight=number(refs.sections[(s.name, "权重")], f"分区「{s.name}」的权重", s.weight))
                      for s in scheme.sections)
 
-    def table(keys: dict[tuple[int, str], str], n: int) -> tuple[bool, list[list]]:
+    def edited(keys: dict[tuple[int, str], str], n: int, parse: Callable[[list[list]], tuple[Any, list[Problem]]]) -> Any:
+        """The table HR edited, parsed; None when nothing in it changed or it cannot be used (then: warnings)."""
         headers = list(dict.fromkeys(h for (_, h) in keys))
-        rows = [headers]
-        diff = False
+        rows, diff = [headers], False
         for i in range(n):
             row = []
             for h in headers:
@@ -156,38 +156,36 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
                 diff = diff or d
                 row.append(v)
             rows.append(row)
-        return diff, rows
+        if not diff:
+            return None
+        new, more = parse(rows)
+        problems.extend(p._replace(severity=WARNING, file=file) for p in more)
+        return new
 
     commission = scheme.commission
     if isinstance(commission, TierTable):
-        diff, rows = table(refs.tiers, len(commission.tiers))
-        if diff:
-            new, more = T.rows_to_tiers(rows, "规则表的提成表", basis=commission.basis)
-            problems += [p._replace(severity=WARNING, file=file) for p in more]
-            if new is not None:
-                commission = new
-                changed.append("提成表")
+        new = edited(refs.tiers, len(commission.tiers),
+                     lambda rows: T.rows_to_tiers(rows, "规则表的提成表", basis=commission.basis))
+        what = "提成表"
     elif isinstance(commission, CoefficientTable):
-        diff, rows = table(refs.coef, len(commission.bands))
-        if diff:
-            new, more = T.rows_to_coefficient(rows, "规则表的系数提成表", basis=commission.basis)
-            problems += [p._replace(severity=WARNING, file=file) for p in more]
-            if new is not None:
-                commission = new
-                changed.append("系数提成表")
+        new = edited(refs.coef, len(commission.bands),
+                     lambda rows: T.rows_to_coefficient(rows, "规则表的系数提成表", basis=commission.basis))
+        what = "系数提成表"
+    else:
+        new = None
+    if new is not None:
+        commission = new
+        changed.append(what)
     grades = scheme.grades
     if grades is not None:
-        diff, rows = table(refs.grades, len(grades.bands))
-        if diff:
-            new, more = T.rows_to_grades(rows, "规则表的等级表")
-            problems += [p._replace(severity=WARNING, file=file) for p in more]
-            if new is not None and new.labels() == grades.labels():
-                grades = new
-                changed.append("等级表")
-            elif new is not None:
-                problems.append(Problem("「规则」表中等级名称被改动，等级名称只能在方案文件中修改，仍按方案计算",
-                                        "grade labels were changed on the 规则 sheet; change them in the scheme file",
-                                        file=file, sheet=SHEET, severity=WARNING))
+        new = edited(refs.grades, len(grades.bands), lambda rows: T.rows_to_grades(rows, "规则表的等级表"))
+        if new is not None and new.labels() == grades.labels():
+            grades = new
+            changed.append("等级表")
+        elif new is not None:
+            problems.append(Problem("「规则」表中等级名称被改动，等级名称只能在方案文件中修改，仍按方案计算",
+                                    "grade labels were changed on the 规则 sheet; change them in the scheme file",
+                                    file=file, sheet=SHEET, severity=WARNING))
     pay = scheme.pay
     if pay is not None and refs.pay:
         kw = {}
