@@ -85,10 +85,11 @@ class TeamResult:
     team: dict[str, Any]
 
     def agent(self, name: str) -> AgentResult:
-        for a in self.agents:
-            if a.agent == name:
-                return a
-        raise KeyError(name)
+        """The agent's result (by a name index built once: the batch asks for every agent)."""
+        index = self.__dict__.get("_by_name")
+        if index is None or len(index) != len(self.agents):
+            index = self.__dict__["_by_name"] = {a.agent: a for a in self.agents}
+        return index[name]
 
     def ranking(self) -> list[AgentResult]:
         ranked = [a for a in self.agents if a.rank is not None]
