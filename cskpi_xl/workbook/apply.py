@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cskpi_xl.i18n import tr
 from cskpi_xl.safety import atomic_write
-from cskpi_xl.workbook import xlsxpost
+from cskpi_xl.workbook import fastsave, xlsxpost
 from cskpi_xl.workbook.template import FillPlan, RowInsert
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
@@ -294,22 +294,27 @@ def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
 # ---- saving -----------------------------------------------------------------------------------------------------
 
 
-def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
-                   sheets: Mapping[str, bytes] | None = None) -> bytes:
-    """The workbook as .xlsx bytes, formula cells carrying ``values`` as cached values.
+def workbook_parts(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
+                   sheets: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """The workbook's parts (``{part name: bytes}``), formula cells carrying ``values`` as cached values.
 
     ``sheets``: sheet title → XML serialized once for many files (see
-    :func:`cskpi_xl.workbook.xlsxpost.add_cached_values`).
+    :func:`cskpi_xl.workbook.xlsxpost.fill_parts`).
     """
     wb.calculation.fullCalcOnLoad = True
-    buf = io.BytesIO()
-    wb.save(buf)
-    data = buf.getvalue()
+    parts = fastsave.workbook_parts(wb)
     if values or sheets:
-        data = xlsxpost.add_cached_values(data, values or {}, sheets)
+        xlsxpost.fill_parts(parts, values or {}, sheets)
     if reproducible:
-        data = xlsxpost.normalize(data)
-    return data
+        xlsxpost.normalize_parts(parts)
+    return parts
+
+
+def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
+                   sheets: Mapping[str, bytes] | None = None) -> bytes:
+    """The workbook as .xlsx bytes (see :func:`workbook_parts`), zipped once."""
+    parts = workbook_parts(wb, values, reproducible=reproducible, sheets=sheets)
+    return fastsave.zip_parts(parts, xlsxpost.FIXED_TIME if reproducible else None)
 
 
 def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,

@@ -8,6 +8,11 @@ so a phone or WeChat preview (which never calculates) shows an empty cell.
 :func:`normalize` rewrites the zip with fixed timestamps and fixed document
 properties, so building the same template twice gives the same bytes.
 
+Each step also works on a ``{part name: bytes}`` mapping
+(:func:`fill_parts`, :func:`normalize_parts`), which is how the batch uses
+them: the workbook is zipped once, after all of them (see
+:mod:`cskpi_xl.workbook.fastsave`).
+
 >>> import io, openpyxl
 >>> wb = openpyxl.Workbook(); wb.active["A1"] = "=1+1"
 >>> buf = io.BytesIO(); wb.save(buf)
@@ -38,10 +43,11 @@ def _unescape_attr(b: bytes) -> str:
     return s.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def sheet_files(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → part name (``xl/worksheets/sheet1.xml``)."""
-    wb = z.read("xl/workbook.xml")
-    rels = z.read("xl/_rels/workbook.xml.rels")
+def sheet_files(z: zipfile.ZipFile | Mapping[str, bytes]) -> dict[str, str]:
+    """Sheet title → part name (``xl/worksheets/sheet1.xml``), from a zip or a ``{part: bytes}`` mapping."""
+    read = z.read if isinstance(z, zipfile.ZipFile) else z.__getitem__
+    wb = read("xl/workbook.xml")
+    rels = read("xl/_rels/workbook.xml.rels")
     targets: dict[str, str] = {}
     for m in _REL_RE.finditer(rels):
         target, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
@@ -80,66 +86,79 @@ def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]],
     batch is serialized once; see :func:`sheet_xml`).
     """
     zin = zipfile.ZipFile(io.BytesIO(data))
-    files = sheet_files(zin)
-    by_part = {files[s]: v for s, v in values.items() if s in files}
-    whole = {files[s]: xml for s, xml in (sheets or {}).items() if s in files}
+    parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+    fill_parts(parts, values, sheets)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            body = whole.get(info.filename) or zin.read(info.filename)
-            vals = by_part.get(info.filename)
-            if vals:
-                def repl(m: re.Match) -> bytes:
-                    ref = (m.group(1) or m.group(4)).decode("ascii")
-                    attrs = (m.group(2) if m.group(1) else m.group(5)) or b""
-                    f = m.group(3) if m.group(1) else m.group(6)
-                    if ref not in vals:
-                        return m.group(0)
-                    tv = _v(vals[ref])
-                    if tv is None:
-                        return m.group(0)
-                    t, text = tv
-                    attrs = re.sub(rb' t="[^"]*"', b"", attrs)
-                    if t != "n":
-                        attrs += f' t="{t}"'.encode()
-                    return b'<c r="' + ref.encode() + b'"' + attrs + b"><f>" + f + b"</f><v>" + text.encode("utf-8") + b"</v></c>"
-                body = _CELL_RE.sub(repl, body)
-            zout.writestr(info, body)
+            zout.writestr(info, parts[info.filename])
     return out.getvalue()
 
 
-def sheet_xml(data: bytes, title: str) -> bytes | None:
-    """The XML of sheet ``title`` in ``data``, when it can stand in another file of the same styles.
+def fill_parts(parts: dict[str, bytes], values: Mapping[str, Mapping[str, Any]],
+               sheets: Mapping[str, bytes] | None = None) -> None:
+    """:func:`add_cached_values` on a ``{part: bytes}`` mapping, in place."""
+    files = sheet_files(parts)
+    for s, xml in (sheets or {}).items():
+        if s in files:
+            parts[files[s]] = xml
+    for s, vals in values.items():
+        part = files.get(s)
+        if vals and part:
+            parts[part] = _with_values(parts[part], vals)
+
+
+def _with_values(body: bytes, vals: Mapping[str, Any]) -> bytes:
+    def repl(m: re.Match) -> bytes:
+        ref = (m.group(1) or m.group(4)).decode("ascii")
+        attrs = (m.group(2) if m.group(1) else m.group(5)) or b""
+        f = m.group(3) if m.group(1) else m.group(6)
+        if ref not in vals:
+            return m.group(0)
+        tv = _v(vals[ref])
+        if tv is None:
+            return m.group(0)
+        t, text = tv
+        attrs = re.sub(rb' t="[^"]*"', b"", attrs)
+        if t != "n":
+            attrs += f' t="{t}"'.encode()
+        return b'<c r="' + ref.encode() + b'"' + attrs + b"><f>" + f + b"</f><v>" + text.encode("utf-8") + b"</v></c>"
+
+    return _CELL_RE.sub(repl, body)
+
+
+def sheet_xml(parts: Mapping[str, bytes], title: str) -> bytes | None:
+    """The XML of sheet ``title`` in ``parts``, when it can stand in another file of the same styles.
 
     None when the sheet refers to anything outside itself that another file
     would not share: shared strings (openpyxl writes inline strings), or
     relationships (hyperlinks, drawings, comments).
     """
-    z = zipfile.ZipFile(io.BytesIO(data))
-    part = sheet_files(z).get(title)
+    part = sheet_files(parts).get(title)
     if not part:
         return None
     rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-    if rels in z.namelist():
+    if rels in parts:
         return None
-    xml = z.read(part)
+    xml = parts[part]
     if b't="s"' in xml or b"r:id=" in xml:
         return None
     return xml
 
 
-def normalize(data: bytes, title: str | None = None) -> bytes:
+def normalize_parts(parts: dict[str, bytes]) -> None:
+    """Fixed created/modified properties and creator, in place (zip with ``FIXED_TIME`` for fixed bytes)."""
+    body = parts.get("docProps/core.xml")
+    if body is not None:
+        body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + FIXED_W3C.encode() + rb"\g<2>", body)
+        parts["docProps/core.xml"] = body.replace(b"<dc:creator>openpyxl</dc:creator>", b"<dc:creator>cskpi_xl</dc:creator>")
+
+
+def normalize(data: bytes) -> bytes:
     """The same workbook with fixed zip timestamps and fixed created/modified properties."""
+    from cskpi_xl.workbook.fastsave import zip_parts
+
     zin = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + FIXED_W3C.encode() + rb"\g<2>", body)
-                body = body.replace(b"<dc:creator>openpyxl</dc:creator>", b"<dc:creator>cskpi_xl</dc:creator>")
-            zi = zipfile.ZipInfo(info.filename, FIXED_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zout.writestr(zi, body)
-    return out.getvalue()
+    parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+    normalize_parts(parts)
+    return zip_parts(parts, FIXED_TIME)
