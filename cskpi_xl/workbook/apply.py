@@ -249,11 +249,13 @@ def record_inputs(wb, rows: Iterable[tuple]) -> None:
         ws = wb.create_sheet(REGISTRY)
         ws.append(REGISTRY_HEADER)
         ws.sheet_state = "veryHidden"
+    row = ws.max_row  # scans every cell once; counted from here on
     for r in rows:
         ws.append(list(r))
-        for c in ws[ws.max_row]:
-            if isinstance(c.value, str):
-                write_text_cell(c, c.value)
+        row += 1
+        for col, v in enumerate(r, start=1):
+            if isinstance(v, str):
+                write_text_cell(ws.cell(row=row, column=col), v)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -55,7 +55,8 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import os_error_problem, remove_stale_temps, FolderBusy, FolderLock, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
+                             safe_file_stem, safe_sheet_name)
 from cskpi_xl.workbook import xlsxpost
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
@@ -210,6 +211,11 @@ def _share(shared: dict[str, Any]) -> None:
     """Pool initializer (and the one-process path): the batch's shared context."""
     _SHARED.clear()
     _SHARED.update(shared)
+
+
+def _share_pickled(blob: bytes) -> None:
+    """Pool initializer of spawned workers: :func:`_share` of the pickled context."""
+    _share(pickle.loads(blob))
 
 
 def write_agent_book(task: dict) -> str:
@@ -404,7 +410,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     problems += first_plan.problems
 
     # where each output goes
-    taken: set[str] = set()
+    taken = NameSet()
     tasks = []
     if layout == "per-agent":
         folder = out / month
@@ -417,8 +423,9 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     else:
         targets = [path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx")]
     summary_path = path_inside(out, safe_file_stem(f"{SUMMARY}_{month}", set()), ".xlsx")
-    for t in targets + [summary_path]:
-        if t.resolve() in inputs:
+    resolved_inputs = set(inputs)
+    for t in targets + [summary_path]:  # path_inside gives resolved paths (links followed)
+        if t in resolved_inputs:
             problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
                                     file=str(t)))
             return report, problems
@@ -433,9 +440,12 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         if context is not None:
             try:
                 spawned = context.get_start_method() != "fork"
+                # spawned workers get the context pickled once, as bytes: the parent's write to each
+                # worker's pipe then ends at once instead of waiting for that worker to import
+                # cskpi_xl and unpickle the team, so the workers start side by side
                 with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                         initializer=_share if spawned else None,
-                                         initargs=(shared,) if spawned else ()) as ex:
+                                         initializer=_share_pickled if spawned else None,
+                                         initargs=(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL),) if spawned else ()) as ex:
                     chunk = max(1, min(16, len(tasks) // (workers * 8)))
                     done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress,
                                           "生成考核表"))
@@ -466,7 +476,7 @@ def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, te
     """One workbook, a sheet per agent (copies of the template's agent sheets), sharing one 规则 sheet."""
     wb = load_workbook(io.BytesIO(tbytes))
     agent_sheets = sorted({c.sheet for c in tcells}, key=[c.sheet for c in tcells].index)
-    taken = set(wb.sheetnames) | {SUMMARY}
+    taken = NameSet(set(wb.sheetnames) | {SUMMARY})
     values: dict[str, dict[str, Any]] = {}
     for res in _progress(team.agents, len(team.agents), progress, "生成考核表"):
         sheet_map = {}
@@ -574,10 +584,10 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
 
     hs = wb.create_sheet(HISTORY_SHEET)
     hs.append(list(HISTORY_HEADER))
-    for a in team.agents:
+    for r, a in enumerate(team.agents, start=2):  # row numbers counted: ws.max_row scans every cell
         hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
                    "否" if a.excluded else "是"])
-        write_text_cell(hs.cell(row=hs.max_row, column=2), a.agent)
+        write_text_cell(hs.cell(row=r, column=2), a.agent)
 
     if scheme.daily is not None and daily:
         rows = []
@@ -589,10 +599,10 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
 
     ps = wb.create_sheet("问题")
     ps.append(["级别", "位置", "说明"])
-    for p in problems:
+    for r, p in enumerate(problems, start=2):
         ps.append(["错误" if p.is_error else "警告", None, None])
-        write_text_cell(ps.cell(row=ps.max_row, column=2), p.where())
-        write_text_cell(ps.cell(row=ps.max_row, column=3), p.message)
+        write_text_cell(ps.cell(row=r, column=2), p.where())
+        write_text_cell(ps.cell(row=r, column=3), p.message)
     ps.column_dimensions["B"].width = 50
     ps.column_dimensions["C"].width = 80
     save_workbook(wb, path, summary_values)
