@@ -184,14 +184,24 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
     def title(s: str) -> str:
         return sheet_map.get(s, s)
 
+    # wb[name] scans every sheet: with a sheet per agent (one-book layout) that is O(sheets) per cell
+    found: dict[str, Any] = {}
+
+    def sheet(s: str):
+        name = title(s)
+        ws = found.get(name)
+        if ws is None:
+            ws = found[name] = _sheet(wb, name)
+        return ws
+
     for ins in plan.inserts:
-        insert_rows(_sheet(wb, title(ins.sheet)), ins)
+        insert_rows(sheet(ins.sheet), ins)
     values: dict[str, dict[str, Any]] = {}
     validations: dict[tuple[str, str], list[str]] = {}
     registry: list[tuple] = []
     styles: dict[tuple, Any] = {}
     for w in plan:
-        ws = _sheet(wb, title(w.sheet))
+        ws = sheet(w.sheet)
         c = ws[w.cell]
         if w.formula:
             c.value = w.formula
@@ -223,10 +233,10 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
         if w.key:
             registry.append((agent or "", month or "", ws.title, w.cell, w.key, _show(w.value)))
     for (sh, spec), cells in validations.items():
-        add_validation(wb[sh], spec, cells)
+        add_validation(found[sh], spec, cells)
     if protect:
         for s in plan.agent_sheets:
-            ws = wb[title(s)]
+            ws = sheet(s)
             ws.protection.sheet = True
             ws.protection.formatColumns = False
             ws.protection.formatRows = False
@@ -281,13 +291,14 @@ def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
     if REGISTRY not in wb.sheetnames:
         return out
     reg = wb[REGISTRY]
+    by_title = {ws.title: ws for ws in wb.worksheets}
     for row in reg.iter_rows(min_row=2, values_only=True):
         if not row or len(row) < 6:
             continue
         agent, month, sheet, cell, key, generated = row[:6]
-        if sheet not in wb.sheetnames or not cell or not key:
+        if sheet not in by_title or not cell or not key:
             continue
-        now = wb[sheet][cell].value
+        now = by_title[sheet][cell].value
         if not _same(now, generated):
             out.setdefault((str(agent or ""), str(month or "")), {})[str(key)] = now
     return out

@@ -478,10 +478,11 @@ def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, te
     agent_sheets = sorted({c.sheet for c in tcells}, key=[c.sheet for c in tcells].index)
     taken = NameSet(set(wb.sheetnames) | {SUMMARY})
     values: dict[str, dict[str, Any]] = {}
+    sources = {s: wb[s] for s in agent_sheets}
     for res in _progress(team.agents, len(team.agents), progress, "生成考核表"):
         sheet_map = {}
         for s in agent_sheets:
-            src = wb[s]
+            src = sources[s]
             name = safe_sheet_name(res.agent if len(agent_sheets) == 1 else f"{res.agent}-{s}", taken)
             cp = wb.copy_worksheet(src)
             cp.title = name
