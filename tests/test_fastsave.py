@@ -139,3 +139,8 @@ def test_other_openpyxl_versions_get_openpyxl_own_writer(monkeypatch):
 
 def test_this_openpyxl_is_the_checked_one():
     assert fastsave.CHECKED_OPENPYXL, openpyxl.__version__
+
+
+def test_an_et_xmlfile_without_a_text_sink_gets_openpyxl_rows(monkeypatch):
+    monkeypatch.setattr(fastsave, "_text_sink", lambda xf: None)
+    assert_same(hostile_book)

@@ -304,7 +304,7 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
-              layout: str = "per-agent", jobs: int | None = None, progress: bool = True, use_udfs: bool = False,
+              layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
               template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
 
@@ -313,9 +313,8 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     for that many agents needs the usual ``if __name__ == "__main__":``
     guard); where workers cannot start, the batch writes in this process.
 
-    ``use_udfs`` is accepted for the Excel-button path and ignored here: the
-    batch always writes native formulas (they work in Excel, WPS and
-    LibreOffice without Python). Returns ``(report, problems)``; the report
+    The batch writes native formulas only (they work in Excel, WPS and
+    LibreOffice without Python; the UDFs are for formulas HR types). Returns ``(report, problems)``; the report
     has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``.
     """
     t0 = time.perf_counter()

@@ -83,8 +83,8 @@ class RowsWriter(WorksheetWriter):
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
-        raw = getattr(xf, "_file", None)  # et_xmlfile's text sink; the elements around the rows go there too
-        if not callable(raw):
+        raw = _text_sink(xf)
+        if raw is None:
             self.xf.send(None)
             # an et_xmlfile without the text sink: openpyxl's own (slower) rows
             return self._openpyxl_rows()
@@ -114,6 +114,12 @@ class RowsWriter(WorksheetWriter):
 
     def cleanup(self) -> None:
         pass
+
+
+def _text_sink(xf):
+    """et_xmlfile's text sink, where the elements around the rows go too; None if this et_xmlfile has none."""
+    raw = getattr(xf, "_file", None)
+    return raw if callable(raw) else None
 
 
 def _cell(cell, styled: bool) -> str | None:
