@@ -129,11 +129,12 @@ def test_employee_form_review_columns():
     assert a.total == D(82) and a.grade == "良好"
     assert a.item("工作态度").differs
     assert [p.column for p in problems] == ["工作态度"] and problems[0].severity == "warning"
-    # without the supervisor's score an item cannot be scored: an error, and no total
+    # without the supervisor's score an item cannot be scored: it awaits the score, and there is no total yet
     del fig["服从意识(主管)"]
     team, problems = score_team(builtin("employee_form"), {"小美": fig})
     assert team.agents[0].item("服从意识").points is None and team.agents[0].grade is None
-    assert any(p.is_error and p.column == "服从意识" for p in problems)
+    assert [(p.column, p.severity) for p in problems if p.column == "服从意识"] == [("服从意识", "pending")]
+    assert not any(p.is_error for p in problems)
 
 
 def test_yali_trainee_flags_commission_and_two_month_streak():

@@ -82,12 +82,13 @@ def run(args) -> int:
 
 def _print(report, problems, brief: bool = False) -> int:
     errors = [p for p in problems if p.is_error]
-    shown = problems if not brief else errors[:3]
+    pending = [p for p in problems if p.is_pending]
+    shown = [p for p in problems if not p.is_pending] if not brief else errors[:3]
     for p in shown:
         print(p.format(), file=sys.stderr)
     if len(shown) < len(errors):
-        print(tr(f"  …… 共 {len(errors)} 条错误（多为待主管评分的项目），详见汇总表的「问题」工作表",
-                 f"  … {len(errors)} errors in all (mostly items awaiting a supervisor's score); see the summary's 问题 sheet"),
+        print(tr(f"  …… 共 {len(errors)} 条错误，详见汇总表的「问题」工作表",
+                 f"  … {len(errors)} errors in all; see the summary's 问题 sheet"),
               file=sys.stderr)
     if report.get("summary"):
         print(tr(f"[{report['scheme']}] {report['month']}：{len(report['agents'])} 位客服，用时 {report.get('seconds')} 秒",
@@ -96,8 +97,15 @@ def _print(report, problems, brief: bool = False) -> int:
         if folder is not None:
             print(tr(f"  考核表：{folder}", f"  sheets: {folder}"))
         print(tr(f"  汇总表：{report['summary']}", f"  summary: {report['summary']}"))
-        if brief and problems:
-            print(tr(f"  提示 {len(problems) - len(errors)} 条（见汇总表的「问题」工作表）",
-                     f"  {len(problems) - len(errors)} warnings (see the summary's 问题 sheet)"))
+        if pending:
+            agents = len({p.agent for p in pending})
+            print(tr(f"  待评分：{agents} 位客服共 {len(pending)} 项还没有评分（主管在考核表的黄色格子里填写后重新生成即可，已填的会保留；"
+                     f"也可写进手工录入表）；这些人的总分暂不计算",
+                     f"  awaiting scores: {len(pending)} items of {agents} agents (type them into the yellow cells and "
+                     f"regenerate — typed cells are kept — or put them in the manual inputs); their totals wait until then"))
+        warnings = len(problems) - len(errors) - len(pending)
+        if brief and warnings:
+            print(tr(f"  提示 {warnings} 条（见汇总表的「问题」工作表）",
+                     f"  {warnings} warnings (see the summary's 问题 sheet)"))
         return 1 if errors and not report["outputs"] else 0
     return 1 if errors else 0

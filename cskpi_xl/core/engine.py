@@ -21,7 +21,7 @@ from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
 from cskpi_xl.core.metrics import compute_metrics, team_values
 from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
-from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
@@ -34,7 +34,8 @@ class ItemResult:
     Attributes: name, section, full, value (the figure shown beside it),
     points (None when it cannot be scored), label (rubric option or band),
     notes (why, in Chinese), na (the NA that gave full marks), reviews
-    (appraiser column → value), differs (self score ≠ final), error.
+    (appraiser column → value), differs (self score ≠ final), error, and
+    pending (the error is only a score not typed yet).
     """
 
     name: str
@@ -48,6 +49,7 @@ class ItemResult:
     reviews: dict[str, Any] = field(default_factory=dict)
     differs: bool = False
     error: str | None = None
+    pending: bool = False
 
 
 @dataclass
@@ -119,6 +121,7 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
         if vr is not None:
             if final is None:
                 res.error = f"缺少{review.required}评分"
+                res.pending = True
                 return res
             ctx = {**ctx, vr.input: final}
         elif final is not None:
@@ -136,6 +139,7 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
         o = r.apply(ctx)
         if o.error:
             res.error = o.error
+            res.pending = o.pending
             return res
         if o.na is not None:
             res.na = o.na
@@ -269,8 +273,10 @@ def score_team(
             ir = score_item(item, ctx, scheme.review)
             res.items.append(ir)
             if ir.error and res.excluded is None:
-                problems.append(Problem(f"{item.name}：{ir.error}", f"{item.name}: cannot score", agent=name,
-                                        column=item.name, path=scheme.id))
+                problems.append(Problem(f"{item.name}：{ir.error}",
+                                        f"{item.name}: awaiting a score" if ir.pending else f"{item.name}: cannot score",
+                                        agent=name, column=item.name, path=scheme.id,
+                                        severity=PENDING if ir.pending else ERROR))
             if ir.differs:
                 problems.append(Problem(f"{item.name}：自评与最终评分不一致", f"{item.name}: self score differs from the final score",
                                         agent=name, column=item.name, severity=WARNING))

@@ -18,6 +18,12 @@ from cskpi_xl.i18n import language
 
 ERROR = "error"
 WARNING = "warning"
+#: A score that is simply not typed yet (a supervisor's review, a rubric
+#: choice): expected on a first run, not an error in the data. The item and
+#: the total stay unscored until it is typed; the batch keeps what is typed.
+PENDING = "pending"
+
+_LABELS = {ERROR: ("错误", "error"), WARNING: ("警告", "warning"), PENDING: ("待评分", "awaiting score")}
 
 
 class Problem(NamedTuple):
@@ -32,7 +38,7 @@ class Problem(NamedTuple):
       column: the column header (or letter) as the user sees it, if any.
       path: a path inside a scheme file (``items[2].rules[0].baseline``), if any.
       value: the offending value, if any.
-      severity: ``"error"`` or ``"warning"``.
+      severity: ``"error"``, ``"warning"`` or ``"pending"`` (a score not typed yet).
       agent: the agent the problem concerns, if any.
     """
 
@@ -50,6 +56,19 @@ class Problem(NamedTuple):
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_pending(self) -> bool:
+        return self.severity == PENDING
+
+    def label(self) -> str:
+        """错误 / 警告 / 待评分 (English: error / warning / awaiting score).
+
+        >>> Problem("x", severity=PENDING).label()
+        '待评分'
+        """
+        zh, en = _LABELS.get(self.severity, _LABELS[WARNING])
+        return en if language() == "en" else zh
 
     def text(self) -> str:
         """The message in the current language."""
@@ -78,7 +97,7 @@ class Problem(NamedTuple):
     def format(self) -> str:
         """One line: severity, place, message and value."""
         en = language() == "en"
-        sev = ("error" if en else "错误") if self.is_error else ("warning" if en else "警告")
+        sev = self.label()
         where = self.where()
         line = f"{sev}: {where}: {self.text()}" if where else f"{sev}: {self.text()}"
         if self.value is not None and self.value != "":

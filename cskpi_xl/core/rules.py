@@ -39,6 +39,7 @@ class Outcome:
       note: why, in Chinese (shown on the sheet).
       na: the NA that made the rule give its default, if any.
       error: a Chinese error text when the input is unusable.
+      pending: the error is only that the input is not typed yet (a score to give).
       label: the rubric option or band chosen, if any.
     """
 
@@ -49,6 +50,7 @@ class Outcome:
     na: NA | None = None
     error: str | None = None
     label: str | None = None
+    pending: bool = False
 
 
 def _get(ctx: Mapping[str, Any], name: str) -> Decimal | NA:
@@ -285,7 +287,7 @@ class Rubric:
     def apply(self, ctx: Mapping[str, Any]) -> Outcome:
         raw = ctx.get(self.input)
         if raw is None or raw == "" or isinstance(raw, NA):
-            return Outcome(na=NA(f"未评{self.input}", f"{self.input} not rated"), error=f"{self.input}未评分")
+            return Outcome(na=NA(f"未评{self.input}", f"{self.input} not rated"), error=f"{self.input}未评分", pending=True)
         o = self.choose(raw)
         if o is None:
             allowed = "/".join(_fmt(o.points) for o in self.options)
@@ -328,7 +330,7 @@ class Score:
     def apply(self, ctx: Mapping[str, Any]) -> Outcome:
         raw = ctx.get(self.input)
         if raw is None or raw == "" or isinstance(raw, NA):
-            return Outcome(na=NA(f"未评{self.input}", f"{self.input} not scored"), error=f"{self.input}未评分")
+            return Outcome(na=NA(f"未评{self.input}", f"{self.input} not scored"), error=f"{self.input}未评分", pending=True)
         try:
             v = to_decimal(raw)
         except ValueError:

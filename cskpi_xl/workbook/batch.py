@@ -600,7 +600,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     ps = wb.create_sheet("问题")
     ps.append(["级别", "位置", "说明"])
     for r, p in enumerate(problems, start=2):
-        ps.append(["错误" if p.is_error else "警告", None, None])
+        ps.append([p.label(), None, None])
         write_text_cell(ps.cell(row=r, column=2), p.where())
         write_text_cell(ps.cell(row=r, column=3), p.message)
     ps.column_dimensions["B"].width = 50
