@@ -45,7 +45,7 @@ def test_typed_score_and_comment_survive_regeneration(tmp_path):
                             progress=False, jobs=1)
     report, _ = run()
     f = tmp_path / "2026-10" / "小美.xlsx"
-    assert result(f, "总分") == "n/a"          # supervisor scores missing
+    assert result(f, "总分") == "待评分"        # supervisor scores missing
     wb = load_workbook(f)
     scheme_items = {"事项追踪进度": 8, "工作积极性": 9, "工作责任心": 5, "工作态度": 7, "团队意识": 3, "服从意识": 7}
     for item, v in scheme_items.items():

@@ -61,7 +61,7 @@ from cskpi_xl.workbook import xlsxpost
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
-from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached
+from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached, cached_total
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
 SUMMARY = "汇总"
@@ -535,7 +535,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         ws.cell(row=r, column=1, value=f"=IF(ISNUMBER(K{r}),RANK(K{r},$K${first}:$K${last}),\"\")")
         values[f"A{r}"] = a.rank if ranked else ""
         write_text_cell(ws.cell(row=r, column=2), a.agent)
-        ws.cell(row=r, column=3, value=cached(a.total)).number_format = "0.00"
+        ws.cell(row=r, column=3, value=cached_total(a.total)).number_format = "0.00"
         ws.cell(row=r, column=4, value=a.grade or "")
         ws.cell(row=r, column=5, value=cached(a.commission)).number_format = "#,##0.00"
         ws.cell(row=r, column=6, value=cached(a.public_commission)).number_format = "#,##0.00"

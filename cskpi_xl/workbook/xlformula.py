@@ -58,6 +58,8 @@ from cskpi_xl.workbook.rulesheet import RuleRefs
 BIG = "1E+300"
 NA_TEXT = "n/a"
 UNSCORED = "未评分"
+#: A total or section while any of its items has no points yet (a score still to be typed)
+PENDING_TOTAL = "待评分"
 INVALID = "无效"
 
 _OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=", "!=": "<>"}
@@ -92,6 +94,15 @@ def cached(v: Any) -> Any:
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() and abs(v) < 10**15 else float(v)
     return v
+
+
+def cached_total(v: Any) -> Any:
+    """:func:`cached` for a total or a section: not computable only while an item has no points, so 待评分.
+
+    >>> cached_total(NA("未评分：服从意识")), cached_total(Decimal("82.50"))
+    ('待评分', 82.5)
+    """
+    return PENDING_TOTAL if isinstance(v, NA) else cached(v)
 
 
 def is_number(v: Any) -> bool:
@@ -231,13 +242,13 @@ class Emitter:
                 return cached(self.raw(Review.key(name, part)))
             return None
         if key.startswith("分区:"):
-            return cached(r.sections.get(key[3:]))
+            return cached_total(r.sections.get(key[3:]))
         if key.startswith("等级."):
             return cached(r.grade_attrs.get(key[3:], "")) if r.grade else ""
         if key.startswith("工资:"):
             return cached(r.pay.get(key[3:]))
         simple = {
-            "总分": lambda: cached(r.total),
+            "总分": lambda: cached_total(r.total),
             "等级": lambda: r.grade or "",
             "排名": lambda: r.rank if r.rank is not None else "",
             "不参加考核": lambda: r.excluded or "",
@@ -449,7 +460,7 @@ class Emitter:
             return "0"
         args = ",".join(pts)
         f = "SUM" if sec.combine == "sum" else "AVERAGE"
-        return f'IF(COUNT({args})={len(pts)},{f}({args}),"{NA_TEXT}")'
+        return f'IF(COUNT({args})={len(pts)},{f}({args}),"{PENDING_TOTAL}")'
 
     def total(self) -> str:
         pts = [self.points_ref(it) for it in self.s.items]
@@ -468,7 +479,7 @@ class Emitter:
             body = f"AVERAGE({args})"
         else:
             body = f"SUM({args})"
-        return f'IF(COUNT({args})={n},ROUND({body},2),"{NA_TEXT}")'
+        return f'IF(COUNT({args})={n},ROUND({body},2),"{PENDING_TOTAL}")'
 
     def exclusion(self) -> str:
         out = '""'
