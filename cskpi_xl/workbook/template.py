@@ -46,6 +46,8 @@ plan with openpyxl (CLI, batch) or xlwings (the Excel button).
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
@@ -153,6 +155,25 @@ def parse(text: str) -> list[tuple[str, tuple[str, bool, bool] | None]]:
     if pos < len(text):
         out.append((text[pos:], None))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple:
+    """:func:`parse`, once per distinct text (a batch plans the same template for every agent)."""
+    return tuple(parse(text))
+
+
+_LAYOUTS: dict[int, tuple[Scheme, Any]] = {}
+
+
+def _layout(scheme: Scheme):
+    """``rulesheet.layout(scheme)``, once per scheme object (the result is only read)."""
+    hit = _LAYOUTS.get(id(scheme))
+    if hit is None or hit[0] is not scheme:
+        if len(_LAYOUTS) >= 16:
+            _LAYOUTS.clear()
+        hit = _LAYOUTS[id(scheme)] = (scheme, rulesheet.layout(scheme))
+    return hit[1]
 
 
 def has_placeholder(text: Any) -> bool:
@@ -375,7 +396,7 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
     # repeat blocks: (sheet, row) → kind
     blocks: dict[tuple[str, int], str] = {}
     for c in cells:
-        for _, ph in parse(c.text):
+        for _, ph in _parsed(c.text):
             if ph and ph[0].startswith("#"):
                 kind = ph[0][1:].strip()
                 col, row = _split(c.address)
@@ -419,11 +440,11 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
     resolved: list[tuple[_Slot, list]] = []
     placed: dict[str, tuple[str, str]] = {}
     emit0 = Emitter(scheme, rulesheet.RuleRefs(), result.metrics, result, extra)
-    refs_cells, refs = rulesheet.layout(scheme)
+    refs_cells, refs = _layout(scheme)
     emit0.refs = refs
     for sl in slots:
         parts = []
-        for lit_text, ph in parse(sl.text):
+        for lit_text, ph in _parsed(sl.text):
             if ph is None:
                 parts.append((lit_text, None))
                 continue
