@@ -64,7 +64,7 @@ class _Parts:
         name = getattr(name, "filename", name)
         self.parts[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
-    def write(self, filename, arcname) -> None:  # openpyxl only calls this for write-only sheets
+    def write(self, filename, arcname) -> None:  # openpyxl's own worksheet writer goes through a temp file
         with open(filename, "rb") as f:
             self.parts[arcname] = f.read()
 
