@@ -17,7 +17,6 @@ writes plus row inserts; applying it here is the only place cells change:
 
 from __future__ import annotations
 
-import io
 import re
 from copy import copy
 from pathlib import Path

@@ -333,7 +333,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         return report, problems
     report["scheme"] = scheme.id
     exports = [Path(e) for e in exports]
-    inputs = [p.resolve() for p in exports + [Path(x) for x in (manual, aliases, template) if x]]
+    inputs = {p.resolve() for p in exports + [Path(x) for x in (manual, aliases, template) if x]}
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -422,9 +422,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     else:
         targets = [path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx")]
     summary_path = path_inside(out, safe_file_stem(f"{SUMMARY}_{month}", set()), ".xlsx")
-    resolved_inputs = set(inputs)
     for t in targets + [summary_path]:  # path_inside gives resolved paths (links followed)
-        if t in resolved_inputs:
+        if t in inputs:
             problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
                                     file=str(t)))
             return report, problems

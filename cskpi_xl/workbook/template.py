@@ -47,7 +47,6 @@ plan with openpyxl (CLI, batch) or xlwings (the Excel button).
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple

@@ -1,33 +1,32 @@
-"""Post-processing of a saved .xlsx: cached values for formula cells, reproducible bytes.
+"""Post-processing of a saved .xlsx, part by part: cached values for formula cells, reproducible bytes.
+
+A workbook here is its parts, ``{part name: bytes}``, as
+:func:`cskpi_xl.workbook.fastsave.workbook_parts` gives them; they are
+zipped once, after these steps (:func:`cskpi_xl.workbook.fastsave.zip_parts`).
 
 openpyxl writes a formula cell as ``<c r="E5"><f>…</f><v /></c>`` — no value,
 so a phone or WeChat preview (which never calculates) shows an empty cell.
-:func:`add_cached_values` puts the value the core computed into ``<v>``
-(numbers as numbers, text as ``t="str"``, TRUE/FALSE as ``t="b"``).
+:func:`fill_parts` puts the value the core computed into ``<v>`` (numbers as
+numbers, text as ``t="str"``, TRUE/FALSE as ``t="b"``), and can put in a whole
+sheet serialized once for many files.
 
-:func:`normalize` rewrites the zip with fixed timestamps and fixed document
-properties, so building the same template twice gives the same bytes.
+:func:`normalize_parts` fixes the document properties; zipped with
+``FIXED_TIME``, building the same template twice gives the same bytes.
 
-Each step also works on a ``{part name: bytes}`` mapping
-(:func:`fill_parts`, :func:`normalize_parts`), which is how the batch uses
-them: the workbook is zipped once, after all of them (see
-:mod:`cskpi_xl.workbook.fastsave`).
-
->>> import io, openpyxl
+>>> import openpyxl
+>>> from cskpi_xl.workbook.fastsave import workbook_parts
 >>> wb = openpyxl.Workbook(); wb.active["A1"] = "=1+1"
->>> buf = io.BytesIO(); wb.save(buf)
->>> data = add_cached_values(buf.getvalue(), {"Sheet": {"A1": 2}})
->>> b"<f>1+1</f><v>2</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+>>> parts = workbook_parts(wb)
+>>> fill_parts(parts, {"Sheet": {"A1": 2}})
+>>> b"<f>1+1</f><v>2</v>" in parts["xl/worksheets/sheet1.xml"]
 True
 """
 
 from __future__ import annotations
 
-import io
 import math
 import posixpath
 import re
-import zipfile
 from typing import Any, Mapping
 from xml.sax.saxutils import escape
 
@@ -43,11 +42,10 @@ def _unescape_attr(b: bytes) -> str:
     return s.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def sheet_files(z: zipfile.ZipFile | Mapping[str, bytes]) -> dict[str, str]:
-    """Sheet title → part name (``xl/worksheets/sheet1.xml``), from a zip or a ``{part: bytes}`` mapping."""
-    read = z.read if isinstance(z, zipfile.ZipFile) else z.__getitem__
-    wb = read("xl/workbook.xml")
-    rels = read("xl/_rels/workbook.xml.rels")
+def sheet_files(parts: Mapping[str, bytes]) -> dict[str, str]:
+    """Sheet title → part name (``xl/worksheets/sheet1.xml``)."""
+    wb = parts["xl/workbook.xml"]
+    rels = parts["xl/_rels/workbook.xml.rels"]
     targets: dict[str, str] = {}
     for m in _REL_RE.finditer(rels):
         target, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
@@ -77,27 +75,14 @@ _CELL_RE = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?
                       rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v></v></c>', re.S)
 
 
-def add_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]],
-                      sheets: Mapping[str, bytes] | None = None) -> bytes:
-    """``data`` (an .xlsx) with ``values[sheet][cell]`` as the cached value of each formula cell.
+def fill_parts(parts: dict[str, bytes], values: Mapping[str, Mapping[str, Any]],
+               sheets: Mapping[str, bytes] | None = None) -> None:
+    """``values[sheet][cell]`` as the cached value of each formula cell, in place.
 
     ``sheets`` maps a sheet title to the complete XML of that sheet, put in
     place of what was saved (a sheet that is the same in every file of a
     batch is serialized once; see :func:`sheet_xml`).
     """
-    zin = zipfile.ZipFile(io.BytesIO(data))
-    parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
-    fill_parts(parts, values, sheets)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info, parts[info.filename])
-    return out.getvalue()
-
-
-def fill_parts(parts: dict[str, bytes], values: Mapping[str, Mapping[str, Any]],
-               sheets: Mapping[str, bytes] | None = None) -> None:
-    """:func:`add_cached_values` on a ``{part: bytes}`` mapping, in place."""
     files = sheet_files(parts)
     for s, xml in (sheets or {}).items():
         if s in files:
@@ -152,13 +137,3 @@ def normalize_parts(parts: dict[str, bytes]) -> None:
     if body is not None:
         body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + FIXED_W3C.encode() + rb"\g<2>", body)
         parts["docProps/core.xml"] = body.replace(b"<dc:creator>openpyxl</dc:creator>", b"<dc:creator>cskpi_xl</dc:creator>")
-
-
-def normalize(data: bytes) -> bytes:
-    """The same workbook with fixed zip timestamps and fixed created/modified properties."""
-    from cskpi_xl.workbook.fastsave import zip_parts
-
-    zin = zipfile.ZipFile(io.BytesIO(data))
-    parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
-    normalize_parts(parts)
-    return zip_parts(parts, FIXED_TIME)
