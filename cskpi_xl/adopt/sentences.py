@@ -120,6 +120,7 @@ class _Item:
         self.definitions: list[str] = []
         self.no_floor_words: list[str] = []
         self.pending_after: dict | None = None
+        self.seq: list[tuple[str, object]] = []  # rules in the order the sentences give them
 
     def decide(self, zh: str, en: str) -> None:
         if (zh, en) not in self.r.decisions:
@@ -133,26 +134,25 @@ class _Item:
         opts, bands = [], []
         for _, line in cand:
             s = re.sub(r"\s+", "", line)
-            s = s.replace("：", ":")
             if re.search(r"[加扣减罚奖]\d|每|超过|低于|高于|按.*计", s):
                 return False
             m = _OPTION_PTS_FIRST.match(s) or _OPTION_LETTER.match(s)
             if m:
-                opts.append((m.groupdict().get("l"), D(m.group("p")), m.group("t").strip(",:;。")))
+                opts.append((m.groupdict().get("l"), D(m.group("p")), m.group("t").strip(",:;。，：；")))
                 continue
             m = _BAND_RANGE.match(s)
             if m:
-                bands.append((D(m.group("lo")), D(m.group("hi")), True, m.group("t").strip(",:;。")))
+                bands.append((D(m.group("lo")), D(m.group("hi")), True, m.group("t").strip(",:;。，：；")))
                 continue
             m = _BAND_BELOW.match(s)
             if m:
-                bands.append((D(0), D(m.group("x")), False, m.group("t").strip(",:;。")))
+                bands.append((D(0), D(m.group("x")), False, m.group("t").strip(",:;。，：；")))
                 continue
             m = _OPTION_TAIL.match(s)
             if m and not _RULEISH.search(m.group("t")) and not re.search(r"[%秒元次]$", m.group("t")):
                 p = D(m.group("p"))
-                bands.append((p, p, True, m.group("t").strip(",:;。")))
-                opts.append((None, p, m.group("t").strip(",:;。")))
+                bands.append((p, p, True, m.group("t").strip(",:;。，：；")))
+                opts.append((None, p, m.group("t").strip(",:;。，：；")))
                 continue
             return False
         if len(opts) == len(cand) and len(cand) >= 2 and not any(b[0] != b[1] or not b[2] for b in bands):
@@ -313,6 +313,7 @@ class _Item:
         elif not step:
             self.decide(f"{self.name}：「每{g['nu']}」按连续计算（不足一单位按比例，DOMAIN 约定）",
                         f"{self.name}: 'per {g['nu']}' is continuous (part units count in proportion; rulebook convention)")
+        self.seq.append(("lin", metric))
         self.linear.append({"metric": metric, "dir": direction, "x": x, "unit": unit, "step": step, "pts": pts,
                             "hint": hint, "idx": idx})
         return True
@@ -339,6 +340,7 @@ class _Item:
             sign = _sign(m.group("verb"), 1 if name in BONUS_COUNTS else -1)
             rule = {"kind": "per_count", "inputs": [name], "points": D(m.group("m")) * sign}
             self.counts.append(rule)
+            self.seq.append(("rule", rule))
             self.pending_after = {"rule": rule, "k": int(m.group("k"))}
             self._no_verb(m.group("verb"), name)
             return True
@@ -357,6 +359,7 @@ class _Item:
             return False
         sign = _sign(g["verb"], 1 if name in BONUS_COUNTS else -1)
         self.counts.append({"kind": "per_count", "inputs": [name], "points": D(g["m"]) * sign})
+        self.seq.append(("rule", self.counts[-1]))
         self._no_verb(g["verb"], name)
         if bare:
             self.decide(f"{self.name}：「{c}」没有写「每次」，按每次计",
@@ -433,6 +436,7 @@ class _Item:
             if not tests:
                 return False
             self.conditions.append({"kind": "condition", "when": tests, "set_to": D(0), "text": text})
+            self.seq.append(("rule", self.conditions[-1]))
             return True
         m = _COND_PTS.match(full)
         if not m or not re.search(r"超过\d+次|多于\d+次|大于\d+次|\d+次(?:以上|及以上)|或", m.group("tests")):
@@ -442,6 +446,7 @@ class _Item:
             return False
         self.conditions.append({"kind": "condition", "when": tests, "points": D(m.group("m")) * _sign(m.group("verb"), -1),
                                 "text": m.group("tests")})
+        self.seq.append(("rule", self.conditions[-1]))
         if any(t["op"] == ">=" and t["value"] == 1 for t in tests):
             self.decide(f"{self.name}：条件中的「一次」按至少一次（≥1）计", f"{self.name}: 'once' in a condition means at least once (>= 1)")
         return True
@@ -457,7 +462,7 @@ class _Item:
             target["inputs"].append(name)
             self.decide(f"{self.name}：迟到 30 分钟以上按旷工计（{name}与旷工次数一并计）",
                         f"{self.name}: late by more than 30 minutes counts as an absence")
-        rules: list[dict] = []
+        lin_rules: dict[str, list[dict]] = {}
         by_metric: dict[str, list[dict]] = {}
         for p in self.linear:
             by_metric.setdefault(p["metric"], []).append(p)
@@ -477,15 +482,23 @@ class _Item:
                 rule.update(unit=u["unit"], above=u["pts"], below=d["pts"])
                 if u["step"]:
                     rule["step"] = True
-                rules.append(rule)
+                lin_rules.setdefault(metric, []).append(rule)
                 continue
             for p in parts:
                 rule = {"kind": "linear", "metric": metric, "baseline": p["x"], "unit": p["unit"],
                         ("above" if p["dir"] == "above" else "below"): p["pts"]}
                 if p["step"]:
                     rule["step"] = True
-                rules.append(rule)
-        rules += self.counts + self.conditions
+                lin_rules.setdefault(metric, []).append(rule)
+        rules: list[dict] = []
+        seen: set[str] = set()
+        for what, x in self.seq:
+            if what == "lin":
+                if x not in seen:
+                    rules += lin_rules.get(x, [])
+                    seen.add(x)
+            else:
+                rules.append(x)
         metrics = list(by_metric)
         r.metric = metrics[0] if len(metrics) == 1 else None
         r.rules = rules

@@ -63,7 +63,7 @@ def norm_spaced(text: object) -> str:
     return norm(s)
 
 
-_NUMBERING = re.compile(r"(?:^|(?<=[\n;。]))\s*(?:(\d{1,2})(?:[、.)](?!\d))|[(（](\d{1,2})[)）]|([①②③④⑤⑥⑦⑧⑨⑩]))")
+_NUMBERING = re.compile(r"(?:^|(?<=[\n;；。]))\s*(?:(\d{1,2})(?:[、.．)）](?!\d))|[(（](\d{1,2})[)）]|([①②③④⑤⑥⑦⑧⑨⑩]))")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
@@ -73,7 +73,7 @@ def numbered_lines(text: object) -> list[tuple[int | None, str]]:
     Numbering is only recognised at the start of a line or after ``;``/``。``,
     so ``1.2%`` is never split.
     """
-    raw = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    raw = "" if text is None else str(text)
     raw = re.sub(r"(?<=\S)[ \t\u3000]+(?=\d{1,2}[、.](?!\d))", "\n", raw)  # "…为止 2.月度旷工…"
     out: list[tuple[int | None, str]] = []
     for line in raw.splitlines():
@@ -87,7 +87,7 @@ def numbered_lines(text: object) -> list[tuple[int | None, str]]:
             last = m.end()
         pieces.append((num, line[last:]))
         for n, t in pieces:
-            t = t.strip().strip(";。").strip()
+            t = t.strip().strip(";；。").strip()
             if t:
                 out.append((n, t))
     return out
