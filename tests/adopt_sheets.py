@@ -201,3 +201,43 @@ def build_s9(path: Path) -> Path:
     ws.cell(r + 1, 3, "（副）总经理确认")
     wb.save(path)
     return path
+
+
+# Another shop: other words, other numbers, a vertical commission table and a grade table
+OTHER_ITEMS = [
+    ("询单转化率", "以30%为基准，每高出1个百分点加3分，每低1个百分点扣2分", "25分"),
+    ("平均响应时间", "响应时间25秒以内不扣分；超过25秒的部分，每超1秒扣1分，扣完为止", "15分"),
+    ("客单价", "客单价以团队平均客单价为准，每高出20元加1分，最多加5分", "10分"),
+    ("差评", "每出现一个差评扣3分", "15分"),
+    ("考勤", "迟到、早退每次扣2分，第3次起每次扣5分；\n旷工每次扣10分，迟到超过30分钟的按旷工处理", "20分"),
+    ("表扬", "收到买家表扬每次加2分", "5分"),
+    ("工作态度", "主管根据日常表现评分", "10分"),
+]
+
+
+def build_other(path: Path, items=OTHER_ITEMS) -> Path:
+    """考核项目 | 考核标准 | 满分 | 得分, 合计; beside it a vertical 销售提成 table and a grade table."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["A1"] = "某某旗舰店 客服月度绩效考核"
+    ws.merge_cells("A1:D1")
+    ws["A2"], ws["B2"], ws["C2"] = "客服姓名", None, "考核月份"
+    ws.append(["考核项目", "考核标准", "满分", "得分"])
+    r = 4
+    for name, text, full in items:
+        ws.cell(r, 1, name)
+        ws.cell(r, 2, text)
+        ws.cell(r, 3, full)
+        r += 1
+    ws.cell(r, 1, "合计")
+    ws["F3"] = "销售提成（按月销售额全额计）"
+    ws["F4"], ws["G4"] = "3万以下", 0
+    ws["F5"], ws["G5"] = "3万（含）至5万", "0.8%"
+    ws["F6"], ws["G6"] = "5万以上", 0.01
+    ws["F9"] = "90分以上 优秀"
+    ws["F10"] = "75-89 良好"
+    ws["F11"] = "60-74 合格"
+    ws["F12"] = "60分以下 不合格"
+    wb.save(path)
+    return path

@@ -138,7 +138,7 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
                                               f"项目「{it.name}」没有满分（分值/权重），按 0 分计，请在方案文件中填写",
                                               f"item '{it.name}' has no full marks; 0 used", it.full_raw))
             f = D(0)
-        full = (f * scale).normalize() if f else D(0)
+        full = D(fmt(f * scale)) if f else D(0)
         rep.full = full
         texts = [t for _, t in it.texts]
         reading = read_item(name, full, texts)
@@ -168,6 +168,8 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
                 entry["floor"] = "none"
             if reading.base is not None:
                 entry["base"] = reading.base
+            if reading.cap is not None:
+                entry["cap"] = reading.cap
         if original:
             entry["text"] = original
         for zh, en in reading.decisions:
@@ -186,7 +188,11 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
         entry.update(score_cell=it.score_cell, value_cell=it.value_cell, review_cells=it.review_cells)
         items.append(entry)
         res.items.append(rep)
-    skip = range(table.header_row, table.end_row + 2)
+    last_col = max(table.columns)
+
+    def skip(r: int, c: int) -> bool:
+        """Inside the item table (its rows and columns): not a commission or grade table."""
+        return table.header_row <= r <= table.end_row + 1 and c <= last_col
     tiers = find_commission(grid, skip)
     grades = find_grades(grid, skip)
     stem = safe_file_stem(source.stem, set())

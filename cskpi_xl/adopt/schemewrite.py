@@ -48,7 +48,7 @@ def scheme_toml(s: dict) -> str:
         out += ["", "[review]"] + [f"{k} = {toml_value(v)}" for k, v in s["review"].items()]
     for it in s["items"]:
         out += ["", "[[items]]"]
-        for k in ("name", "full", "metric", "base", "floor", "text"):
+        for k in ("name", "full", "metric", "base", "floor", "cap", "text"):
             if k in it and it[k] is not None:
                 out.append(f"{k} = {toml_value(it[k])}")
         out.append("rules = [")

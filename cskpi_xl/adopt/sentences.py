@@ -34,12 +34,12 @@ _THRESH = re.compile(rf"(?P<dir>{_UP}|{_DOWN})(?:基准)?(?:(?P<x>{NUM})(?P<xu>%
 _THRESH_POST = re.compile(rf"(?P<x>{NUM})(?P<xu>%|秒钟|秒|s|元|块)(?:\(含\))?(?P<dir>以上|以下)")
 _LIN_PTS = re.compile(
     rf"^(?:的部分)?(?P<inv>反之)?,?(?:超过|超出|高出|低于|少于|多出)?(?:的部分)?,?每(?P<man>满)?"
-    rf"(?P<d2>高出|超过|超出|多出|高于|多|高|低于|低|少|减少|提高|增加|下降|降低)?(?P<n>{NUM})?(?:个)?"
+    rf"(?P<d2>高出|超过|超出|多出|高于|超|多|高|低于|低|少|减少|提高|增加|下降|降低)?(?P<n>{NUM})?(?:个)?"
     rf"(?P<nu>百分点|点|%|秒钟|秒|s|元|块)(?:,)?(?P<verb>加|扣除|扣|减|奖励|奖|罚)(?P<m>{NUM})分$")
 # "以平均单价为基准,超过10元加1分": a step without 每, only after a baseline sentence
 _LIN_BARE = re.compile(rf"^(?P<d2>超过|高出|超出|多出|高于|低于|少于)(?P<n>{NUM})(?P<nu>元|块|秒|%|点|个百分点)"
                        rf"(?:,)?(?P<verb>加|扣|减)(?P<m>{NUM})分$")
-_BASE = re.compile(r"以(?P<what>[^,;]*?)为(?:基准|标准|基数|基准线)")
+_BASE = re.compile(r"以(?P<what>[^,;]*?)为(?:基准线|基准|标准|基数|准)")
 _Q = r"(?:每(?:发现|出现|有|被)?1?(?:次|笔|个|单|件|例|回)|(?:发现|出现|有|被)?1(?:次|笔|个|单|件|例|回))"
 _VERB = r"(?P<verb>加|扣除|扣|减|奖励|奖|罚)"
 _PC = re.compile(rf"^(?P<noun>.*?)(?:的)?,?(?P<q>{_Q})(?P<noun2>[^\d,]*?),?{_VERB}?(?:该项)?(?P<m>{NUM})分$")
@@ -57,6 +57,8 @@ _COND_PTS = re.compile(rf"^(?P<tests>.+?)(?:者|的|时)?,?{_VERB}(?:该项)?(?P
 _TEST = re.compile(r"^(?P<noun>.*?)(?:次数)?(?P<op>超过|多于|大于|达到|满|不少于|不低于)?(?P<k>\d+)次(?P<post>以上|及以上|或以上|\(含\)以上)?(?:者|的)?$")
 _NOFLOOR = re.compile(r"不设下限|不设最低分|扣分不封顶|扣完为止不设下限|上不封顶|不设上限|扣分无上限|无下限|可扣至负分|可为负分")
 _FLOOR0 = re.compile(r"直至0分为止|扣到该项为0分为止|扣至0分为止|扣到0分为止|扣完为止|直到0分为止|最低(?:为)?0分|最低扣至0分|扣完该项为止|直至扣完")
+_CAP_BONUS = re.compile(rf"^(?:该项)?(?:最多|最高|累计最多|累计最高)加(?P<n>{NUM})分$|^加分(?:最多|上限|不超过|最高)(?:为)?(?P<n2>{NUM})分$")
+_CAP = re.compile(rf"^(?:该项)?(?:最多|最高)(?:得|为)?(?P<n>{NUM})分$|^(?:该项)?(?:得分)?封顶(?P<n2>{NUM})分$|^(?:该项)?(?:得分)?不超过(?P<n3>{NUM})分$")
 _FULL = re.compile(r"得满分|为满分|记满分|计满分|给满分")
 _RULEISH = re.compile(r"\d\s*分|[加扣减罚奖]\s*\d|该项.*0|按.*计")
 _OPTION_PTS_FIRST = re.compile(rf"^(?P<p>{NUM})分?[:：](?P<t>.+)$")
@@ -86,6 +88,7 @@ class Reading:
     rules: list[dict] = field(default_factory=list)
     floor_none: bool = False
     base: Decimal | None = None
+    cap: Decimal | None = None
     metric: str | None = None
     unread: list[tuple[int, str]] = field(default_factory=list)
     decisions: list[tuple[str, str]] = field(default_factory=list)
@@ -120,7 +123,8 @@ class _Item:
         self.definitions: list[str] = []
         self.no_floor_words: list[str] = []
         self.pending_after: dict | None = None
-        self.seq: list[tuple[str, object]] = []  # rules in the order the sentences give them
+        self.seq: list[tuple[str, object]] = []
+        self.bases: list[str] = []  # "以…为基准" clauses: they hold for the item's later sentences  # rules in the order the sentences give them
 
     def decide(self, zh: str, en: str) -> None:
         if (zh, en) not in self.r.decisions:
@@ -210,6 +214,12 @@ class _Item:
                 c = _FLOOR0.sub("", c)
                 if not c:
                     continue
+            m = _CAP_BONUS.match(c) or _CAP.match(c)
+            if m:
+                n = D(next(v for v in m.groups() if v))
+                self.r.cap = self.full + n if m.re is _CAP_BONUS else n
+                self.r.said.append((f"「{c}」：该项最高 {fmt(self.r.cap)} 分（cap）", f"'{c}': at most {fmt(self.r.cap)} points (cap)"))
+                continue
             if re.search(r"[/÷=]|\*100%|×100%", c):
                 self.definitions.append(c)
                 continue
@@ -220,6 +230,7 @@ class _Item:
             m = _BASE.search(c)
             if m:
                 ctx.append(c[:m.end()])
+                self.bases.append(c[:m.end()])
                 c = c[m.end():]
                 if not c:
                     continue
@@ -242,7 +253,8 @@ class _Item:
                 or self.linear_clause(c, ctx, idx) or self.per_count(c, before, idx, num))
 
     def linear_clause(self, c: str, ctx: list[str], idx: int) -> bool:
-        m = _THRESH.search(c) or _THRESH_POST.search(c)
+        ctx = ctx + [b for b in self.bases if b not in ctx]
+        m = None if _LIN_PTS.match(c) else (_THRESH.search(c) or _THRESH_POST.search(c))
         pre, rest, thresh, bare = "", c, None, False
         if m:
             pre, rest, thresh = c[:m.start()], c[m.end():], m

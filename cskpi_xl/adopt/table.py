@@ -318,11 +318,11 @@ class Tiers:
     warnings: list[tuple[str, str, str]] = field(default_factory=list)   # (cell, zh, en)
 
 
-def find_commission(g: Grid, skip_rows: range) -> Tiers | None:
+def find_commission(g: Grid, skip) -> Tiers | None:
     """The commission table: range cells, each with its rate below it or right of it."""
     anchor = None
     for (r, c), v in sorted(g.cells.items()):
-        if r in skip_rows or not isinstance(v, str):
+        if skip(r, c) or not isinstance(v, str):
             continue
         if "提成" in norm(v) and not _COMM_LABEL.match(norm(v)):
             anchor = (r, c)
@@ -333,7 +333,7 @@ def find_commission(g: Grid, skip_rows: range) -> Tiers | None:
     found = []
     for r in range(ar, min(ar + 8, g.max_row) + 1):
         for c in range(1, g.max_col + 1):
-            if r in skip_rows:
+            if skip(r, c):
                 continue
             rg = parse_range(g.text(r, c)) if g.text(r, c) else None
             if rg:
@@ -419,11 +419,11 @@ def _grade_bound(s: str) -> tuple[Decimal | None, Decimal | None] | None:
     return (y, None) if op in (">=", ">", "高于", "不低于") else (None, y)
 
 
-def find_grades(g: Grid, skip_rows: range) -> tuple[list[dict], list[tuple[str, str]]] | None:
+def find_grades(g: Grid, skip) -> tuple[list[dict], list[tuple[str, str]]] | None:
     """A grade table: a grade word beside a score range, or both in one cell (``90分以上 优秀``)."""
     found: list[tuple[str, Decimal | None, Decimal | None]] = []
     for (r, c), v in sorted(g.cells.items()):
-        if r in skip_rows or not isinstance(v, str):
+        if skip(r, c) or not isinstance(v, str):
             continue
         n = norm(v)
         word = next((w for w in sorted(_GRADE_WORDS, key=len, reverse=True) if w in n), None)
