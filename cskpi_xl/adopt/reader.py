@@ -145,14 +145,18 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
         entry: dict[str, Any] = {"name": name, "full": full}
         original = "；".join(re.sub(r"\s*\n\s*", " ", t) for t in texts)
         if reading.unread:
+            by_cell: dict[str, list[str]] = {}
             for idx, clause in reading.unread:
                 cell = it.texts[idx][0] if idx < len(it.texts) else it.name_cell
                 rep.unread.append((cell, clause))
+                by_cell.setdefault(cell, []).append(clause)
+            for cell, clauses in by_cell.items():
+                said = "」「".join(clauses)
                 res.problems.append(_cell_problem(
                     file, grid.sheet, cell,
-                    f"项目「{name}」的规则读不懂：「{clause}」——该项改为主管评分（0–{fmt(full)} 分），原文保留在方案里，改好这一句或方案文件即可",
-                    f"item '{name}': cannot read '{clause}' — the item is scored by the supervisor (0–{fmt(full)}); the "
-                    f"original text is kept in the scheme", clause))
+                    f"项目「{name}」的规则读不懂：「{said}」——该项改为主管评分（0–{fmt(full)} 分），原文保留在方案里，改好这一句或方案文件即可",
+                    f"item '{name}': cannot read '{said}' — the item is scored by the supervisor (0–{fmt(full)}); the "
+                    f"original text is kept in the scheme", said))
             entry["rules"] = [{"kind": "score", "low": D(0), "high": full}]
             rep.supervisor = True
             note(f"「{name}」的规则没有完全读懂（见 {grid.sheet}!{rep.unread[0][0]}），暂由主管评分 0–{fmt(full)} 分；原文：{original}",
