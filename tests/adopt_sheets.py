@@ -241,3 +241,48 @@ def build_other(path: Path, items=OTHER_ITEMS) -> Path:
     ws["F12"] = "60分以下 不合格"
     wb.save(path)
     return path
+
+
+# S1's rules in other words: 考核内容 | 评分标准 | 分值 (percent cells) | 得分; 咨询转化率 over two merged rows;
+# a vertical commission table with rates as numbers
+S1_REWORDED = [
+    ("服务态度", ["服务不耐心的每次扣1分\n与顾客发生争吵的每次扣5分，扣分不设下限"], 0.2),
+    ("咨询转化率", ["转化率高于34%的，每高1个百分点加5分", "低于34%的，每低1个百分点扣5分"], 0.2),
+    ("定单销售比", ["付款率在95%以上的，每1%加1分；90%以下的，每1%扣1分"], 0.05),
+    ("平均响应时间", ["平均响应时间不超过32秒；超出32秒的，每超出1秒扣2分，不设下限"], 0.2),
+    ("平均客单价", ["以团队平均客单价为基准，每高出10元加1分，低于基准不扣分"], 0.05),
+    ("售后客服", ["售后产生差评，每个扣1分"], 0.05),
+    ("其他加减分", ["买家表扬每次加1分；被投诉每次扣2分；\n咨询占比高于人均占比的，每高5个百分点加1分，低于的每低5个百分点扣1分"], 0.05),
+    ("日常记录", ["上班时间玩游戏、看电影、看小说，每次扣20分，扣分不封顶；\n迟到或早退每次扣1分，从第5次起每次扣3分；\n"
+              "旷工每天扣10分，迟到超过30分钟视为旷工"], 0.2),
+]
+
+
+def build_s1_reworded(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "客服考核"
+    ws.merge_cells("A1:E1")
+    ws["A1"] = "客服绩效考核表"
+    ws.append(["序号", "考核内容", "评分标准", "分值", "得分"])
+    r = 3
+    for i, (name, rules, full) in enumerate(S1_REWORDED, 1):
+        ws.cell(r, 1, i)
+        ws.cell(r, 2, name)
+        ws.cell(r, 4, full).number_format = "0%"
+        for j, rule in enumerate(rules):
+            ws.cell(r + j, 3, rule)
+        if len(rules) > 1:
+            for c in (1, 2, 4, 5):
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + len(rules) - 1, end_column=c)
+        r += len(rules)
+    ws.cell(r, 1, "总分")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+    ws.cell(r + 2, 1, "被考核人")
+    ws.cell(r + 2, 3, "考核月份")
+    ws["G2"] = "销售提成"
+    for i, (rg, rate) in enumerate([("30000元以下", 0), ("30001-50000", 0.01), ("50001-60000", 0.012), ("60000以上", 0.012)]):
+        ws.cell(3 + i, 7, rg)
+        ws.cell(3 + i, 8, rate).number_format = "0.0%"
+    wb.save(path)
+    return path

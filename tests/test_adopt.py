@@ -140,3 +140,20 @@ def test_s9_scores_like_manager(tmp_path):
     assert a.total == b.total == D(76)  # 14+15+12+6+10+8+7+4
     assert a.item("责任感").label == b.item("责任感").label == "无责任心，时时需督导，也不能完成任务"
     assert tuple(load_workbook(res.template_path)["高级职员考核表"]["E5"].value for _ in [0]) == ("{{领导能力.上级审核}}",)
+
+
+def test_s1_in_other_words_scores_the_samples_like_duoyi(tmp_path):
+    # 考核内容/评分标准/分值 headers, percent full marks, 咨询转化率 over two merged rows, other wordings of every rule,
+    # a vertical commission table with numeric rates: the same rules, the same scores
+    from adopt_sheets import build_s1_reworded
+
+    res = adopt(build_s1_reworded(tmp_path / "客服考核.xlsx"), tmp_path / "out")
+    assert res.scheme is not None and res.problems == []
+    ref = builtin("duoyi")
+    for mine, theirs in zip(res.scheme.items, ref.items):
+        assert (mine.name, mine.full, mine.floor, mine.start) == (theirs.name, theirs.full, theirs.floor, theirs.start)
+        assert sorted(map(repr, mine.rules)) == sorted(map(repr, theirs.rules)), mine.name
+    assert _scores(res.scheme) == _scores(ref)
+    for sales in (30000, "30000.01", 50000, 50001, 60000, 60001, 100000):
+        a = score_team(res.scheme, {"x": {"销售额": sales}})[0].agents[0].commission
+        assert a == score_team(ref, {"x": {"销售额": sales}})[0].agents[0].commission, sales

@@ -30,17 +30,17 @@ NUM = r"\d+(?:\.\d+)?"
 _UP = "高于|超过|超出|大于|多于|高出|以上"
 _DOWN = "低于|少于|小于|不足|不到|未达到|未达|以下"
 _TEAM = r"团队平均客单价|团队客单价|平均客单价|平均单价|人均咨询占比|人均百分比|人均占比|人均水平|团队平均水平"
-_THRESH = re.compile(rf"(?P<dir>{_UP}|{_DOWN})(?:基准)?(?:(?P<x>{NUM})(?P<xu>%|秒钟|秒|s|元|块)|(?P<team>{_TEAM}))")
+_THRESH = re.compile(rf"(?<!不)(?P<dir>{_UP}|{_DOWN})(?:基准)?(?:(?P<x>{NUM})(?P<xu>%|秒钟|秒|s|元|块)|(?P<team>{_TEAM}))")
 _THRESH_POST = re.compile(rf"(?P<x>{NUM})(?P<xu>%|秒钟|秒|s|元|块)(?:\(含\))?(?P<dir>以上|以下)")
 _LIN_PTS = re.compile(
-    rf"^(?:的部分)?(?P<inv>反之)?,?(?:超过|超出|高出|低于|少于|多出)?(?:的部分)?,?每(?P<man>满)?"
+    rf"^(?:的部分|的)?(?P<inv>反之)?,?(?P<d1>超过|超出|高出|高于|低于|少于|多出)?(?:的部分|的)?,?每(?P<man>满)?"
     rf"(?P<d2>高出|超过|超出|多出|高于|超|多|高|低于|低|少|减少|提高|增加|下降|降低)?(?P<n>{NUM})?(?:个)?"
     rf"(?P<nu>百分点|点|%|秒钟|秒|s|元|块)(?:,)?(?P<verb>加|扣除|扣|减|奖励|奖|罚)(?P<m>{NUM})分$")
 # "以平均单价为基准,超过10元加1分": a step without 每, only after a baseline sentence
 _LIN_BARE = re.compile(rf"^(?P<d2>超过|高出|超出|多出|高于|低于|少于)(?P<n>{NUM})(?P<nu>元|块|秒|%|点|个百分点)"
                        rf"(?:,)?(?P<verb>加|扣|减)(?P<m>{NUM})分$")
 _BASE = re.compile(r"以(?P<what>[^,;]*?)为(?:基准线|基准|标准|基数|准)")
-_Q = r"(?:每(?:发现|出现|有|被)?1?(?:次|笔|个|单|件|例|回)|(?:发现|出现|有|被)?1(?:次|笔|个|单|件|例|回))"
+_Q = r"(?:每(?:发现|出现|有|被)?1?(?:次|笔|个|单|件|例|回|天)|(?:发现|出现|有|被)?1(?:次|笔|个|单|件|例|回|天))"
 _VERB = r"(?P<verb>加|扣除|扣|减|奖励|奖|罚)"
 _PC = re.compile(rf"^(?P<noun>.*?)(?:的)?,?(?P<q>{_Q})(?P<noun2>[^\d,]*?),?{_VERB}?(?:该项)?(?P<m>{NUM})分$")
 _PC_FIRST = re.compile(rf"^(?P<noun>.*?)前(?P<k>\d+)次,?每次{_VERB}?(?P<m>{NUM})分$")
@@ -48,14 +48,14 @@ _PC_BARE = re.compile(rf"^(?P<noun>.+?)(?:的)?,?(?P<verb>奖励|加|扣除|扣|
 _ESC = (
     (re.compile(rf"^(?:超过|超出|多于|大于)(?P<k>\d+)次(?:后|以后|之后|的部分|以上)?,?(?:的)?(?:每次|每多1次|每超1次)?{_VERB}?(?P<m>{NUM})分$"), 0),
     (re.compile(rf"^(?P<k>\d+)次(?:以上|及以上|或以上)(?:的)?,?每次{_VERB}?(?P<m>{NUM})分$"), -1),
-    (re.compile(rf"^第(?P<k>\d+)次(?:起|开始|及以后|以后|之后)(?:的)?,?每次{_VERB}?(?P<m>{NUM})分$"), -1),
+    (re.compile(rf"^(?:从|自)?第(?P<k>\d+)次(?:起|开始|及以后|以后|之后)(?:的)?,?每次{_VERB}?(?P<m>{NUM})分$"), -1),
 )
 _ESC_THEN = re.compile(rf"^(?:之后|以后|此后|其后|超出部分|超过部分|其余)(?:的)?,?每次{_VERB}?(?P<m>{NUM})分$")
 _MERGE = re.compile(r"^(?P<a>.*?)(?:超过)?(?P<k>\d+)分钟(?:以上|及以上)?(?:的|者)?,?(?:按|算|视为|视同|记为|计为)(?P<b>旷工|缺勤)(?:计算|计|处理|论处|1次)?$")
 _ZERO = re.compile(r"(?:该项|此项|本项)(?:得分|分数)?(?:为|得|记|计|按)?0分?(?:处理)?$|(?:该项|此项|本项)(?:不得分|清零|分数清零)$")
 _COND_PTS = re.compile(rf"^(?P<tests>.+?)(?:者|的|时)?,?{_VERB}(?:该项)?(?P<m>{NUM})分$")
 _TEST = re.compile(r"^(?P<noun>.*?)(?:次数)?(?P<op>超过|多于|大于|达到|满|不少于|不低于)?(?P<k>\d+)次(?P<post>以上|及以上|或以上|\(含\)以上)?(?:者|的)?$")
-_NOFLOOR = re.compile(r"不设下限|不设最低分|扣分不封顶|扣完为止不设下限|上不封顶|不设上限|扣分无上限|无下限|可扣至负分|可为负分")
+_NOFLOOR = re.compile(r"(?:扣分|加分|得分|该项|分数)?(?:不设下限|不设最低分|不封顶|上不封顶|不设上限|无上限|无下限|可扣至负分|可为负分|扣完为止不设下限)")
 _FLOOR0 = re.compile(r"直至0分为止|扣到该项为0分为止|扣至0分为止|扣到0分为止|扣完为止|直到0分为止|最低(?:为)?0分|最低扣至0分|扣完该项为止|直至扣完")
 _CAP_BONUS = re.compile(rf"^(?:该项)?(?:最多|最高|累计最多|累计最高)加(?P<n>{NUM})分$|^加分(?:最多|上限|不超过|最高)(?:为)?(?P<n2>{NUM})分$")
 _CAP = re.compile(rf"^(?:该项)?(?:最多|最高)(?:得|为)?(?P<n>{NUM})分$|^(?:该项)?(?:得分)?封顶(?P<n2>{NUM})分$|^(?:该项)?(?:得分)?不超过(?P<n3>{NUM})分$")
@@ -294,10 +294,19 @@ class _Item:
         else:
             base = next((_BASE.search(b) for b in reversed(ctx) if _BASE.search(b)), None)
             if base is None:
-                prev = next((p for p in ctx if _THRESH.search(p) or _THRESH_POST.search(p)), None)
-                if prev is None:
+                prev = next((p for p in reversed(ctx) if _THRESH.search(p) or _THRESH_POST.search(p)), None)
+                if prev is not None:
+                    return self.linear_clause(prev + c, [], idx)
+                word = (g.get("d1") or "") + (g.get("d2") or "")
+                if not self.linear or not word:
                     return False
-                return self.linear_clause(prev + c, [], idx)
+                # "…高于人均占比的每高5点加1分，低于的每低5点扣1分": the same threshold, the other side
+                last = self.linear[-1]
+                if metric_kind(last["metric"]) != kind:
+                    return False
+                direction = "below" if re.match(r"低|少|减|下降|降", word) else "above"
+                self.linear_side(last, direction, g, kind, unit, pts, idx)
+                return True
             what = base.group("what")
             x = team_value_in(what) if not re.search(r"\d", what) else None
             if x is not None:
@@ -334,6 +343,12 @@ class _Item:
         what = {"团队客单价": "当月团队客单价（团队销售额 ÷ 团队销售人数）", "人均咨询占比": "人均占比（1 ÷ 团队人数）"}.get(name, name)
         self.decide(f"{self.name}：「{said}」按{what}计（DOMAIN 约定）",
                     f"{self.name}: '{said}' is the team value {name} (rulebook convention)")
+
+    def linear_side(self, last: dict, direction: str, g: dict, kind: str, unit: Decimal, pts: Decimal, idx: int) -> None:
+        step = bool(g.get("man")) or unit != (D("0.01") if kind == "ratio" else D(1))
+        self.seq.append(("lin", last["metric"]))
+        self.linear.append({"metric": last["metric"], "dir": direction, "x": last["x"], "unit": unit, "step": step,
+                            "pts": pts, "hint": last["hint"], "idx": idx})
 
     def noun(self, *texts: str) -> str | None:
         for t in texts:
