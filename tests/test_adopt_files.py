@@ -154,3 +154,15 @@ def test_old_xls_source(tmp_path):
     ws = load_workbook(res.template_path).active
     assert ws["E4"].value == "{{=服务态度.得分}}" and ws["E12"].value == "{{=总分}}"
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_readme_adopt_example_is_what_the_command_prints(tmp_path, capsys):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"命令逐项打印.*?```text\n(.*?)```", readme, re.S).group(1)
+    assert main(["adopt", str(build_s1(tmp_path / "考核表.xlsx")), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    printed = out.out + out.err.replace(str(tmp_path / "考核表.xlsx"), "考核表.xlsx")
+    for line in block.splitlines():
+        assert line in printed.splitlines(), line
