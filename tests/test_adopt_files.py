@@ -166,3 +166,24 @@ def test_readme_adopt_example_is_what_the_command_prints(tmp_path, capsys):
     printed = out.out + out.err.replace(str(tmp_path / "考核表.xlsx"), "考核表.xlsx")
     for line in block.splitlines():
         assert line in printed.splitlines(), line
+
+
+def test_group_headings_are_not_items_and_a_sheet_without_score_column(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["考核项目", "考核标准", "分值"])
+    ws.append(["一、工作业绩"])
+    ws.merge_cells("A2:C2")
+    ws.append(["询单转化率", "以30%为基准，每高出1个百分点加3分", "50"])
+    ws.append(["二、工作态度"])
+    ws.append(["服务态度", "被投诉一次扣5分", "50"])
+    ws.append(["合计"])
+    wb.save(tmp_path / "h.xlsx")
+    res = adopt(tmp_path / "h.xlsx", tmp_path / "out")
+    assert [i.name for i in res.scheme.items] == ["询单转化率", "服务态度"] and res.problems == []
+    assert res.scheme.item("服务态度").rules[0].inputs == ("被投诉次数",)
+    said = [zh for zh, _ in res.other]
+    assert any("一、工作业绩" in s and "分组标题" in s for s in said) and any("没有得分栏" in s for s in said)
+    assert load_workbook(res.template_path).active["B6"].value == "{{=总分}}"

@@ -25,13 +25,15 @@ class Grid:
     cells: dict[tuple[int, int], Any]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
-    @property
-    def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
-
-    @property
-    def max_col(self) -> int:
-        return max((c for _, c in self.cells), default=0)
+    def __post_init__(self) -> None:
+        self.max_row = max((r for r, _ in self.cells), default=0)
+        self.max_col = max((c for _, c in self.cells), default=0)
+        self._merge_at = {}
+        for m in self.merges:
+            if (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= 10_000:  # a scorecard's merges; a whole-sheet one is ignored
+                for r in range(m[0], m[2] + 1):
+                    for c in range(m[1], m[3] + 1):
+                        self._merge_at[(r, c)] = m
 
     def value(self, r: int, c: int) -> Any:
         return self.cells.get((r, c))
@@ -44,10 +46,7 @@ class Grid:
         return norm(self.cells.get((r, c)))
 
     def merge_of(self, r: int, c: int) -> tuple[int, int, int, int] | None:
-        for m in self.merges:
-            if m[0] <= r <= m[2] and m[1] <= c <= m[3]:
-                return m
-        return None
+        return self._merge_at.get((r, c))
 
     def top_left(self, r: int, c: int) -> tuple[int, int]:
         m = self.merge_of(r, c)

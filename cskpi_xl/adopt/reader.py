@@ -192,6 +192,10 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
         entry.update(score_cell=it.score_cell, value_cell=it.value_cell, review_cells=it.review_cells)
         items.append(entry)
         res.items.append(rep)
+    for h in table.headings:
+        res.other.append((f"「{h}」这一行没有分值也没有标准：当作分组标题，不是考核项目", f"'{h}' has no full marks and no criteria: a group heading"))
+    if not any(it.score_cell for it in table.items) and not table.review_columns:
+        res.other.append(("表上没有得分栏：模板只在合计、姓名、月份等格子里放占位符", "the sheet has no score column: the template fills the total, name and month cells only"))
     last_col = max(table.columns)
 
     def skip(r: int, c: int) -> bool:

@@ -82,6 +82,7 @@ class Table:
     grade_cell: tuple[str, str] | None = None
     commission_cell: tuple[str, str] | None = None
     end_row: int = 0
+    headings: list[str] = field(default_factory=list)
 
 
 def _header_score(g: Grid, r: int) -> tuple[int, dict[int, str]]:
@@ -122,9 +123,10 @@ def find_table(g: Grid) -> Table | None:
     name_cols = [c for c in sorted(cols) if cols[c] == "name"]
     full_cols = [c for c in sorted(cols) if cols[c] == "full"]
     # the end of the table: a 合计 row, or a row starting 备注/提成/签名, or three empty rows
-    end, empty = g.max_row, 0
+    last = min(g.max_row, hr + 1000)  # a scorecard, not a data dump: at most 1,000 rows of items
+    end, empty = last, 0
     total_cell = None
-    for r in range(first, g.max_row + 1):
+    for r in range(first, last + 1):
         texts = g.row_texts(r)
         if not texts:
             empty += 1
@@ -177,8 +179,10 @@ def find_table(g: Grid) -> Table | None:
             it.value_cell = address(*g.top_left(r, value_col))
         for c, n in zip(review_cols, review_names):
             it.review_cells.setdefault(n, address(*g.top_left(r, c)))
-    items = [it for it in items if it.name]
-    t = Table(g.sheet, hr, cols, review_names, items, _title(g, hr), total_cell, end_row=end)
+    # a row with a name but neither full marks nor criteria (一、工作业绩 over the row) is a group heading
+    headings = [it.name for it in items if it.full_cell is None and not it.texts]
+    items = [it for it in items if it.name and not (it.full_cell is None and not it.texts)]
+    t = Table(g.sheet, hr, cols, review_names, items, _title(g, hr), total_cell, end_row=end, headings=headings)
     _labels(g, t, hr)
     return t
 
