@@ -235,6 +235,7 @@ def build_other(path: Path, items=OTHER_ITEMS) -> Path:
     ws["F4"], ws["G4"] = "3万以下", 0
     ws["F5"], ws["G5"] = "3万（含）至5万", "0.8%"
     ws["F6"], ws["G6"] = "5万以上", 0.01
+    ws["F7"] = "提成金额"
     ws["F9"] = "90分以上 优秀"
     ws["F10"] = "75-89 良好"
     ws["F11"] = "60-74 合格"

@@ -16,7 +16,7 @@ from adopt_sheets import S1_ITEMS, build_s1
 from cskpi_xl.adopt.reader import adopt
 from cskpi_xl.cli import main
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin, load_scheme
+from cskpi_xl.core.loader import builtin
 from cskpi_xl.core.rules import Score
 from cskpi_xl.i18n import set_language
 from cskpi_xl.workbook import libreoffice as lo
@@ -97,7 +97,6 @@ def test_batch_with_the_adopted_template(tmp_path):
     report, problems = run_batch(EXPORTS, str(res.scheme_path), "2026-10", tmp_path / "out", manual=MANUAL,
                                  aliases=ALIASES, jobs=1, progress=False, template=res.template_path)
     assert report["outputs"] and not [p for p in problems if p.is_error]
-    ref, _ = score_team(builtin("duoyi"), {})  # noqa: F841 - same engine; compare against the built-in's batch
     ref_report, _ = run_batch(EXPORTS, "duoyi", "2026-10", tmp_path / "ref", manual=MANUAL, aliases=ALIASES, jobs=1,
                               progress=False)
     assert len(report["outputs"]) == len(ref_report["outputs"])
@@ -187,3 +186,28 @@ def test_group_headings_are_not_items_and_a_sheet_without_score_column(tmp_path)
     said = [zh for zh, _ in res.other]
     assert any("一、工作业绩" in s and "分组标题" in s for s in said) and any("没有得分栏" in s for s in said)
     assert load_workbook(res.template_path).active["B6"].value == "{{=总分}}"
+
+
+def test_commission_and_grade_tables_side_by_side(tmp_path):
+    # a grade table typed as two cells ("75-89" | 良好) right under the commission table: neither is taken for the other
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目", "评分标准", "满分", "得分"])
+    ws.append(["询单转化率", "高于30%，每点加2分；低于30%，每点扣2分", 100])
+    ws.append(["合计"])
+    ws["F1"], ws["F2"], ws["G2"], ws["F3"], ws["G3"] = "提成", "2万以下", "0.5%", "2万以上", "1%"
+    for i, (rg, label) in enumerate([("90以上", "优秀"), ("75-89", "良好"), ("75以下", "不合格")]):
+        ws.cell(5 + i, 6, rg)
+        ws.cell(5 + i, 7, label)
+    wb.save(tmp_path / "t.xlsx")
+    res = adopt(tmp_path / "t.xlsx", tmp_path / "out")
+    assert res.problems == []
+    tiers = res.scheme.commission.tiers
+    assert [(t.lower, t.upper, t.rate) for t in tiers] == [(None, D(20000), D("0.005")), (D(20000), None, D("0.01"))]
+    assert not tiers[0].upper_inclusive  # both say nothing: 20,000 itself goes to the upper tier (≥ 20,000 → 1%)
+    assert [(b.label, b.low, b.high) for b in res.scheme.grades.bands] == [
+        ("优秀", D(90), None), ("良好", D(75), D(90)), ("不合格", None, D(75))]
+    t, _ = score_team(res.scheme, {"a": {"询单人数": 100, "最终付款人数": 35, "销售额": 20000}})
+    assert t.agents[0].total == D(110) and t.agents[0].grade == "优秀" and t.agents[0].commission == D("200.00")

@@ -153,3 +153,22 @@ def test_hand_worked(adopted):
     # the cap: 客单价 far above the team → at most 15
     t, _ = score_team(adopted.scheme, {"x": {"销售额": 100000, "销售人数": 10}, "y": {"销售额": 1000, "销售人数": 10}})
     assert t.agent("x").item("客单价").points == 15
+
+
+def test_template_fills_total_grade_commission(adopted, tmp_path):
+    from openpyxl import load_workbook
+
+    from cskpi_xl.workbook.fill import fill_template
+
+    tpl = load_workbook(adopted.template_path)["Sheet1"]
+    assert (tpl["D4"].value, tpl["D10"].value, tpl["D11"].value, tpl["G7"].value) == \
+        ("{{=询单转化率.得分}}", "{{工作态度.评分}}", "{{=总分}}", "{{=个人提成}}")
+    team, _ = score_files(adopted.scheme, EXPORTS, manual=MANUAL, aliases=ALIASES)
+    agent = next(a for a in team.agents if a.commission > 0)
+    out, problems = fill_template(adopted.template_path, [Path(e) for e in EXPORTS], agent.agent, "2026-10",
+                                  scheme_id=str(adopted.scheme_path), out=tmp_path / "o.xlsx", manual=MANUAL, aliases=ALIASES)
+    assert out is not None and not [p for p in problems if p.is_error and not p.is_pending]
+    ws = load_workbook(out, data_only=True)["Sheet1"]
+    assert D(str(ws["G7"].value)) == agent.commission
+    assert D(str(ws["D4"].value)) == agent.item("询单转化率").points
+    assert ws["D10"].value is None  # 工作态度 waits for the supervisor's score

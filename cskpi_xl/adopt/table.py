@@ -35,7 +35,7 @@ _TOTAL = re.compile(r"^(?:合计|总分|综合得分|总得分|最终得分|最�
 _NAME_LABEL = re.compile(r"^(?:姓名|客服姓名|客服|员工姓名|被考核人|考核对象姓名|客服昵称|旺旺名|员工)[:：]?$")
 _MONTH_LABEL = re.compile(r"^(?:月份|考核月份|考核期间|考核时间|考核周期|考核月度|月度)[:：]?$")
 _GRADE_LABEL = re.compile(r"^(?:等级|考核等级|评定等级|等\s*级)[:：]?$")
-_COMM_LABEL = re.compile(r"^(?:提成|提成金额|个人提成|提成工资|绩效提成|销售提成金额)[:：]?$")
+_COMM_LABEL = re.compile(r"^(?:提成金额|个人提成|提成工资|个人提成金额|销售提成金额|本月提成)[:：]?$")
 _GRADE_WORDS = ("卓越", "优秀", "良好", "合格", "称职", "基本合格", "基本称职", "一般", "及格", "不及格", "不合格", "不称职", "较差", "差")
 
 
@@ -328,7 +328,7 @@ def find_commission(g: Grid, skip) -> Tiers | None:
     for (r, c), v in sorted(g.cells.items()):
         if skip(r, c) or not isinstance(v, str):
             continue
-        if "提成" in norm(v) and not _COMM_LABEL.match(norm(v)):
+        if "提成" in norm(v) and not _COMM_LABEL.match(norm(v)):  # a table's caption, not the amount's label
             anchor = (r, c)
             break
     if anchor is None:
@@ -342,10 +342,15 @@ def find_commission(g: Grid, skip) -> Tiers | None:
             rg = parse_range(g.text(r, c)) if g.text(r, c) else None
             if rg:
                 found.append((r, c, rg))
+    def top(rg) -> Decimal:
+        return max(x for x in (rg[0], rg[2]) if x is not None)
+
+    if any(top(rg) >= 1000 for _, _, rg in found):  # sales tiers: a "75-89" nearby is a grade band, not a tier
+        found = [f for f in found if top(f[2]) >= 1000]
     if not found:
         return None
     horizontal = len({r for r, _, _ in found}) == 1
-    tiers, cells, out = [], [], Tiers([], [], "超额" in norm(g.text(ar, ac)) or "超出部分" in norm(g.text(ar, ac)))
+    tiers, out = [], Tiers([], [], "超额" in norm(g.text(ar, ac)) or "超出部分" in norm(g.text(ar, ac)))
     rate_prev = None
     for r, c, rg in found:
         cand = [(r + 1, c), (r + 2, c), (r, c + 1)] if horizontal else [(r, c + 1), (r, c + 2), (r + 1, c)]
@@ -423,6 +428,14 @@ def _grade_bound(s: str) -> tuple[Decimal | None, Decimal | None] | None:
     return (y, None) if op in (">=", ">", "高于", "不低于") else (None, y)
 
 
+def _score_bound(s: str) -> tuple[Decimal | None, Decimal | None] | None:
+    """A grade band's scores (never above 1,000: larger numbers are sales, not scores)."""
+    b = _grade_bound(s)
+    if b is None or any(x is not None and x > 1000 for x in b):
+        return None
+    return b
+
+
 def find_grades(g: Grid, skip) -> tuple[list[dict], list[tuple[str, str]]] | None:
     """A grade table: a grade word beside a score range, or both in one cell (``90分以上 优秀``)."""
     found: list[tuple[str, Decimal | None, Decimal | None]] = []
@@ -435,12 +448,12 @@ def find_grades(g: Grid, skip) -> tuple[list[dict], list[tuple[str, str]]] | Non
             continue
         label = word or n.rstrip("级")
         rest = n.replace(label, "", 1).strip(":：()")
-        b = _grade_bound(rest) if rest else None
+        b = _score_bound(rest) if rest else None
         if b is None and (n == word or re.fullmatch(r"[A-E][+]?级?", n)):
             for rr, cc in ((r, c - 1), (r, c + 1), (r + 1, c), (r - 1, c)):
                 t = g.text(rr, cc)
                 if t:
-                    b = _grade_bound(t)
+                    b = _score_bound(t)
                     if b:
                         break
         if b is not None and label not in [f[0] for f in found]:
