@@ -3,7 +3,8 @@
 Metrics (S5 and the export averages) and hand-typed counts (the manual
 inputs) are the names of :mod:`cskpi_xl.core.names`; the words a shop writes
 for them are listed here, longest and most specific first. The alias table
-of :mod:`cskpi_xl.core.names` (咨询转化率 → 询单转化率 …) is tried before them.
+of :mod:`cskpi_xl.core.names` (咨询转化率 → 询单转化率 …) and the importers' export
+headers (:mod:`cskpi_xl.importers.headers`) are tried before them.
 
 >>> metric_in("咨询转化率"), metric_in("买家问话后响应时间")
 ('询单转化率', '平均响应时间')
@@ -65,13 +66,32 @@ TEAM_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _export_headers() -> list[tuple[str, str]]:
+    """The importers' export headers that name a metric (``询单->最终付款转化率`` → 询单转化率), longest first."""
+    from cskpi_xl.importers import headers
+
+    metrics = {m.name for m in N.METRICS}
+    pairs = [(k, f.name) for k, f in headers._FIGURES.items() if f.name in metrics]
+    return sorted(pairs, key=lambda kv: -len(kv[0]))
+
+
 def metric_in(text: str) -> str | None:
-    """The standard metric a text names, if any (alias table first, then the words above)."""
+    """The standard metric a text names, if any: the names' alias table, the importers' export headers, the words above.
+
+    >>> metric_in("询单->最终付款转化率高于30%"), metric_in("客户满意率")
+    ('询单转化率', '满意率')
+    """
     c = N.canonical(text.strip())
     if c in {m.name for m in N.METRICS}:
         return c
     for alias, name in N.ALIASES.items():
         if alias in text:
+            return name
+    from cskpi_xl.importers.headers import norm as header_norm
+
+    h = header_norm(text)
+    for key, name in _export_headers():
+        if key in h:
             return name
     for pat, name in METRIC_WORDS:
         if re.search(pat, text):
