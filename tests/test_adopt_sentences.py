@@ -94,6 +94,8 @@ ESCALATION = [
     ("{noun}每次扣{p}分，第{k1}次起每次扣{q}分", 0),
     ("{noun}每次扣{p}分，{k1}次以上每次扣{q}分", 0),
     ("{noun}一次扣{p}分，超过{k}次后每次扣{q}分", 0),
+    ("{noun}每次扣{p}分，{k}次以后每次扣{q}分", 0),
+    ("每{noun}一次扣{p}分，超过{k}次的部分每次扣{q}分", 0),
 ]
 
 
@@ -115,7 +117,8 @@ def test_per_count_bonus_round_trip(p, phrasing):
     assert r.base == 0  # an item that only adds starts at 0
 
 
-ZERO = [("{noun}{k}次以上者，该项得分为0", ">="), ("{noun}超过{k}次，该项为0分", ">"), ("月度{noun}{k}次及以上的，该项不得分", ">=")]
+ZERO = [("{noun}{k}次以上者，该项得分为0", ">="), ("{noun}超过{k}次，该项为0分", ">"), ("月度{noun}{k}次及以上的，该项不得分", ">="),
+        ("{noun}超过{k}次的，扣除该项全部分数", ">")]
 
 
 @settings(max_examples=60, deadline=None)
