@@ -104,6 +104,8 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
         return res
     grids, kind, more = read_grids(source)
     res.problems += more
+    if not grids and any(p.is_error for p in more):
+        return res
     found = [(g, t) for g in grids for t in [find_table(g)] if t is not None and t.items]
     if not found:
         res.problems.append(Problem("没有找到考核表：需要一行表头，含「项目」和「评定标准/分值/得分」之类的列",
