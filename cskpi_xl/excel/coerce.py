@@ -6,7 +6,8 @@ this module adds only what a cell brings on top of it: an Excel error
 arriving as an input passes through, a blank (or a dash an export writes for
 "no data", as :func:`cskpi_xl.importers.cells.is_missing` has them) is None,
 a figure not final yet ("延迟统计") is n/a, and seconds may be written
-"8分48秒". What cannot be read raises :class:`~cskpi_xl.excel.boundary.CellError`.
+"8分48秒". What cannot be read, or is absurdly large (the importer's bound,
+|x| < 10^15), raises :class:`~cskpi_xl.excel.boundary.CellError`.
 
 >>> number("1.2万", "销售额"), number("-", "销售额"), number("延迟统计", "销售额")
 (Decimal('12000.0'), None, NA('销售额尚未统计完（延迟统计）'))
@@ -32,7 +33,7 @@ from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 from cskpi_xl.core.scheme import Item, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.excel.boundary import CODES, MARKERS, CellError, ErrorKind, bad, grid, is_grid, is_single, scalar, unknown
-from cskpi_xl.importers.cells import NOT_FINAL_TEXTS, is_missing, parse_duration
+from cskpi_xl.importers.cells import MAX_ABS, MIN_ABS, NOT_FINAL_TEXTS, is_missing, parse_duration
 
 # ---- one cell -----------------------------------------------------------------------------------------------------
 
@@ -82,14 +83,22 @@ def number(v: Any, what: str, kind: str | None = None) -> Decimal | NA | None:
         if s.startswith(NOT_FINAL_TEXTS):
             return NA(f"{what}尚未统计完（{s}）", f"{what} is not final")
     try:
-        return T.parse_number(v)
+        d = T.parse_number(v)
     except ValueError:
-        pass
-    if kind == "seconds" and isinstance(v, str):
+        d = None
+    if d is None and kind == "seconds" and isinstance(v, str):
         d, problem = parse_duration(v)
-        if problem is None and d is not None:
-            return d
-    bad(f"{what}不是数字：{v!r}")
+        d = d if problem is None else None
+    if d is None:
+        bad(f"{what}不是数字：{v!r}")
+    return _in_range(d, what, v)
+
+
+def _in_range(d: Decimal, what: str, v: Any) -> Decimal:
+    """``d``, unless absurdly large or small (the importer's bounds: nothing overflows further on)."""
+    if d and not (MIN_ABS <= d.copy_abs() < MAX_ABS):
+        bad(f"{what}超出合理范围（绝对值应小于 10^15）：{v!r}")
+    return d
 
 
 def required(v: Any, what: str, kind: str | None = None) -> Decimal:
