@@ -58,9 +58,11 @@ def _raise_error_in(v: Any) -> None:
 
 def blank(v: Any) -> bool:
     """An empty cell (also formulas' EMPTY) or a "no data" dash; an Excel error (``#N/A``) is not blank."""
-    if type(v).__name__ == "Token" and str(v) == "empty":  # formulas' EMPTY
-        return True
-    return error_in(v) is None and is_missing(v)
+    return _empty_token(v) or error_in(v) is None and is_missing(v)
+
+
+def _empty_token(v: Any) -> bool:
+    return type(v).__name__ == "Token" and str(v) == "empty"  # formulas' EMPTY
 
 
 def number(v: Any, what: str, kind: str | None = None) -> Decimal | NA | None:
@@ -72,7 +74,7 @@ def number(v: Any, what: str, kind: str | None = None) -> Decimal | NA | None:
     _raise_error_in(v)
     if hasattr(v, "item") and not isinstance(v, (list, tuple)):
         v = v.item()  # numpy scalars
-    if blank(v):
+    if _empty_token(v) or is_missing(v):  # (not an error: checked above)
         return None
     if isinstance(v, bool):
         bad(f"{what}应为数字，而不是逻辑值 {v}")
