@@ -7,8 +7,9 @@ arguments' ``doc`` are the Chinese texts Excel's function wizard shows.
 The functions are thin: decorators, coercion of the cells
 (:mod:`cskpi_xl.excel.coerce`, which reads numbers with the core's one cell
 parser), one call into :mod:`cskpi_xl.core`, return. ``AGENT_TOTAL`` and
-``MONTH_PAY`` call :mod:`cskpi_xl.core.one_agent`, the engine's scoring and
-payslip for one agent, so a formula and the batch agree.
+``MONTH_PAY`` call :mod:`cskpi_xl.core.one_agent` (the engine's scoring for
+one agent) and :mod:`cskpi_xl.core.payslip` (the engine's payslip sum), so a
+formula and the batch agree.
 One error boundary (:func:`~cskpi_xl.excel.boundary.udf`) turns what goes wrong
 into an Excel error *marker*: bad text → ``"#VALUE!"``, unknown item or
 scheme → ``"#N/A"``, zero denominator → ``"#DIV/0!"``. xlwings cannot return
@@ -45,7 +46,8 @@ from cskpi_xl.core import tables as T
 from cskpi_xl.core.engine import score_item
 from cskpi_xl.core.metrics import RATIO_BY_NAME, ratio
 from cskpi_xl.core.numbers import NA
-from cskpi_xl.core.one_agent import payslip, score_one
+from cskpi_xl.core.one_agent import score_one
+from cskpi_xl.core.payslip import payslip
 from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
 from cskpi_xl.excel import coerce as C
 # ERRORS, MARKERS, CellError and ErrorKind are also what cskpi_xl.xlcalc and the tests use from here.

@@ -19,7 +19,8 @@ from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import builtin
 from cskpi_xl.core.metrics import team_values
 from cskpi_xl.core.numbers import NA
-from cskpi_xl.core.one_agent import payslip, score_one
+from cskpi_xl.core.one_agent import score_one
+from cskpi_xl.core.payslip import payslip
 from cskpi_xl.excel import coerce as C
 from cskpi_xl.excel.boundary import CellError, ErrorKind
 from cskpi_xl.importers import cells

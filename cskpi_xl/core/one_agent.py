@@ -1,20 +1,17 @@
-"""One agent on its own: the engine's scoring and pay for figures typed in one row.
+"""One agent on its own: the engine's scoring for figures typed in one row.
 
 :func:`~cskpi_xl.core.engine.score_team` scores a whole team and takes the
 team's values (团队接待人数, 团队客单价, 人均咨询占比 …) from all the agents.
-A cell formula (``AGENT_TOTAL``, ``MONTH_PAY``) has one agent's figures and
+A cell formula (``AGENT_TOTAL``) has one agent's figures and
 the team's values typed beside them instead. This module scores such a row
 with the engine's own steps (:func:`~cskpi_xl.core.metrics.compute_metrics`,
 :func:`~cskpi_xl.core.engine.score_item`, :func:`~cskpi_xl.core.engine.total_of`)
-and adds up a payslip the way the engine does (each part rounded to the cent,
-the total their sum), so a formula and the batch agree.
+so a formula and the batch agree.
 
 >>> from cskpi_xl.core.loader import builtin
 >>> r = score_one(builtin("duoyi"), {"接待人数": 30, "团队接待人数": 100, "团队人数": 5})
 >>> r.metrics["咨询占比"], r.metrics["人均咨询占比"], r.total
 (Decimal('0.3'), Decimal('0.2'), Decimal('102.00'))
->>> payslip({"岗位工资": Decimal(1700), "个人提成": Decimal("330.005"), "罚款": Decimal(-30)})
-({'岗位工资': Decimal('1700.00'), '个人提成': Decimal('330.01'), '罚款': Decimal('-30.00')}, Decimal('2000.01'))
 """
 
 from __future__ import annotations
@@ -24,7 +21,7 @@ from typing import Any, Mapping
 
 from cskpi_xl.core.engine import AgentResult, score_item, total_of
 from cskpi_xl.core.metrics import compute_metrics
-from cskpi_xl.core.numbers import round_money, to_decimal
+from cskpi_xl.core.numbers import to_decimal
 from cskpi_xl.core.scheme import Scheme
 
 
@@ -69,14 +66,3 @@ def score_one(scheme: Scheme, figures: Mapping[str, Any]) -> AgentResult:
     items = [score_item(it, ctx, scheme.review) for it in scheme.items]
     total, sections = total_of(scheme, items)
     return AgentResult("", metrics, items, sections, total)
-
-
-def payslip(parts: Mapping[str, Decimal]) -> tuple[dict[str, Decimal], Decimal]:
-    """A month's pay from its parts: each part rounded to the cent, the total their sum (the slip adds up).
-
-    Deductions are negative parts (the engine writes 罚款 as −fines). This is
-    the sum ``score_team`` makes of its ``pay`` (``AgentResult.pay`` and
-    ``pay_total``).
-    """
-    pay = {k: round_money(v) for k, v in parts.items()}
-    return pay, round_money(sum(pay.values(), Decimal(0)))
