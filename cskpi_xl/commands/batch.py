@@ -1,7 +1,12 @@
 """``cskpi batch``: every agent's appraisal sheet for a month, plus the 汇总 workbook.
 
 ``cskpi batch EXPORTS... --scheme ID --month YYYY-MM --out DIR [--manual F] [--aliases F]
-[--layout per-agent|one-book] [--jobs N]``
+[--layout per-agent|one-book] [--jobs N] [--history FILE_OR_DIR]...``
+
+Earlier months (for 连续3个月排名第一, 连续不及格, 违规累计) are found in
+``DIR``, in month-named folders beside it or under it, and in what
+``--history`` names (an earlier ``汇总_*.xlsx``, its folder, or a hand-kept
+历史记录 table); see :mod:`cskpi_xl.workbook.history`.
 
 ``cskpi batch --demo [--out DIR] [--scheme ID]`` runs on the bundled samples
 (``samples/exports``, ``samples/manual``) into ``./out/demo`` — every built-in
@@ -36,6 +41,11 @@ def register(subparsers) -> None:
                    help=tr("每人一个文件，或一个文件每人一张表", "a file per agent, or one book with a sheet per agent"))
     p.add_argument("--jobs", type=int, help=tr("并行进程数（默认：CPU 核数）", "worker processes (default: CPU cores)"))
     p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
+    p.add_argument("--history", action="append", default=[], metavar="FILE_OR_DIR",
+                   help=tr("之前月份的结果：某个月的 汇总_*.xlsx、放各月文件夹的文件夹，或手工的历史记录表（可写多次）；"
+                           "输出文件夹和它旁边以月份命名的文件夹总会查找",
+                           "earlier months: an earlier 汇总_*.xlsx, a folder of month folders, or a hand-kept history "
+                           "table (repeatable); the output folder and month-named folders beside it are always searched"))
     p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
     p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
     p.set_defaults(func=run)
@@ -76,7 +86,7 @@ def run(args) -> int:
         return 2
     report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
                                  aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
-                                 template=args.template)
+                                 template=args.template, history=args.history)
     return _print(report, problems)
 
 

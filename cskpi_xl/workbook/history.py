@@ -1,35 +1,400 @@
-"""Earlier months, for the multi-month rules (streaks, escalating fines).
+"""Earlier months, for the multi-month rules (streaks, escalating fines): where they are, and reading them.
 
-``read_history(out_dir, month)`` reads the 历史记录 sheets of the ``汇总_*.xlsx``
-files a batch wrote (see :mod:`cskpi_xl.workbook.summary`).
+A **history file** is any table with the columns 月份 / 客服 / 排名 / 等级 /
+违规次数 / 参加考核 (a header row, one row per agent and month):
+
+- every ``汇总_YYYY-MM.xlsx`` a batch wrote is one (its 历史记录 sheet);
+- HR may keep one by hand (``历史记录.xlsx`` or ``.csv``, any months; only
+  月份 and 客服 are required, 参加考核 is 是/否, empty = 是).
+
+``find_history(out_dir, month, paths, scheme)`` looks, in this order:
+
+1. every path HR names (``--history``, the 设置 row 历史记录): a history file
+   — for a ``汇总_*.xlsx`` also the folder it is in, as below — or a folder;
+2. the output folder itself;
+3. next to a folder: the folders under it whose names are months
+   (``2026-10``, ``2026_10``, ``2026年10月`` …), and — when the folder's own
+   name is a month — its sibling month folders (``D:\\绩效\\2026-10`` sees
+   ``D:\\绩效\\2026-09`` and ``D:\\绩效\\2026-11``).
+
+In a folder it reads ``汇总_*.xlsx`` and ``历史记录*.xlsx`` / ``.csv``. The
+first file that has a month wins; a second, different copy is reported. A
+file that cannot be read is reported with its name and the reason, and its
+month then counts as not found. Months after ``month`` are not history: they
+are the later months whose flags a re-run may leave stale
+(:func:`stale_problem`).
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Iterable, Sequence
 
-from openpyxl import load_workbook
+from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
+from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.safety import check_spreadsheet_file
+from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, REGENERATE_SHEET, SUMMARY
 
-from cskpi_xl.core.history import PastMonth
-from cskpi_xl.workbook.summary import HISTORY_SHEET, SUMMARY
+#: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
+MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-_./]|年)?\s*(0?[1-9]|1[0-2])(?!\d)")
+HAND_KEPT = "历史记录"
+COLUMNS = {"月份": "month", "客服": "agent", "客服昵称": "agent", "排名": "rank", "等级": "grade",
+           "违规次数": "violations", "参加考核": "appraised"}
 
 
-def read_history(out_dir: Path, month: str) -> dict[str, list[PastMonth]]:
-    """Earlier months from the 历史记录 sheets of ``DIR/汇总_*.xlsx`` (months before ``month``)."""
-    hist: dict[str, dict[str, PastMonth]] = {}
-    for f in sorted(out_dir.glob(f"{SUMMARY}_*.xlsx")):
+def month_of_name(name: str) -> str | None:
+    """The month a folder or file name carries, as YYYY-MM.
+
+    >>> month_of_name("2026年3月"), month_of_name("汇总_2026-11.xlsx"), month_of_name("绩效")
+    ('2026-03', '2026-11', None)
+    """
+    m = MONTH_IN_NAME.search(name)
+    return f"{m.group(1)}-{int(m.group(2)):02d}" if m else None
+
+
+@dataclass
+class Found:
+    """What the search found: where it looked, which file gave each month, the later months.
+
+    Attributes:
+      searched: the folders and files looked at, in order.
+      months: month → the file its results came from.
+      later: month after the run's month → its 汇总 file.
+      commands: month → the command that regenerates it (from its 汇总).
+    """
+
+    searched: list[Path] = field(default_factory=list)
+    months: dict[str, Path] = field(default_factory=dict)
+    later: dict[str, Path] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _folders_around(folder: Path) -> list[Path]:
+    """``folder``, its month-named subfolders, and its month-named siblings when it is one itself."""
+    out = [folder]
+    try:
+        out += sorted(d for d in folder.iterdir() if d.is_dir() and month_of_name(d.name))
+    except OSError:
+        pass
+    if month_of_name(folder.name) and folder.parent != folder:
         try:
-            wb = load_workbook(f, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - a damaged old summary must not stop this month
+            out += sorted(d for d in folder.parent.iterdir() if d.is_dir() and month_of_name(d.name) and d != folder)
+        except OSError:
+            pass
+    return out
+
+
+def _history_files(folder: Path) -> list[Path]:
+    try:
+        names = sorted(p for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [p for p in names if not p.name.startswith(("~$", ".")) and (
+        (p.name.startswith(f"{SUMMARY}_") and p.suffix.lower() == ".xlsx")
+        or (p.name.startswith(HAND_KEPT) and p.suffix.lower() in (".xlsx", ".csv")))]
+
+
+def read_reason(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）"
+    if isinstance(exc, OSError):
+        return f"文件无法读取：{exc.strerror or exc}"
+    return f"文件已损坏或不是有效的工作簿（{type(exc).__name__}：{exc}）"
+
+
+def unreadable(path: Path, reason: str) -> Problem:
+    """A warning naming a file of earlier results that could not be read, and why."""
+    m = month_of_name(path.name) if path.name.startswith(f"{SUMMARY}_") else None
+    again = f"；重新生成 {m} 的批量即可得到新的汇总" if m else ""
+    return Problem(f"之前月份的结果无法读取：{reason}；其中的考核结果没有用上{again}", f"cannot read earlier results: {reason}",
+                   file=str(path), value=m, severity=WARNING)
+
+
+def _month_value(v: Any) -> str | None:
+    if isinstance(v, (datetime, date)):
+        return f"{v.year:04d}-{v.month:02d}"
+    return month_of_name(str(v).strip()) if v is not None else None
+
+
+def _int(v: Any) -> int | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    try:
+        f = float(str(v).strip())
+    except ValueError:
+        raise ValueError(v) from None
+    if not f.is_integer() or f < 0:
+        raise ValueError(v)
+    return int(f)
+
+
+def parse_rows(rows: Iterable[Sequence[Any]], file: str, sheet: str | None) -> tuple[list[tuple[str, PastMonth]], list[Problem]]:
+    """PastMonth rows from a history table (header row first); every bad cell is a problem, its row left out.
+
+    >>> rows, probs = parse_rows([["月份", "客服", "排名", "等级"], ["2026-09", "小美", 1, "卓越"],
+    ...                           ["2026-09", "阿强", "第二", "良好"]], "h.csv", None)
+    >>> rows, [p.message for p in probs]
+    ([('小美', PastMonth(month='2026-09', rank=1, grade='卓越', violations=0, appraised=True))], ['排名应为整数：第二；这一行没有用上'])
+    """
+    out: list[tuple[str, PastMonth]] = []
+    problems: list[Problem] = []
+    it = iter(rows)
+    header = next(it, None)
+    cols = {COLUMNS[str(h).strip()]: i for i, h in enumerate(header or []) if h is not None and str(h).strip() in COLUMNS}
+    if "month" not in cols or "agent" not in cols:
+        return [], [Problem(f"不是历史记录表：第一行应有列名 {'、'.join(HISTORY_HEADER)}（至少要有月份和客服）",
+                            "not a history table: the first row needs 月份 and 客服", file=file, sheet=sheet, row=1,
+                            severity=WARNING)]
+    for r, row in enumerate(it, start=2):
+        row = list(row or [])
+        get = lambda k: row[cols[k]] if k in cols and cols[k] < len(row) else None  # noqa: E731
+        if all(v is None or str(v).strip() == "" for v in row):
             continue
-        if HISTORY_SHEET not in wb.sheetnames:
+        agent = get("agent")
+        month = _month_value(get("month"))
+        bad = None
+        if month is None:
+            bad = ("月份", get("month"), "月份应为 YYYY-MM")
+        elif agent is None or not str(agent).strip():
+            bad = ("客服", agent, "客服是空的")
+        try:
+            rank = _int(get("rank"))
+        except ValueError:
+            bad = bad or ("排名", get("rank"), "排名应为整数")
+            rank = None
+        try:
+            violations = _int(get("violations")) or 0
+        except ValueError:
+            bad = bad or ("违规次数", get("violations"), "违规次数应为 0 或正整数")
+            violations = 0
+        appraised_v = get("appraised")
+        appraised = str(appraised_v).strip() if appraised_v is not None else ""
+        if appraised not in ("", "是", "否"):
+            bad = bad or ("参加考核", appraised_v, "参加考核应为 是 或 否")
+        if bad:
+            col, value, why = bad
+            problems.append(Problem(f"{why}：{value}；这一行没有用上", f"{col}: bad value {value!r}; row left out",
+                                    file=file, sheet=sheet, row=r, column=col, value=value, severity=WARNING))
             continue
-        for row in wb[HISTORY_SHEET].iter_rows(min_row=2, values_only=True):
-            if not row or not row[0] or not row[1] or str(row[0]) >= month:
+        grade = get("grade")
+        out.append((str(agent).strip(), PastMonth(month, rank, str(grade).strip() if grade not in (None, "") else None,
+                                                   violations, appraised != "否")))
+    return out, problems
+
+
+def read_history_file(path: Path, scheme: Scheme | None = None
+                      ) -> tuple[list[tuple[str, PastMonth]], list[str] | None, list[Problem]]:
+    """The rows of one history file, the regenerate command it carries (a 汇总), and the problems.
+
+    A 汇总 of another scheme is left out (with a warning): its grades mean
+    something else.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            return [], None, [unreadable(path, read_reason(exc))]
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                decoded = text.decode(enc)
+                break
+            except UnicodeDecodeError:
                 continue
-            m, agent, rank, grade, viol, appraised = (list(row) + [None] * 6)[:6]
-            hist.setdefault(str(agent), {})[str(m)] = PastMonth(
-                str(m), int(rank) if isinstance(rank, (int, float)) else None, grade or None,
-                int(viol or 0) if isinstance(viol, (int, float)) else 0, appraised != "否")
+        else:
+            return [], None, [unreadable(path, "文字编码无法识别（请另存为 UTF-8 的 CSV）")]
+        rows, problems = parse_rows(csv.reader(decoded.splitlines()), str(path), None)
+        return rows, None, problems
+    checked = check_spreadsheet_file(path)
+    if checked:
+        return [], None, [unreadable(path, p.message.removesuffix("，请重新导出")) for p in checked]
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is reported with the file and the reason
+        return [], None, [unreadable(path, read_reason(exc))]
+    try:
+        names = wb.sheetnames
+        if SUMMARY in names and scheme is not None:
+            title = wb[SUMMARY]["A1"].value
+            if isinstance(title, str) and " · " in title and title.split(" · ")[0] != scheme.name:
+                return [], None, [Problem(f"这是另一个方案「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
+                                          "a summary of another scheme: not used", file=str(path), severity=WARNING)]
+        sheet = HISTORY_SHEET if HISTORY_SHEET in names else names[0]
+        if sheet != HISTORY_SHEET and path.name.startswith(f"{SUMMARY}_"):
+            return [], None, [unreadable(path, f"汇总中没有「{HISTORY_SHEET}」工作表（不是本工具生成的汇总，或已被改动）")]
+        rows, problems = parse_rows(wb[sheet].iter_rows(values_only=True), str(path), sheet)
+        command = None
+        if REGENERATE_SHEET in names:
+            raw = wb[REGENERATE_SHEET]["A3"].value
+            try:
+                command = json.loads(raw) if isinstance(raw, str) else None
+            except ValueError:
+                command = None
+            if not (isinstance(command, list) and all(isinstance(a, str) for a in command)):
+                command = None
+        return rows, command, problems
+    except Exception as exc:  # noqa: BLE001 - a damaged part found while reading: reported, not skipped
+        return [], None, [unreadable(path, read_reason(exc))]
+    finally:
         wb.close()
-    return {a: sorted(ms.values(), key=lambda h: h.month) for a, ms in hist.items()}
+
+
+def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[str | os.PathLike] = (),
+                 scheme: Scheme | None = None) -> tuple[History, Found, list[Problem]]:
+    """Earlier months (before ``month``) from the places in the module docstring; see there."""
+    problems: list[Problem] = []
+    found = Found()
+    places: list[Path] = []  # folders and files, in priority order
+    for p in paths or ():
+        p = Path(p)
+        if p.is_dir():
+            places += _folders_around(p)
+        elif p.exists():
+            places.append(p)
+            if p.name.startswith(f"{SUMMARY}_"):
+                places += _folders_around(p.parent)
+        else:
+            problems.append(Problem("指定的历史记录文件或文件夹不存在", "the history file or folder does not exist",
+                                    file=str(p), severity=WARNING))
+    if out_dir is not None:
+        places += _folders_around(Path(out_dir))
+    files: list[Path] = []
+    seen_places: set[Path] = set()
+    seen_files: set[Path] = set()
+    for place in places:
+        if place.resolve() in seen_places:
+            continue
+        seen_places.add(place.resolve())
+        found.searched.append(place)
+        for f in ([place] if place.is_file() else _history_files(place)):
+            if f.resolve() not in seen_files:
+                seen_files.add(f.resolve())
+                files.append(f)
+
+    by_month: dict[str, dict[str, PastMonth]] = {}
+    for f in files:
+        named = month_of_name(f.name) if f.name.startswith(f"{SUMMARY}_") else None
+        if named is not None and named == month:
+            continue  # this month's own earlier 汇总: it is being regenerated
+        rows, command, more = read_history_file(f, scheme)
+        if named is not None and named > month:
+            found.later.setdefault(named, f)
+            if command:
+                found.commands.setdefault(named, command)
+            continue
+        problems += more
+        mine: dict[str, dict[str, PastMonth]] = {}
+        for agent, h in rows:
+            if h.month < month:
+                mine.setdefault(h.month, {})[agent] = h
+        for m, agents in sorted(mine.items()):
+            if m in found.months:
+                if agents != by_month[m]:
+                    problems.append(Problem(
+                        f"{m} 的考核结果有两份不同的：{found.months[m]} 和 {f}；使用前一份（需要用另一份请用 --history 指定它）",
+                        f"two different results for {m}: {found.months[m]} and {f}; the first is used",
+                        file=str(f), value=m, severity=WARNING))
+                continue
+            found.months[m] = f
+            by_month[m] = agents
+    agents_hist: dict[str, list[PastMonth]] = {}
+    for m in sorted(by_month):
+        for agent, h in by_month[m].items():
+            agents_hist.setdefault(agent, []).append(h)
+    return History.of(agents_hist, months=by_month.keys()), found, problems
+
+
+def command_text(argv: Sequence[str]) -> str:
+    """A command line to copy into this machine's shell (cmd quoting on Windows).
+
+    >>> command_text(["cskpi", "batch", "a b.xlsx", "--month", "2026-10"]) in (
+    ...     "cskpi batch 'a b.xlsx' --month 2026-10", 'cskpi batch "a b.xlsx" --month 2026-10')
+    True
+    """
+    return subprocess.list2cmdline(list(argv)) if os.name == "nt" else shlex.join(argv)
+
+
+def regenerate_argv(exports: Sequence[str | os.PathLike], scheme_id: str, month: str, out_dir: str | os.PathLike, *,
+                    manual=None, aliases=None, layout: str = "per-agent", template=None,
+                    history: Sequence[str | os.PathLike] = ()) -> list[str]:
+    """The ``cskpi batch`` command that regenerates this month (absolute paths), kept in its 汇总."""
+    ab = lambda p: str(Path(p).resolve())  # noqa: E731
+    argv = ["cskpi", "batch", *(ab(e) for e in exports), "--scheme", scheme_id, "--month", month, "--out", ab(out_dir)]
+    for flag, v in (("--manual", manual), ("--aliases", aliases), ("--template", template)):
+        if v:
+            argv += [flag, ab(v)]
+    if layout != "per-agent":
+        argv += ["--layout", layout]
+    for h in history or ():
+        argv += ["--history", ab(h)]
+    return argv
+
+
+def stale_months(scheme: Scheme, month: str, found: Found) -> list[str]:
+    """The later months found whose multi-month rules read ``month`` (their flags may be stale after a re-run).
+
+    A streak of N months in month L reads L-1 … L-N; a fine counted by
+    calendar year reads the earlier months of L's year, by ``all`` every one.
+    """
+    fine = scheme.pay.fine if scheme.pay is not None else None
+    stale = []
+    for later in sorted(found.later):
+        needs = set()
+        for st in scheme.streaks:
+            needs |= set(streak_needs(later, st.months, st.bonus is not None))
+        if fine is not None:
+            needs |= set(fine_needs(later, fine.period, History.of({}))) if fine.period == "year" else {month}
+        if month in needs:
+            stale.append(later)
+    return stale
+
+
+def stale_problem(scheme: Scheme, month: str, found: Found) -> Problem | None:
+    """After re-running ``month``: the later months whose multi-month flags read it, and how to regenerate them."""
+    stale = stale_months(scheme, month, found)
+    if not stale:
+        return None
+    lines = []
+    for m in stale:
+        argv = found.commands.get(m)
+        if argv:
+            lines.append("  " + command_text(argv))
+        else:
+            lines.append(f"  cskpi batch <{m} 的导出文件> --scheme {scheme.id} --month {m} --out {found.later[m].parent}")
+    return Problem(
+        f"已有以后月份的结果：{month_span(stale)}（{'、'.join(str(found.later[m]) for m in stale)}）。"
+        f"它们的连续月份奖励、标记和跨月累计的违规罚款是用这次重新生成之前的 {month} 结果算的，现在可能已经过时；"
+        f"请按月份顺序重新生成：\n" + "\n".join(lines),
+        f"later months exist ({month_span(stale)}): their multi-month rewards, flags and fines were computed from "
+        f"{month} as it was before this run and may now be stale; regenerate them in order:\n" + "\n".join(lines),
+        severity=WARNING)
+
+
+def where_problem(found: Found) -> Problem:
+    """Where earlier months were looked for, and how to point at them (added when months are missing)."""
+    places = "、".join(str(p) for p in found.searched[:8]) + (" 等" if len(found.searched) > 8 else "")
+    first = "" if found.months else "如果这是第一次用本工具考核（之前没有记录），「待核实」的标记请人工核对一次即可。"
+    return Problem(
+        f"查找之前月份的汇总（汇总_YYYY-MM.xlsx）的位置：{places or '（无）'}。{first}如果之前月份的结果在别处，"
+        f"用 --history 指定那个汇总文件或它所在的文件夹（按钮：「设置」表的「历史记录」行）；"
+        f"每个月一个文件夹时，请把各月的文件夹放在同一个上级文件夹下，并以月份命名（如 D:\\绩效\\2026-10、D:\\绩效\\2026-11）",
+        f"earlier summaries were looked for in: {places or '(nowhere)'}; point --history at an earlier 汇总 or its folder, "
+        f"or keep month-named folders under one parent folder",
+        severity=WARNING)
+
+
+def read_history(out_dir: str | os.PathLike, month: str) -> dict[str, list[PastMonth]]:
+    """Each agent's earlier months found from ``out_dir`` (see :func:`find_history`), problems left aside."""
+    hist, _found, _problems = find_history(out_dir, month)
+    return {a: list(ms) for a, ms in hist.agents.items()}

@@ -29,6 +29,9 @@ from cskpi_xl.workbook.xlsxio import write_text_cell
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
 HISTORY_HEADER = ("月份", "客服", "排名", "等级", "违规次数", "参加考核")
+#: The sheet that keeps the command regenerating this month (A2 to read, A3 the arguments as JSON):
+#: a re-run of an earlier month prints it for each later month whose flags may be stale.
+REGENERATE_SHEET = "重新生成"
 DAILY_SHEET = "每日趋势"
 LOW = "低"
 HEAD = PatternFill("solid", fgColor="DDEBF7")
@@ -88,8 +91,13 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 
 
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
-                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem]) -> Path:
-    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems."""
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
+                  command: Sequence[str] | None = None) -> Path:
+    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
+
+    ``command``: the ``cskpi batch`` arguments that regenerate this month,
+    kept on the 重新生成 sheet (see :mod:`cskpi_xl.workbook.history`).
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY
@@ -183,5 +191,16 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         write_text_cell(ps.cell(row=r, column=3), p.message)
     ps.column_dimensions["B"].width = 50
     ps.column_dimensions["C"].width = 80
+    if command:
+        import json
+
+        from cskpi_xl.workbook.history import command_text
+
+        cs = wb.create_sheet(REGENERATE_SHEET)
+        cs["A1"] = "重新生成本月（例如之前的月份重新生成之后）的命令："
+        write_text_cell(cs["A2"], command_text(command))
+        write_text_cell(cs["A3"], json.dumps(list(command), ensure_ascii=False))
+        cs.row_dimensions[3].hidden = True
+        cs.column_dimensions["A"].width = 120
     save_workbook(wb, path, summary_values)
     return path
