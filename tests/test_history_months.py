@@ -256,3 +256,34 @@ def test_batch_cli_history_option(months, tmp_path, capsys):
     assert code == 0
     assert "没有找到" not in capsys.readouterr().err  # 2026-11 named, its sibling 2026-10 found beside it
     assert summary_rows(tmp_path / "dec" / "汇总_2026-12.xlsx")["甲"][4] == BONUS
+
+
+def test_settings_row_for_the_buttons(months, tmp_path):
+    """The 设置 sheet's 历史记录 row (several rows allowed, A blank on the next): both buttons use it."""
+    import cskpi_xl.xlbutton as B
+    from test_xlbutton import _book
+
+    s, p = B.parse_settings([["方案", "standard"], ["历史记录", "D:\\绩效\\2026-10"], [None, "D:\\绩效\\2026-11"],
+                             ["输出文件夹", "D:\\绩效\\2026-12"]])
+    assert s.history == ("D:\\绩效\\2026-10", "D:\\绩效\\2026-11") and p == []
+    base, _ = months
+    export, manual = inputs(base, "2026-12")
+    (tmp_path / "old").mkdir()
+    for m in ("2026-10", "2026-11"):
+        shutil.copy(base / "绩效" / m / f"汇总_{m}.xlsx", tmp_path / "old")
+    rows = [["方案", "standard"], ["月份", "2026-12"], ["导出文件", str(export)], ["手工录入", str(manual)],
+            ["历史记录", str(tmp_path / "old")], ["输出文件夹", str(tmp_path / "dec")]]
+    book = _book(rows)
+    problems = B.batch_book(book)
+    assert book.sheets["设置"].values[(1, 4)].startswith("已生成"), [x.format() for x in problems]
+    assert summary_rows(tmp_path / "dec" / "汇总_2026-12.xlsx")["甲"][4] == BONUS
+    # 填充本表 for 丙 reads the same row: the flag is on the sheet
+    book = _book(rows + [["客服昵称", "丙"]], template={"A1": "{{标记}}"})
+    B.fill_book(book)
+    assert book.sheets["考核表"].values[(1, 1)] == QUIT
+    # without it the 设置 sheet's column D says what is missing
+    book = _book([r for r in rows if r[0] != "历史记录"] + [["客服昵称", "丙"]], template={"A1": "{{标记}}"})
+    B.fill_book(book)
+    status = [v for (r, c), v in book.sheets["设置"].values.items() if c == 4]
+    assert any("没有找到 2026-01 至 2026-11 的考核结果" in str(v) for v in status)
+    assert book.sheets["考核表"].values[(1, 1)] == "连续3个月不及格：自动请辞：待核实（没有找到 2026-10、2026-11 的考核结果）"
