@@ -287,3 +287,10 @@ def test_settings_row_for_the_buttons(months, tmp_path):
     status = [v for (r, c), v in book.sheets["设置"].values.items() if c == 4]
     assert any("没有找到 2026-01 至 2026-11 的考核结果" in str(v) for v in status)
     assert book.sheets["考核表"].values[(1, 1)] == "连续3个月不及格：自动请辞：待核实（没有找到 2026-10、2026-11 的考核结果）"
+
+
+def test_templates_settings_sheet_points_to_a_layout_that_keeps_history():
+    wb = load_workbook(Path(__file__).resolve().parents[1] / "workbook_templates" / "standard.xlsx")
+    rows = {r[0]: r[2] for r in wb["设置"].iter_rows(min_row=2, max_row=7, values_only=True)}
+    assert "历史记录" in rows
+    assert "同一个上级文件夹下并以月份命名" in rows["输出文件夹"]
