@@ -294,3 +294,17 @@ def test_templates_settings_sheet_points_to_a_layout_that_keeps_history():
     rows = {r[0]: r[2] for r in wb["设置"].iter_rows(min_row=2, max_row=7, values_only=True)}
     assert "历史记录" in rows
     assert "同一个上级文件夹下并以月份命名" in rows["输出文件夹"]
+
+
+def test_another_schemes_summary_is_not_history(months, tmp_path):
+    """A yali 汇总 beside the standard months is neither history nor a later month to regenerate."""
+    base, _ = months
+    root = tmp_path / "绩效"
+    (root / "2026-09").mkdir(parents=True)
+    export, manual = inputs(base, "2026-09")
+    run_batch([export], "yali", "2026-09", root / "2026-09", manual=manual, progress=False, jobs=1)
+    run_batch([export], "yali", "2026-11", root / "2026-11", manual=manual, progress=False, jobs=1)
+    report, problems = batch(base, "2026-10", root / "2026-10")
+    other = [p for p in problems if p.message.startswith("这是另一个方案「电商淘宝天猫客服KPI绩效考核（亚利）」的汇总")]
+    assert [p.file for p in other] == [str(root / "2026-09" / "汇总_2026-09.xlsx")]
+    assert "stale" not in report and not [p for p in problems if p.message.startswith("已有以后月份的结果")]

@@ -47,6 +47,7 @@ from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, REGENERATE_
 #: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
 MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-_./]|年)?\s*(0?[1-9]|1[0-2])(?!\d)")
 HAND_KEPT = "历史记录"
+OTHER_SCHEME = "这是另一个方案"
 COLUMNS = {"月份": "month", "客服": "agent", "客服昵称": "agent", "排名": "rank", "等级": "grade",
            "违规次数": "violations", "参加考核": "appraised"}
 
@@ -94,13 +95,14 @@ def _folders_around(folder: Path) -> list[Path]:
 
 
 def _history_files(folder: Path) -> list[Path]:
+    """The 汇总_*.xlsx and 历史记录*.xlsx/.csv files of ``folder`` (names checked first: an agents' folder is large)."""
     try:
-        names = sorted(p for p in folder.iterdir() if p.is_file())
+        entries = list(folder.iterdir())
     except OSError:
         return []
-    return [p for p in names if not p.name.startswith(("~$", ".")) and (
+    return sorted(p for p in entries if (
         (p.name.startswith(f"{SUMMARY}_") and p.suffix.lower() == ".xlsx")
-        or (p.name.startswith(HAND_KEPT) and p.suffix.lower() in (".xlsx", ".csv")))]
+        or (p.name.startswith(HAND_KEPT) and p.suffix.lower() in (".xlsx", ".csv"))) and p.is_file())
 
 
 def read_reason(exc: BaseException) -> str:
@@ -228,7 +230,7 @@ def read_history_file(path: Path, scheme: Scheme | None = None
         if SUMMARY in names and scheme is not None:
             title = wb[SUMMARY]["A1"].value
             if isinstance(title, str) and " · " in title and title.split(" · ")[0] != scheme.name:
-                return [], None, [Problem(f"这是另一个方案「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
+                return [], None, [Problem(f"{OTHER_SCHEME}「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
                                           "a summary of another scheme: not used", file=str(path), severity=WARNING)]
         sheet = HISTORY_SHEET if HISTORY_SHEET in names else names[0]
         if sheet != HISTORY_SHEET and path.name.startswith(f"{SUMMARY}_"):
@@ -289,6 +291,8 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
             continue  # this month's own earlier 汇总: it is being regenerated
         rows, command, more = read_history_file(f, scheme)
         if named is not None and named > month:
+            if any(p.message.startswith(OTHER_SCHEME) for p in more):
+                continue  # another scheme's month: its flags do not read this one
             found.later.setdefault(named, f)
             if command:
                 found.commands.setdefault(named, command)
