@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from synth import MONTHLY_HEADERS, _write  # noqa: E402
+from synth import MONTHLY_HEADERS, _write
 
 PAID = {"甲": 45, "乙": 40, "丙": 5}
 MANUAL = {"甲": (0, 0), "乙": (0, 0), "丙": (1, 2)}  # (被投诉次数, 旷工次数)
@@ -35,7 +35,6 @@ def chitu_row(name: str, paid: int) -> list:
 
 def month_files(folder: Path, month: str, violations: dict[str, int] | None = None) -> tuple[Path, Path]:
     """The month's export and manual inputs (违规次数 as given) in ``folder``."""
-    y, m = month.split("-")
     export = _write(folder / f"自定义报表_客服绩效_下单优先判定_{month}-01至{month}-28.xlsx", "客服绩效", MONTHLY_HEADERS,
                     [chitu_row(n, p) for n, p in PAID.items()])
     manual = folder / f"手工录入_{month}.csv"

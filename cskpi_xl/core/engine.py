@@ -358,10 +358,10 @@ class _HistoryChecks:
             missing = self._missing(label, streak_needs(month, st.months, st.bonus is not None))
             if st.rank is not None:
                 now = res.rank is not None and res.rank <= st.rank
-                qualifies = lambda h, st=st: h.appraised and h.rank is not None and h.rank <= st.rank  # noqa: E731
+                qualifies = lambda h, st=st: h.appraised and h.rank is not None and h.rank <= st.rank
             else:
                 now = res.grade in st.grades
-                qualifies = lambda h, st=st: h.appraised and h.grade in st.grades  # noqa: E731
+                qualifies = lambda h, st=st: h.appraised and h.grade in st.grades
             if not now:
                 continue  # the run is broken this month: nothing earlier can change that
             count, missing_at = walk_back(month, past, qualifies, self.history, limit)

@@ -46,7 +46,6 @@ from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
-from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem

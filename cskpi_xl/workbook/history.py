@@ -158,7 +158,9 @@ def parse_rows(rows: Iterable[Sequence[Any]], file: str, sheet: str | None) -> t
                             severity=WARNING)]
     for r, row in enumerate(it, start=2):
         row = list(row or [])
-        get = lambda k: row[cols[k]] if k in cols and cols[k] < len(row) else None  # noqa: E731
+
+        def get(k: str, row: list = row) -> Any:
+            return row[cols[k]] if k in cols and cols[k] < len(row) else None
         if all(v is None or str(v).strip() == "" for v in row):
             continue
         agent = get("agent")
@@ -333,7 +335,9 @@ def regenerate_argv(exports: Sequence[str | os.PathLike], scheme_id: str, month:
                     manual=None, aliases=None, layout: str = "per-agent", template=None,
                     history: Sequence[str | os.PathLike] = ()) -> list[str]:
     """The ``cskpi batch`` command that regenerates this month (absolute paths), kept in its 汇总."""
-    ab = lambda p: str(Path(p).resolve())  # noqa: E731
+    def ab(p) -> str:
+        return str(Path(p).resolve())
+
     argv = ["cskpi", "batch", *(ab(e) for e in exports), "--scheme", scheme_id, "--month", month, "--out", ab(out_dir)]
     for flag, v in (("--manual", manual), ("--aliases", aliases), ("--template", template)):
         if v:
