@@ -308,3 +308,23 @@ def test_another_schemes_summary_is_not_history(months, tmp_path):
     other = [p for p in problems if p.message.startswith("这是另一个方案「电商淘宝天猫客服KPI绩效考核（亚利）」的汇总")]
     assert [p.file for p in other] == [str(root / "2026-09" / "汇总_2026-09.xlsx")]
     assert "stale" not in report and not [p for p in problems if p.message.startswith("已有以后月份的结果")]
+
+
+def test_old_summaries_no_rule_reads_are_not_opened_but_mark_where_records_start(tmp_path):
+    """standard in 2026-12 reads back to 2026-01 (the fine's calendar year): June 2025 is not read, yet it shows
+    the shop kept records before, so January–September 2026 are missing, not "before the records"."""
+    from openpyxl import Workbook
+
+    from cskpi_xl.core.loader import builtin
+    from cskpi_xl.workbook.history import find_history
+
+    for m in ("2025-06", "2026-10"):
+        wb = Workbook()
+        wb.active.title = "历史记录"
+        wb.active.append(["月份", "客服", "排名", "等级", "违规次数", "参加考核"])
+        wb.active.append([m, "甲", 1, "卓越", 0, "是"])
+        wb.save(tmp_path / f"汇总_{m}.xlsx")
+    (tmp_path / "汇总_2025-06.xlsx").write_bytes(b"damaged, and never opened")
+    hist, found, problems = find_history(tmp_path, "2026-12", (), builtin("standard"))
+    assert problems == [] and set(found.months) == {"2026-10"} and hist.start == "2025-06"
+    assert hist.missing("2026-09") and hist.missing("2026-11") and not hist.missing("2026-10")

@@ -27,7 +27,6 @@ are the later months whose flags a re-run may leave stale
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -41,7 +40,6 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import check_spreadsheet_file
 from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, REGENERATE_SHEET, SUMMARY
 
 #: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
@@ -199,59 +197,40 @@ def read_history_file(path: Path, scheme: Scheme | None = None
                       ) -> tuple[list[tuple[str, PastMonth]], list[str] | None, list[Problem]]:
     """The rows of one history file, the regenerate command it carries (a 汇总), and the problems.
 
-    A 汇总 of another scheme is left out (with a warning): its grades mean
-    something else.
+    Read like an export (:func:`cskpi_xl.importers.read.read_table`: the same
+    safety checks, calamine for .xlsx, the usual CSV encodings). A 汇总 of
+    another scheme is left out (with a warning): its grades mean something else.
     """
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        try:
-            text = path.read_bytes()
-        except OSError as exc:
-            return [], None, [unreadable(path, read_reason(exc))]
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                decoded = text.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            return [], None, [unreadable(path, "文字编码无法识别（请另存为 UTF-8 的 CSV）")]
-        rows, problems = parse_rows(csv.reader(decoded.splitlines()), str(path), None)
-        return rows, None, problems
-    checked = check_spreadsheet_file(path)
-    if checked:
-        return [], None, [unreadable(path, p.message.removesuffix("，请重新导出")) for p in checked]
-    from openpyxl import load_workbook
+    from cskpi_xl.importers.read import read_table
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is reported with the file and the reason
-        return [], None, [unreadable(path, read_reason(exc))]
-    try:
-        names = wb.sheetnames
-        if SUMMARY in names and scheme is not None:
-            title = wb[SUMMARY]["A1"].value
-            if isinstance(title, str) and " · " in title and title.split(" · ")[0] != scheme.name:
-                return [], None, [Problem(f"{OTHER_SCHEME}「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
-                                          "a summary of another scheme: not used", file=str(path), severity=WARNING)]
-        sheet = HISTORY_SHEET if HISTORY_SHEET in names else names[0]
-        if sheet != HISTORY_SHEET and path.name.startswith(f"{SUMMARY}_"):
+    path = Path(path)
+    sheets, problems = read_table(path)
+    if any(p.is_error for p in problems) or not sheets:
+        reasons = [p.message.removesuffix("，请重新导出").removesuffix("；请重新从平台导出") for p in problems] or ["文件里没有任何数据"]
+        return [], None, [unreadable(path, "；".join(reasons))]
+    by_name = {sh.name: sh for sh in sheets}
+    summary = by_name.get(SUMMARY)
+    if summary is not None and scheme is not None and summary.rows and summary.rows[0]:
+        title = summary.rows[0][0]
+        if isinstance(title, str) and " · " in title and title.split(" · ")[0] != scheme.name:
+            return [], None, [Problem(f"{OTHER_SCHEME}「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
+                                      "a summary of another scheme: not used", file=str(path), severity=WARNING)]
+    table = by_name.get(HISTORY_SHEET)
+    if table is None:
+        if path.name.startswith(f"{SUMMARY}_"):
             return [], None, [unreadable(path, f"汇总中没有「{HISTORY_SHEET}」工作表（不是本工具生成的汇总，或已被改动）")]
-        rows, problems = parse_rows(wb[sheet].iter_rows(values_only=True), str(path), sheet)
-        command = None
-        if REGENERATE_SHEET in names:
-            raw = wb[REGENERATE_SHEET]["A3"].value
-            try:
-                command = json.loads(raw) if isinstance(raw, str) else None
-            except ValueError:
-                command = None
-            if not (isinstance(command, list) and all(isinstance(a, str) for a in command)):
-                command = None
-        return rows, command, problems
-    except Exception as exc:  # noqa: BLE001 - a damaged part found while reading: reported, not skipped
-        return [], None, [unreadable(path, read_reason(exc))]
-    finally:
-        wb.close()
+        table = sheets[0]
+    rows, problems = parse_rows(table.rows, str(path), table.name or None)
+    command = None
+    regen = by_name.get(REGENERATE_SHEET)
+    if regen is not None and len(regen.rows) >= 3 and regen.rows[2]:
+        try:
+            command = json.loads(regen.rows[2][0]) if isinstance(regen.rows[2][0], str) else None
+        except ValueError:
+            command = None
+        if not (isinstance(command, list) and all(isinstance(a, str) for a in command)):
+            command = None
+    return rows, command, problems
 
 
 def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[str | os.PathLike] = (),
@@ -287,10 +266,16 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
                 files.append(f)
 
     by_month: dict[str, dict[str, PastMonth]] = {}
+    earliest = earliest_needed(scheme, month)
+    on_record: set[str] = set()  # months of the 汇总 files seen, read or not: where the records start
     for f in files:
         named = month_of_name(f.name) if f.name.startswith(f"{SUMMARY}_") else None
         if named is not None and named == month:
             continue  # this month's own earlier 汇总: it is being regenerated
+        if named is not None and named < month:
+            on_record.add(named)
+            if earliest is not None and named < earliest:
+                continue  # no rule reads that far back: not opened (years of 汇总 stay cheap)
         rows, command, more = read_history_file(f, scheme)
         if named is not None and named > month:
             if any(p.message.startswith(OTHER_SCHEME) for p in more):
@@ -318,7 +303,28 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
     for m in sorted(by_month):
         for agent, h in by_month[m].items():
             agents_hist.setdefault(agent, []).append(h)
-    return History.of(agents_hist, months=by_month.keys()), found, problems
+    start = min(on_record | set(by_month)) if (on_record or by_month) else None
+    return History.of(agents_hist, months=by_month.keys(), start=start), found, problems
+
+
+def earliest_needed(scheme: Scheme | None, month: str) -> str | None:
+    """The earliest month a multi-month rule of ``scheme`` reads for ``month``; None: every month may count.
+
+    >>> from cskpi_xl.core.loader import builtin
+    >>> earliest_needed(builtin("standard"), "2026-12"), earliest_needed(builtin("yali"), "2026-12")
+    ('2026-01', '2026-10')
+    """
+    if scheme is None:
+        return None
+    earliest = month
+    for st in scheme.streaks:
+        earliest = min(earliest, streak_needs(month, st.months, True)[-1])
+    fine = scheme.pay.fine if scheme.pay is not None else None
+    if fine is not None:
+        if fine.period != "year":
+            return None
+        earliest = min(earliest, f"{month[:4]}-01")
+    return earliest
 
 
 def command_text(argv: Sequence[str]) -> str:
