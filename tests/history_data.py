@@ -33,10 +33,11 @@ def chitu_row(name: str, paid: int) -> list:
             "5分0秒", f"{sales:,.2f}", paid, paid, 200, 0, "100.00%"]
 
 
-def month_files(folder: Path, month: str, violations: dict[str, int] | None = None) -> tuple[Path, Path]:
-    """The month's export and manual inputs (违规次数 as given) in ``folder``."""
+def month_files(folder: Path, month: str, violations: dict[str, int] | None = None,
+                paid: dict[str, int] | None = None) -> tuple[Path, Path]:
+    """The month's export (``paid``: 询单->最终付款人数 per agent, default :data:`PAID`) and manual inputs in ``folder``."""
     export = _write(folder / f"自定义报表_客服绩效_下单优先判定_{month}-01至{month}-28.xlsx", "客服绩效", MONTHLY_HEADERS,
-                    [chitu_row(n, p) for n, p in PAID.items()])
+                    [chitu_row(n, p) for n, p in (paid or PAID).items()])
     manual = folder / f"手工录入_{month}.csv"
     rows = ["客服,被投诉次数,旷工次数,违规次数"]
     for n, (complaints, absent) in MANUAL.items():

@@ -328,3 +328,27 @@ def test_old_summaries_no_rule_reads_are_not_opened_but_mark_where_records_start
     hist, found, problems = find_history(tmp_path, "2026-12", (), builtin("standard"))
     assert problems == [] and set(found.months) == {"2026-10"} and hist.start == "2025-06"
     assert hist.missing("2026-09") and hist.missing("2026-11") and not hist.missing("2026-10")
+
+
+def test_regenerate_later_fixes_the_stale_months(tmp_path, capsys):
+    """October's late conversion figures arrive: 甲 converts 30/100 → 25 − 5 = 20 → total 95, second behind 乙 (105).
+    Re-running October with --regenerate-later regenerates November and December from their kept commands:
+    December's run is now 2 months long (Nov, Dec) → no reward, pay 1800 + 135 + 30 = 1965."""
+    root = tmp_path
+    for m in MONTHS:
+        batch(root, m, root / "绩效" / m)
+    assert summary_rows(root / "绩效" / "2026-12" / "汇总_2026-12.xlsx")["甲"][3:] == (2165, BONUS)
+    export, manual = month_files(root / "late" / "2026-10", "2026-10", VIOLATIONS["2026-10"],
+                                 paid={"甲": 30, "乙": 40, "丙": 5})
+    args = ["batch", str(export), "--scheme", "standard", "--month", "2026-10", "--out", str(root / "绩效" / "2026-10"),
+            "--manual", str(manual), "--quiet", "--jobs", "1"]
+    assert cli(args) == 0
+    captured = capsys.readouterr()
+    assert "已有以后月份的结果：2026-11、2026-12" in captured.err and "--regenerate-later" in captured.out
+    assert summary_rows(root / "绩效" / "2026-12" / "汇总_2026-12.xlsx")["甲"][3:] == (2165, BONUS)  # stale, as said
+    assert cli(args + ["--regenerate-later"]) == 0
+    out = capsys.readouterr().out
+    assert "重新生成 2026-11……" in out and "重新生成 2026-12……" in out
+    octo = summary_rows(root / "绩效" / "2026-10" / "汇总_2026-10.xlsx")
+    assert octo["甲"][:3] == (2, 95, "卓越") and octo["乙"][0] == 1
+    assert summary_rows(root / "绩效" / "2026-12" / "汇总_2026-12.xlsx")["甲"] == (1, 110, "卓越", 1965, "")

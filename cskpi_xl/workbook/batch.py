@@ -362,6 +362,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     if stale is not None:
         problems.append(stale)
         report["stale"] = stale_months(scheme, month, found)
+        report["stale_commands"] = [found.commands.get(m) for m in report["stale"]]
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them

@@ -46,6 +46,7 @@ from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, REGENERATE_
 MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-_./]|年)?\s*(0?[1-9]|1[0-2])(?!\d)")
 HAND_KEPT = "历史记录"
 OTHER_SCHEME = "这是另一个方案"
+STALE = "已有以后月份的结果"
 COLUMNS = {"月份": "month", "客服": "agent", "客服昵称": "agent", "排名": "rank", "等级": "grade",
            "违规次数": "violations", "参加考核": "appraised"}
 
@@ -387,7 +388,7 @@ def stale_problem(scheme: Scheme, month: str, found: Found) -> Problem | None:
         else:
             lines.append(f"  cskpi batch <{m} 的导出文件> --scheme {scheme.id} --month {m} --out {found.later[m].parent}")
     return Problem(
-        f"已有以后月份的结果：{month_span(stale)}（{'、'.join(str(found.later[m]) for m in stale)}）。"
+        f"{STALE}：{month_span(stale)}（{'、'.join(str(found.later[m]) for m in stale)}）。"
         f"它们的连续月份奖励、标记和跨月累计的违规罚款是用这次重新生成之前的 {month} 结果算的，现在可能已经过时；"
         f"请按月份顺序重新生成：\n" + "\n".join(lines),
         f"later months exist ({month_span(stale)}): their multi-month rewards, flags and fines were computed from "
