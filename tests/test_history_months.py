@@ -352,3 +352,42 @@ def test_regenerate_later_fixes_the_stale_months(tmp_path, capsys):
     octo = summary_rows(root / "绩效" / "2026-10" / "汇总_2026-10.xlsx")
     assert octo["甲"][:3] == (2, 95, "卓越") and octo["乙"][0] == 1
     assert summary_rows(root / "绩效" / "2026-12" / "汇总_2026-12.xlsx")["甲"] == (1, 110, "卓越", 1965, "")
+
+
+def test_an_agent_workbook_locked_by_excel_is_reported(months, tmp_path, monkeypatch):
+    """Excel holds 丙.xlsx open (reading it fails with a permission error): the reason says so, by file."""
+    import cskpi_xl.workbook.batch as wbatch
+
+    root = copy_of(months, tmp_path)
+    locked = root / "绩效" / "2026-12" / "2026-12" / "丙.xlsx"
+    real = wbatch.read_typed
+
+    def read_typed(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(wbatch, "read_typed", read_typed)
+    _, problems = batch(root, "2026-12", root / "绩效" / "2026-12")
+    about = [p.message for p in problems if p.file == str(locked)]
+    assert about[0] == ("上次生成的考核表无法读取：没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）；"
+                        "其中手工填写的评分和评语这次没有沿用（关闭或修复该文件后重新生成即可沿用）")
+
+
+def test_a_locked_earlier_summary_is_reported(months, tmp_path, monkeypatch):
+    """November's 汇总 open in Excel on Windows (opening it fails with a permission error)."""
+    root = copy_of(months, tmp_path)
+    nov = root / "绩效" / "2026-11" / "汇总_2026-11.xlsx"
+    real = Path.open
+
+    def open_(self, *a, **kw):
+        if self == nov:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(Path, "open", open_)
+    _, problems = batch(root, "2026-12", root / "绩效" / "2026-12")
+    assert [p.message for p in problems if p.file == str(nov)] == [
+        "之前月份的结果无法读取：没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）；其中的考核结果没有用上；"
+        "重新生成 2026-11 的批量即可得到新的汇总"]
+    assert any(p.message.startswith("没有找到 2026-11 的考核结果") for p in problems)

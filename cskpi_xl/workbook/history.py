@@ -205,6 +205,11 @@ def read_history_file(path: Path, scheme: Scheme | None = None
     from cskpi_xl.importers.read import read_table
 
     path = Path(path)
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:  # locked by Excel, no permission …: say so before the reader's generic words
+        return [], None, [unreadable(path, read_reason(exc))]
     sheets, problems = read_table(path)
     if any(p.is_error for p in problems) or not sheets:
         reasons = [p.message.removesuffix("，请重新导出").removesuffix("；请重新从平台导出") for p in problems] or ["文件里没有任何数据"]
