@@ -243,3 +243,37 @@ def test_parse_rows_reports_bad_cells_and_keeps_good_rows():
     assert all(p.file == "历史.xlsx" and p.sheet == "历史记录" for p in problems)
     _, problems = parse_rows([["客服", "排名"]], "x.csv", None)
     assert problems[0].message.startswith("不是历史记录表")
+
+
+# ---- the issue's "done when": no run silently loses a reward, fine or flag --------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+EARLIER = [f"2026-{k:02d}" for k in range(1, 12)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(ranks=st.lists(st.sampled_from([1, 2]), min_size=11, max_size=11),
+       failing=st.lists(st.booleans(), min_size=11, max_size=11),
+       violations=st.lists(st.integers(0, 2), min_size=11, max_size=11),
+       lost=st.sets(st.sampled_from(EARLIER)), top=st.booleans(), now_violations=st.integers(0, 2))
+def test_partial_history_is_either_right_or_says_unverified(ranks, failing, violations, lost, top, now_violations):
+    """December scored with every earlier month of the year, and again with some months lost (records start in
+    January either way): whatever the partial run decides without 待核实 is what the full run decides."""
+    full = {"a": [PastMonth(m, rank=r, grade="不及格" if f else "良好", violations=v)
+                  for m, r, f, v in zip(EARLIER, ranks, failing, violations)]}
+    figures = {"a": {**(TOP if top else FAIL), "违规次数": now_violations}, "mid": MID}
+    scheme = builtin("standard")
+    whole, _ = score_team(scheme, figures, "2026-12", History.of(full, start="2026-01"))
+    kept = {"a": [h for h in full["a"] if h.month not in lost]}
+    part, problems = score_team(scheme, figures, "2026-12",
+                                History.of(kept, months=[m for m in EARLIER if m not in lost], start="2026-01"))
+    w, p = whole.agent("a"), part.agent("a")
+    assert w.unverified == [] and whole.missing_history == ()
+    if not p.unverified:
+        assert p.flags == w.flags and p.pay == w.pay
+    else:
+        assert any("待核实" in f for f in p.flags) and problems and set(part.missing_history) <= lost
+        for f in p.flags:  # what it does state is right
+            assert "待核实" in f or f in w.flags

@@ -391,3 +391,18 @@ def test_a_locked_earlier_summary_is_reported(months, tmp_path, monkeypatch):
         "之前月份的结果无法读取：没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）；其中的考核结果没有用上；"
         "重新生成 2026-11 的批量即可得到新的汇总"]
     assert any(p.message.startswith("没有找到 2026-11 的考核结果") for p in problems)
+
+
+def test_a_deleted_month_is_still_missing_because_later_summaries_remember_where_records_start(months, tmp_path):
+    """October's folder deleted: November's 汇总 says records start in October (its 记录起始 column), so December
+    reports October missing (甲's reward and 丙's flag 待核实) instead of reading it as "before the records"."""
+    base, _ = months
+    hist = load_workbook(base / "绩效" / "2026-11" / "汇总_2026-11.xlsx")["历史记录"]
+    assert [c.value for c in hist[1]][-1] == "记录起始" and {r[6] for r in hist.iter_rows(min_row=2, values_only=True)} == {"2026-10"}
+    root = copy_of(months, tmp_path)
+    shutil.rmtree(root / "绩效" / "2026-10")
+    report, problems = batch(root, "2026-12", root / "绩效" / "2026-12")
+    assert any(p.message.startswith("没有找到 2026-10 的考核结果") for p in problems)
+    dec = summary_rows(Path(report["summary"]))
+    assert dec["甲"][3:] == (1965, "连续3个月考核排名第一（奖励200元）：待核实（没有找到 2026-10 的考核结果，奖励暂不发放）")
+    assert dec["丙"][4] == "连续3个月不及格：自动请辞：待核实（没有找到 2026-10 的考核结果）"

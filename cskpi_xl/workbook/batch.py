@@ -429,7 +429,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     write_summary(summary_path, scheme, team, figures, files, daily, problems,
                   command=regenerate_argv(exports, scheme.id, month, out, manual=manual, aliases=aliases, layout=layout,
-                                          template=template, history=history_paths))
+                                          template=template, history=history_paths),
+                  history_start=history.start)
     report["summary"] = str(summary_path)
     report["agents"] = [res.agent for res in team.agents]
     report["seconds"] = round(time.perf_counter() - t0, 2)

@@ -40,7 +40,7 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, REGENERATE_SHEET, SUMMARY
+from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY
 
 #: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
 MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-_./]|年)?\s*(0?[1-9]|1[0-2])(?!\d)")
@@ -194,9 +194,24 @@ def parse_rows(rows: Iterable[Sequence[Any]], file: str, sheet: str | None) -> t
     return out, problems
 
 
+def declared_start(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The earliest 记录起始 month a history table declares (its optional 7th column), or None.
+
+    >>> declared_start([["月份", "客服", "记录起始"], ["2026-11", "甲", "2026-09"], ["2026-11", "乙", None]])
+    '2026-09'
+    """
+    if not rows or HISTORY_START not in [str(h).strip() if h is not None else "" for h in rows[0]]:
+        return None
+    col = [str(h).strip() if h is not None else "" for h in rows[0]].index(HISTORY_START)
+    months = [_month_value(r[col]) for r in rows[1:] if r is not None and col < len(r) and r[col] not in (None, "")]
+    months = [m for m in months if m]
+    return min(months) if months else None
+
+
 def read_history_file(path: Path, scheme: Scheme | None = None
-                      ) -> tuple[list[tuple[str, PastMonth]], list[str] | None, list[Problem]]:
-    """The rows of one history file, the regenerate command it carries (a 汇总), and the problems.
+                      ) -> tuple[list[tuple[str, PastMonth]], list[str] | None, list[Problem], str | None]:
+    """The rows of one history file, the regenerate command it carries (a 汇总), the problems, and the
+    first month on record it declares (column 记录起始; None without).
 
     Read like an export (:func:`cskpi_xl.importers.read.read_table`: the same
     safety checks, calamine for .xlsx, the usual CSV encodings). A 汇总 of
@@ -209,22 +224,22 @@ def read_history_file(path: Path, scheme: Scheme | None = None
         with path.open("rb"):
             pass
     except OSError as exc:  # locked by Excel, no permission …: say so before the reader's generic words
-        return [], None, [unreadable(path, read_reason(exc))]
+        return [], None, [unreadable(path, read_reason(exc))], None
     sheets, problems = read_table(path)
     if any(p.is_error for p in problems) or not sheets:
         reasons = [p.message.removesuffix("，请重新导出").removesuffix("；请重新从平台导出") for p in problems] or ["文件里没有任何数据"]
-        return [], None, [unreadable(path, "；".join(reasons))]
+        return [], None, [unreadable(path, "；".join(reasons))], None
     by_name = {sh.name: sh for sh in sheets}
     summary = by_name.get(SUMMARY)
     if summary is not None and scheme is not None and summary.rows and summary.rows[0]:
         title = summary.rows[0][0]
         if isinstance(title, str) and " · " in title and title.split(" · ")[0] != scheme.name:
             return [], None, [Problem(f"{OTHER_SCHEME}「{title.split(' · ')[0]}」的汇总，没有用作「{scheme.name}」的历史",
-                                      "a summary of another scheme: not used", file=str(path), severity=WARNING)]
+                                      "a summary of another scheme: not used", file=str(path), severity=WARNING)], None
     table = by_name.get(HISTORY_SHEET)
     if table is None:
         if path.name.startswith(f"{SUMMARY}_"):
-            return [], None, [unreadable(path, f"汇总中没有「{HISTORY_SHEET}」工作表（不是本工具生成的汇总，或已被改动）")]
+            return [], None, [unreadable(path, f"汇总中没有「{HISTORY_SHEET}」工作表（不是本工具生成的汇总，或已被改动）")], None
         table = sheets[0]
     rows, problems = parse_rows(table.rows, str(path), table.name or None)
     command = None
@@ -236,7 +251,7 @@ def read_history_file(path: Path, scheme: Scheme | None = None
             command = None
         if not (isinstance(command, list) and all(isinstance(a, str) for a in command)):
             command = None
-    return rows, command, problems
+    return rows, command, problems, declared_start(table.rows)
 
 
 def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[str | os.PathLike] = (),
@@ -278,14 +293,19 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
         named = month_of_name(f.name) if f.name.startswith(f"{SUMMARY}_") else None
         if named is not None and named == month:
             continue  # this month's own earlier 汇总: it is being regenerated
-        if named is not None and named < month:
+        if named is not None and earliest is not None and named < earliest:
             on_record.add(named)
-            if earliest is not None and named < earliest:
-                continue  # no rule reads that far back: not opened (years of 汇总 stay cheap)
-        rows, command, more = read_history_file(f, scheme)
+            continue  # no rule reads that far back: not opened (years of 汇总 stay cheap)
+        rows, command, more, declared = read_history_file(f, scheme)
+        if any(p.message.startswith(OTHER_SCHEME) for p in more):
+            if named is None or named < month:
+                problems += more
+            continue  # another scheme's month: not history, and its flags do not read this one
+        if named is not None and named < month:
+            on_record.add(named)  # even unreadable: that month's results should exist
+        if declared is not None and declared < month:
+            on_record.add(declared)
         if named is not None and named > month:
-            if any(p.message.startswith(OTHER_SCHEME) for p in more):
-                continue  # another scheme's month: its flags do not read this one
             found.later.setdefault(named, f)
             if command:
                 found.commands.setdefault(named, command)
