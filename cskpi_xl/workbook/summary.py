@@ -29,6 +29,13 @@ from cskpi_xl.workbook.xlsxio import write_text_cell
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
 HISTORY_HEADER = ("月份", "客服", "排名", "等级", "违规次数", "参加考核")
+#: A 7th column: the first month on record when this month was made (the run's own month when nothing
+#: earlier was found). A later run that finds this 汇总 knows every month from there on should exist,
+#: so a month whose 汇总 was deleted is reported missing instead of read as "before the records".
+HISTORY_START = "记录起始"
+#: The sheet that keeps the command regenerating this month (A2 to read, A3 the arguments as JSON):
+#: a re-run of an earlier month prints it for each later month whose flags may be stale.
+REGENERATE_SHEET = "重新生成"
 DAILY_SHEET = "每日趋势"
 LOW = "低"
 HEAD = PatternFill("solid", fgColor="DDEBF7")
@@ -88,8 +95,14 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 
 
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
-                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem]) -> Path:
-    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems."""
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
+                  command: Sequence[str] | None = None, history_start: str | None = None) -> Path:
+    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
+
+    ``command``: the ``cskpi batch`` arguments that regenerate this month,
+    kept on the 重新生成 sheet (see :mod:`cskpi_xl.workbook.history`);
+    ``history_start``: the first month on record (column 记录起始 of 历史记录).
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY
@@ -161,10 +174,11 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     summary_values = {SUMMARY: values}
 
     hs = wb.create_sheet(HISTORY_SHEET)
-    hs.append(list(HISTORY_HEADER))
+    hs.append(list(HISTORY_HEADER) + [HISTORY_START])
+    start = min(history_start or month, month) if month else history_start
     for r, a in enumerate(team.agents, start=2):  # row numbers counted: ws.max_row scans every cell
         hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
-                   "否" if a.excluded else "是"])
+                   "否" if a.excluded else "是", start])
         write_text_cell(hs.cell(row=r, column=2), a.agent)
 
     if scheme.daily is not None and daily:
@@ -183,5 +197,16 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         write_text_cell(ps.cell(row=r, column=3), p.message)
     ps.column_dimensions["B"].width = 50
     ps.column_dimensions["C"].width = 80
+    if command:
+        import json
+
+        from cskpi_xl.workbook.history import command_text
+
+        cs = wb.create_sheet(REGENERATE_SHEET)
+        cs["A1"] = "重新生成本月（例如之前的月份重新生成之后）的命令："
+        write_text_cell(cs["A2"], command_text(command))
+        write_text_cell(cs["A3"], json.dumps(list(command), ensure_ascii=False))
+        cs.row_dimensions[3].hidden = True
+        cs.column_dimensions["A"].width = 120
     save_workbook(wb, path, summary_values)
     return path
