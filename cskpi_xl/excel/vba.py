@@ -450,4 +450,4 @@ def this_workbook_code(existing: str = "") -> tuple[str, bool]:
     block += [_helper_sub(), BLOCK_END, ""]
     code = code.rstrip("\r\n")
     prefix = code + "\r\n\r\n" if code.strip() else ""
-    return prefix + "\r\n".join(block), own
+    return crlf(prefix + "\r\n".join(block)), own

@@ -452,6 +452,28 @@ def _vml_parts(pkg: Package) -> list[str]:
     return [n for n in pkg.parts if n.lower().endswith(".vml")]
 
 
+VML_PREFIXES = {"v": "urn:schemas-microsoft-com:vml", "o": "urn:schemas-microsoft-com:office:office",
+                "x": "urn:schemas-microsoft-com:office:excel"}
+
+
+def _with_vml_prefixes(vml: str) -> str:
+    """The VML with ``v:``, ``o:`` and ``x:`` declared on its root (a writer such as openpyxl may use
+    other prefixes, e.g. ``ns0:``); our shapes are written with these three."""
+    m = re.search(r"<xml\b[^>]*>", vml)
+    if m is None:
+        raise XlsmError(tr("VML 绘图部件没有 <xml> 根元素", "a VML drawing part has no <xml> root"))
+    tag = m[0]
+    declared = {k.split(":", 1)[1]: v for k, v in attrs(tag).items() if k.startswith("xmlns:")}
+    extra = ""
+    for prefix, uri in VML_PREFIXES.items():
+        if prefix not in declared:
+            extra += f' xmlns:{prefix}="{uri}"'
+        elif declared[prefix] != uri:
+            raise XlsmError(tr(f"VML 绘图部件中的前缀 {prefix}: 另有所指（{declared[prefix]}）",
+                               f"the VML prefix {prefix}: means {declared[prefix]} there"))
+    return vml[:m.start()] + tag[:-1] + extra + ">" + vml[m.end():] if extra else vml
+
+
 def place_buttons(pkg: Package, sheet_part: str) -> bool:
     """Both buttons on the sheet, below its last used row from column B; False if they are there already."""
     rels = relationships(pkg, sheet_part)
@@ -484,8 +506,10 @@ def place_buttons(pkg: Package, sheet_part: str) -> bool:
     else:
         ids = [int(i) for i in re.findall(r"_x0000_s(\d+)", vml)]
         first_id = max(ids) + 1 if ids else 1025
+        vml = _with_vml_prefixes(vml)
         if 'id="_x0000_t201"' not in vml:
-            vml = vml.replace("</xml>", _T201 + "</xml>")
+            at = vml.rfind("</xml>")
+            vml = vml[:at] + _T201 + vml[at:]
     shapes = []
     z = len(re.findall(r"<v:shape\b", vml))
     for k, (macro, caption) in enumerate(BUTTONS):
