@@ -487,3 +487,54 @@ def test_standalone_sources_need_the_dll(tmp_path):
     (tmp_path / "xlwings.bas").write_bytes('\' 中文\r\n'.encode("utf-8"))
     with pytest.raises(vba.XlwingsSourceError, match="ASCII"):
         vba.xlwings_standalone(tmp_path)
+
+
+def test_hr_conf_keys_kept_and_import_functions_module_removed(tmp_path):
+    """HR's other xlwings.conf keys stay (after ours); a stale xlwings_udfs made for cskpi_xl.udfs goes,
+    one that also wraps HR's own Python module stays."""
+    from pyopenvba import ExcelFile
+
+    wb = Workbook()
+    wb.active.title = "表"
+    conf = wb.create_sheet("xlwings.conf")
+    for row in (["UDF Modules", "old_module"], ["Conda Path", r"C:\Miniconda3"], ["Conda Env", "base"],
+                ["Interpreter_Win", r"C:\old\python.exe"], [None, None], ["Ignored", "after a blank"]):
+        conf.append(row)
+    src = tmp_path / "hr.xlsx"
+    wb.save(src)
+    built = build(tmp_path, "a.xlsm", str(src))
+    rows = [[c.value for c in r] for r in load_workbook(built.path)["xlwings.conf"].iter_rows()]
+    assert rows == [["UDF Modules", "cskpi_xl.udfs"], ["Interpreter_Win", WIN_PYTHON],
+                    ["Conda Path", r"C:\Miniconda3"], ["Conda Env", "base"]]
+
+    stale = ('Attribute VB_Name = "xlwings_udfs"\r\nFunction KPI_SCORE(item, value)\r\n'
+             '    KPI_SCORE = XLPy.CallUDF("cskpi_xl.udfs", "KPI_SCORE", Array(item, value))\r\nEnd Function\r\n')
+    with ExcelFile(built.path) as x:
+        x.vba_project().add_module("xlwings_udfs", stale)
+        x.save()
+    again = build_workbook(built.path, None, interpreter=WIN_PYTHON, platform="win32")
+    assert "xlwings_udfs" not in macros(again.path)
+    assert any("xlwings_udfs" in n for n in again.notes)
+    mixed = stale + ('Function HR_F(x)\r\n    HR_F = XLPy.CallUDF("hr_tools", "HR_F", Array(x))\r\nEnd Function\r\n')
+    with ExcelFile(again.path) as x:
+        x.vba_project().add_module("xlwings_udfs", mixed)
+        x.save()
+    third = build_workbook(again.path, None, interpreter=WIN_PYTHON, platform="win32")
+    assert macros(third.path)["xlwings_udfs"] == mixed and "xlwings_udfs" in third.kept
+
+
+def test_grid_places_buttons_below_the_used_rows():
+    from cskpi_xl.excel.xlsm import Grid
+
+    xml = ('<worksheet><sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="12" customWidth="1"/>'
+           '<col min="2" max="3" width="40" customWidth="1"/></cols><sheetData><row r="1"/><row r="8" ht="30"/>'
+           '</sheetData></worksheet>')
+    g = Grid(xml)
+    # Excel: width w characters of Calibri 11 → int(w*7+5) pixels; rows 15 pt = 20 px, 30 pt = 40 px
+    assert (g.col(0), g.col(1), g.col(2), g.col(3)) == (89, 285, 285, 64)
+    assert g.last_row == 8 and g.row(7) == 40 and g.row(6) == 20
+    assert g.x_of(1) == 89 and g.y_of(9) == 8 * 20 + 40
+    assert g.cell_at(89 + 8, True) == (1, 8) and g.cell_at(89 + 285, True) == (2, 0)
+    assert g.cell_at(200, False) == (9, 0)
+    zero = Grid('<worksheet><sheetFormatPr defaultRowHeight="0" defaultColWidth="0"/></worksheet>')
+    assert zero.cell_at(50, False)[0] == 50 and zero.cell_at(100, True) == (1, 36)

@@ -333,6 +333,31 @@ def simple_sheet(rows: list[list[str | None]], widths: list[float] = ()) -> str:
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
 
 
+_OUR_CONF_KEYS = {"UDF MODULES", "INTERPRETER", "INTERPRETER_WIN", "INTERPRETER_MAC"}
+
+
+def existing_conf(data: bytes, sheet: str) -> list[list[str]]:
+    """HR's own rows of an existing ``xlwings.conf`` sheet (keys this does not write), as xlwings reads
+    them: column A from A1 down to the first blank, column B the value."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).to_python()
+    except Exception:  # an unreadable sheet is replaced as a whole  # noqa: BLE001
+        return []
+    out = []
+    for row in rows:
+        key = str(row[0]).strip() if row and row[0] not in (None, "") else ""
+        if not key:
+            break
+        value = row[1] if len(row) > 1 else ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if key.upper() not in _OUR_CONF_KEYS:
+            out.append([key, "" if value is None else str(value)])
+    return out
+
+
 def conf_rows(interpreter: str | None, platform: str) -> list[list[str]]:
     """The ``xlwings.conf`` rows: the UDF module and, on Windows/macOS, this install's interpreter.
 
@@ -380,7 +405,7 @@ class Grid:
         fmt = re.search(r"<(?:\w+:)?sheetFormatPr\b[^>]*>", sheet_xml)
         a = attrs(fmt[0]) if fmt else {}
         self.default_col = _col_px(float(a.get("defaultColWidth", 0) or 0)) or 64
-        self.default_row = round(float(a.get("defaultRowHeight", 15) or 15) * 4 / 3)
+        self.default_row = max(1, round(float(a.get("defaultRowHeight", 15) or 15) * 4 / 3))
         self.cols: dict[int, int] = {}
         for tag in re.findall(r"<(?:\w+:)?col\b[^>]*>", sheet_xml):
             c = attrs(tag)
@@ -604,6 +629,12 @@ def _workbook_module(project, workbook_xml: str):
     raise XlsmError(tr("VBA 工程中找不到工作簿模块（ThisWorkbook）", "the VBA project has no workbook module"))
 
 
+def _only_our_udfs(source: str) -> bool:
+    """Whether a module is xlwings' "Import Functions" output for :mod:`cskpi_xl.udfs` and nothing else."""
+    modules = set(re.findall(r'XLPy\.CallUDF\("([^"]+)"', source))
+    return modules == {UDF_MODULE}
+
+
 def write_project(xlsm: Path, dest: Path, built: Built) -> None:
     """Put our modules into the workbook at ``xlsm`` (giving it a project if it has none); save to ``dest``."""
     from pyopenvba import ExcelFile, VBAModuleKind
@@ -620,6 +651,12 @@ def write_project(xlsm: Path, dest: Path, built: Built) -> None:
                 raise XlsmError(tr("这个工作簿的 VBA 工程有密码保护，不能写入；请先在 VBA 编辑器中取消密码，或按「手动安装」导入",
                                    "the workbook's VBA project is password-protected; remove the password or "
                                    "use the manual install"))
+            for mod in list(project.modules):
+                if mod.name.casefold() == "xlwings_udfs" and _only_our_udfs(mod.source):
+                    project.delete_module(mod.name)
+                    built.notes.append(tr("删除了 xlwings「Import Functions」生成的 xlwings_udfs 模块（与 cskpi_udfs 中的函数同名）",
+                                          "deleted module xlwings_udfs made by xlwings' Import Functions "
+                                          "(same functions as cskpi_udfs)"))
             existing = {m.name.casefold(): m for m in project.modules}
             for name, text in sources.items():
                 kind = VBAModuleKind.other if name == vba.DICTIONARY_MODULE else VBAModuleKind.standard
@@ -692,8 +729,9 @@ def build_workbook(out, template: str | None = None, *, interpreter: str | None 
     workbook = main_part(pkg)
     make_macro_enabled(pkg, workbook)
 
-    conf_xml = simple_sheet(conf_rows(interpreter, platform), [16, 60])
     conf = find_sheet(pkg, workbook, CONF_SHEET)
+    kept_conf = existing_conf(data, conf.name) if conf is not None else []
+    conf_xml = simple_sheet(conf_rows(interpreter, platform) + kept_conf, [16, 60])
     if conf is not None and conf.part in pkg.parts:
         pkg.put(conf.part, conf_xml)
     else:
