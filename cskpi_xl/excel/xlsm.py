@@ -635,7 +635,7 @@ def _only_our_udfs(source: str) -> bool:
     return modules == {UDF_MODULE}
 
 
-def write_project(xlsm: Path, dest: Path, built: Built) -> None:
+def write_project(xlsm: Path, dest: Path, built: Built, workbook: str = "xl/workbook.xml") -> None:
     """Put our modules into the workbook at ``xlsm`` (giving it a project if it has none); save to ``dest``."""
     from pyopenvba import ExcelFile, VBAModuleKind
     from pyopenvba.exceptions import PyOpenVBAError
@@ -664,7 +664,7 @@ def write_project(xlsm: Path, dest: Path, built: Built) -> None:
                     wb.set_module(existing[name.casefold()].name, text)
                 else:
                     project.add_module(name, text, kind=kind)
-            book = _workbook_module(project, xlsm_part(xlsm, "xl/workbook.xml"))
+            book = _workbook_module(project, xlsm_part(xlsm, workbook))
             header, body = split_attribute_header(book.source)
             code, own_open = vba.this_workbook_code(body)
             wb.set_module(book.name, header + code)
@@ -755,7 +755,7 @@ def build_workbook(out, template: str | None = None, *, interpreter: str | None 
         staged = Path(tmp) / "in.xlsm"
         staged.write_bytes(pkg.to_bytes())
         done = Path(tmp) / "out.xlsm"
-        write_project(staged, done, built)
+        write_project(staged, done, built, workbook)
         result = done.read_bytes()
     if in_place:
         backup = out.with_name(f"{out.stem}_更新前{out.suffix}")
