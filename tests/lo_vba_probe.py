@@ -20,11 +20,10 @@ LibreOffice's ``uno``); only ``soffice``.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from cskpi_xl.workbook.libreoffice import _child_env, find_soffice
+from cskpi_xl.workbook.libreoffice import _run_soffice, find_soffice
 
 BASIC = r"""
 Function CskpiOut(sPath As String) As Object
@@ -129,8 +128,8 @@ def probe(workbook: Path, timeout: float = 180) -> dict:
         profile = tmp / "profile"
         # a fresh profile's first start lays out user/basic from LibreOffice's presets, over anything
         # already there: start it once first, then put the macro in
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--terminate_after_init"], capture_output=True, timeout=timeout, env=_child_env())
+        _run_soffice([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                      "--terminate_after_init"], timeout)
         basic = profile / "user" / "basic"
         (basic / "Standard").mkdir(parents=True, exist_ok=True)
         (basic / "script.xlc").write_text(_XLC, encoding="utf-8")
@@ -143,12 +142,12 @@ def probe(workbook: Path, timeout: float = 180) -> dict:
         src = tmp / "book.xlsm"
         shutil.copyfile(workbook, src)
         url = f"macro:///Standard.Module1.Probe(\"{src.as_uri()}\",\"{out.as_uri()}\")"
-        result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                                 "--nologo", "--nodefault", url],
-                                capture_output=True, text=True, timeout=timeout, env=_child_env())
+        # its own process group, killed whole on a time-out (a Basic error dialog would wait for ever)
+        result = _run_soffice([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                               "--nologo", "--nodefault", url], timeout)
         report = out / "report.txt"
         if not report.is_file():
-            raise RuntimeError(f"LibreOffice wrote no report (exit {result.returncode}): {result.stderr[-2000:]}")
+            raise RuntimeError(f"LibreOffice wrote no report (exit {result.returncode}): {result.stderr[-2000:].decode(errors='replace')}")
         raw = report.read_text(encoding="utf-8")
         libs: dict[str, dict[str, str]] = {}
         sheets, controls = [], []

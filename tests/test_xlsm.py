@@ -538,3 +538,40 @@ def test_grid_places_buttons_below_the_used_rows():
     assert g.cell_at(200, False) == (9, 0)
     zero = Grid('<worksheet><sheetFormatPr defaultRowHeight="0" defaultColWidth="0"/></worksheet>')
     assert zero.cell_at(50, False)[0] == 50 and zero.cell_at(100, True) == (1, 36)
+
+
+# ---- ThisWorkbook merging, as a property ----------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINE = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30).filter(
+    lambda t: "cskpi" not in t.lower() and "workbook_open" not in t.lower())
+
+
+@st.composite
+def hr_code(draw):
+    """ThisWorkbook code HR might have: any ASCII lines, maybe with their own Workbook_Open somewhere."""
+    lines = draw(st.lists(_LINE, max_size=8))
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(lines)))
+        head = draw(st.sampled_from(["Private Sub Workbook_Open()", "Sub Workbook_Open()", "Public Sub workbook_open ()"]))
+        lines[at:at] = [head] + draw(st.lists(_LINE, max_size=3)) + ["End Sub"]
+    return "\r\n".join(lines) + draw(st.sampled_from(["", "\r\n"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(hr_code())
+def test_this_workbook_merge_keeps_hr_code_and_is_idempotent(code):
+    merged, own = vba.this_workbook_code(code)
+    # exactly one Workbook_Open, and the helper runs from it
+    opens = re.findall(r"^[ \t]*(?:(?:Private|Public)[ \t]+)?Sub[ \t]+Workbook_Open[ \t]*\(", merged, re.M | re.I)
+    assert len(opens) == 1
+    assert own == (re.search(r"Workbook_Open", code, re.I) is None)
+    # running it again changes nothing
+    assert vba.this_workbook_code(merged) == (merged, own)
+    # taking our block and our one call line out gives HR's lines back
+    rest = re.sub(re.escape(vba.BLOCK_BEGIN) + ".*?" + re.escape(vba.BLOCK_END) + r"(\r\n)?", "", merged, flags=re.S)
+    rest = rest.replace(f"\r\n    {vba.OPEN_HELPER} {vba.CALL_MARK}", "")
+    assert rest.rstrip("\r\n") == vba.crlf(code).rstrip("\r\n")
+    merged.encode("ascii")
