@@ -575,3 +575,26 @@ def test_this_workbook_merge_keeps_hr_code_and_is_idempotent(code):
     rest = rest.replace(f"\r\n    {vba.OPEN_HELPER} {vba.CALL_MARK}", "")
     assert rest.rstrip("\r\n") == vba.crlf(code).rstrip("\r\n")
     merged.encode("ascii")
+
+
+@pytest.mark.parametrize("case", ("scheme", "hr_xlsm"))
+def test_project_stream_declares_every_module(made, case):
+    """The compound file read with olefile: one stream per module under VBA/, and the PROJECT stream
+    (what Excel reads to know each module's kind) declares them with the right kind."""
+    import olefile
+
+    built = made[case][1]
+    with zipfile.ZipFile(built.path) as z:
+        ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
+    try:
+        streams = {"/".join(s) for s in ole.listdir()}
+        project = ole.openstream("PROJECT").read().decode("ascii")
+    finally:
+        ole.close()
+    modules = set(macros(built.path))
+    assert {"PROJECT", "VBA/dir", "VBA/_VBA_PROJECT"} <= streams
+    assert {s.removeprefix("VBA/") for s in streams if s.startswith("VBA/")} - {"dir", "_VBA_PROJECT"} == modules
+    declared = {name: kind for kind, name in re.findall(r"^(Module|Class|Document)=([^/\r\n]+)", project, re.M)}
+    assert declared["xlwings"] == "Module" and declared["cskpi_udfs"] == "Module" and declared["cskpi_buttons"] == "Module"
+    assert declared["Dictionary"] == "Class" and declared["ThisWorkbook"] == "Document"
+    assert set(declared) == modules
