@@ -291,7 +291,7 @@ def _read_calamine(p: Path, f: str) -> list[Sheet]:
     wb = CalamineWorkbook.from_path(str(p))
     hidden = set()
     try:
-        hidden = {m.name for m in wb.sheets_metadata if "visible" not in str(m.visible).lower()}
+        hidden = {m.name for m in wb.sheets_metadata if str(m.visible).rsplit(".", 1)[-1].lower() != "visible"}
     except Exception:  # older calamine: no metadata; every sheet counts as visible
         pass
     sheets = []
@@ -334,20 +334,28 @@ def _read_csv(p: Path, f: str) -> tuple[list[Sheet], list[Problem]]:
 
 
 def guess_delimiter(lines: list[str]) -> str:
-    """The separator of a text table: the one that splits some line of its top the most.
+    """The separator of a text table: the one that splits the most lines of its top into the same number of fields.
 
-    A title line above the header (``客服数据 2026年10月``) has no separator;
-    the header and data lines below it decide.
+    A title line above the header (``客服数据 2026年10月``) has no separator and
+    does not count; decimal commas (``100,5``) split fewer lines evenly than the
+    real separator does.
 
-    >>> guess_delimiter(["客服绩效 2026年10月", "客服昵称;销售额;接待人数", "小美;100,5;3"])
+    >>> guess_delimiter(["客服绩效 2026年10月", "客服昵称;销售额;接待人数", "小美;100,5;3", "阿杰;7;2"])
     ';'
+    >>> guess_delimiter(["a,b,c", "1,2,3"])
+    ','
     """
+    from collections import Counter
+
     lines = [x for x in lines if x.strip()][:30]
-    best, score = ",", 0
+    best, score = ",", (0, 0)
     for d in (",", "\t", ";"):
-        n = max((x.count(d) for x in lines), default=0)
-        if n > score:
-            best, score = d, n
+        counts = Counter(n for x in lines if (n := x.count(d)) > 0)
+        if not counts:
+            continue
+        n, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (freq, n) > score:
+            best, score = d, (freq, n)
     return best
 
 
