@@ -123,6 +123,7 @@ def test_an_agent_with_no_figures_is_neither_scored_nor_ranked(tmp_path):
         r = team.agent(who)
         assert r.rank is None and r.grade is None and isinstance(r.total, NA)
         assert r.excluded.startswith("待核实")
+        assert all(i.points is None for i in r.items)  # no item gets its full marks either
     assert team.agent("小美").rank == 1 and [a.agent for a in team.ranking()] == ["小美"]
 
 

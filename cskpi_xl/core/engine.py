@@ -287,6 +287,8 @@ def score_team(
             res.excluded = f"待核实：{no_data}"
             res.total = NA(f"待核实：{no_data}", "to be checked: no figures in the exports")
             res.sections = {}
+            for ir in res.items:
+                ir.points, ir.error, ir.notes = None, "待核实：没有数据，不计分", []
         if res.excluded is None:
             _grade(scheme, res, ctx)
         for fl in scheme.flags:

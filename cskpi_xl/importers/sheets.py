@@ -375,6 +375,7 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
     date_header = header[date_col] if date_col is not None else None
     headed = {j for j, h in enumerate(header) if h}
     width = max((j + 1 for j in headed), default=0)
+    gaps = [j for j in range(width) if j not in headed]
     text_file = isinstance(sheet.rows, CsvRows) or _file_name(sheet.file).lower().endswith((".csv", ".txt", ".tsv"))
 
     above = " ".join(cells.parse_text(c) for r in top[:hi] for c in r)
@@ -402,6 +403,7 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
         summary_rows: list[int] = []
         unheaded: dict[int, tuple[int, Any]] = {}
         cleaned: dict[str, int] = {}
+        clean_of: dict[str, str] = {}
         for i, row in enumerate(chain(top[first_data:], rows_iter), start=first_data):
             rownum = i + 1
             if not any(_filled(c) for c in row):
@@ -415,9 +417,13 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
                     file=f, sheet=sname, row=rownum, value=",".join(str(c) for c in row)[:200],
                     agent=cells.parse_text(row[agent_col]) if agent_col < len(row) else None))
                 continue
-            for j, c in enumerate(row):
-                if j not in headed and j not in unheaded and _filled(c):
-                    unheaded[j] = (rownum, c)
+            for j in gaps:
+                if j < len(row) and j not in unheaded and _filled(row[j]):
+                    unheaded[j] = (rownum, row[j])
+            if len(row) > width:
+                for j in range(width, len(row)):
+                    if j not in unheaded and _filled(row[j]):
+                        unheaded[j] = (rownum, row[j])
             raw_account = row[agent_col] if agent_col < len(row) else None
             if isinstance(raw_account, NoValue):
                 problems.append(Problem(f"客服昵称是没有保存结果的公式（{raw_account.reason}），该行已跳过",
@@ -452,7 +458,11 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
                 problems.append(Problem("客服昵称为空，该行已跳过", "the agent nickname is empty; row skipped",
                                         file=f, sheet=sname, row=rownum, column=agent_header))
                 continue
-            clean = visible(account)
+            clean = clean_of.get(account)
+            if clean is None:
+                clean = visible(account)
+                if len(clean_of) < 100_000:  # a cache, bounded: a million accounts must not hold a million strings
+                    clean_of[account] = clean
             if clean != account:
                 if clean not in cleaned:
                     cleaned[clean] = rownum
