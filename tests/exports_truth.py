@@ -339,9 +339,18 @@ def unquoted_thousands_comma(d: Path) -> Case:
                 said=("字段比表头多",))
 
 
+def units_row_under_header(d: Path) -> Case:
+    # the units in a row of their own under the header: 万元 → × 10000, % → percent points
+    rows = [["客服昵称", "销售额", "接待人数", "回复率"], ["", "万元", "人", "%"], ["小美", "1.5", "10", "98.5"]]
+    f = text(d / "unitsrow_2026-10.csv", rows)
+    return Case("units_row_under_header", [f], None, {"小美"},
+                {"小美": {"销售额": D(15000), "接待人数": 10, "回复率": D("0.985")}})
+
+
 BUILDERS = (units_in_headers, scaled_units, percent_formatted_xlsx, formulas_without_values, range_reports,
             overlapping_ranges, range_gap, tab_per_month, tab_per_month_year_in_name, hidden_stale_sheet,
             only_hidden_sheet, two_row_header, decimal_commas, ambiguous_commas, blank_agent_rows, money_forms,
             month_day_dates, title_above_semicolons, total_row_blank_nick, lookalike_nicknames,
             excel_error_literals, standard_total_names, mixed_response_inputs, mixed_bases_across_sources,
-            unknown_and_duplicate_columns, cross_month_range, utf16_tab_decimal_commas, unquoted_thousands_comma)
+            unknown_and_duplicate_columns, cross_month_range, utf16_tab_decimal_commas, unquoted_thousands_comma,
+            units_row_under_header)

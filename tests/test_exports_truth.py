@@ -13,6 +13,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -261,3 +262,93 @@ def test_mutated_exports_are_right_or_missing_and_reported(m):
                     and (p.agent in (agent, None) or p.row is not None)]
             said += [p for p in problems if p.agent == agent and p.column is None]
             assert said, (agent, fig, v, kind, [p.format() for p in problems], rows)
+
+
+# ----------------------------------------------------------------- Hypothesis: mutations of the committed 赤兔 sample
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "exports" / "自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.xlsx"
+#: The sample's count and money columns → the figure each feeds; their truth is the cell as written.
+SAMPLE_FIGS = {"聊天人数(原咨询人数)": "咨询人数", "接待人数": "接待人数", "询单人数": "询单人数", "询单->最终付款人数": "最终付款人数",
+               "总消息数": "总消息数", "买家消息数": "买家消息数", "客服消息数": "客服消息数", "未回复人数": "未回复人数",
+               "慢接待人数": "慢接待人数", "销售额": "销售额", "销售量": "销售量", "销售人数": "销售人数", "退款金额": "退款金额"}
+MONEY = {"销售额", "退款金额"}
+
+
+def _sample_rows():
+    ws = openpyxl.load_workbook(SAMPLE).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _cell_truth(v) -> Decimal:
+    return Decimal(str(v).replace(",", ""))
+
+
+@st.composite
+def mutated_sample(draw):
+    rows = _sample_rows()
+    header = rows[0]
+    agents = [r for r in rows[1:] if r[0] not in ("汇总", "均值")]
+    truth = {r[0]: {SAMPLE_FIGS[h]: _cell_truth(r[j]) for j, h in enumerate(header) if h in SAMPLE_FIGS} for r in agents}
+    damaged, blanked = set(), set()
+    new_header = list(header)
+    for j, h in enumerate(header):
+        if h in SAMPLE_FIGS and draw(st.integers(0, 3)) == 0:
+            new_header[j] = f"{h}（元）" if SAMPLE_FIGS[h] in MONEY else f"{h}(人)"
+    out = [new_header]
+    for r in rows[1:]:
+        r = list(r)
+        if r[0] in truth:
+            for j, h in enumerate(header):
+                if h not in SAMPLE_FIGS:
+                    continue
+                fig, v = SAMPLE_FIGS[h], _cell_truth(r[j])
+                roll = draw(st.integers(0, 24))
+                if roll == 0:
+                    r[j] = draw(st.sampled_from(GARBAGE))
+                    damaged.add((r[0], fig))
+                elif roll == 1:
+                    r[j] = draw(st.sampled_from([None, "-", "  "]))
+                    blanked.add((r[0], fig))
+                elif roll == 2:
+                    r[j] = f"{v:,}" if fig in MONEY else f"{v}人"
+                elif roll == 3:
+                    r[j] = str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+                elif roll == 4 and fig in MONEY:
+                    r[j] = f"￥{(v / 10000).normalize()}万元"
+            if draw(st.integers(0, 9)) == 0:
+                r[0] = r[0][:1] + "\u200b" + r[0][1:]
+        out.append(r)
+    if draw(st.booleans()):
+        out.append(["合计", None] + [None] * (len(header) - 2))
+    title = draw(st.booleans())
+    stale = draw(st.booleans())
+    return out, truth, damaged, blanked, title, stale
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated_sample())
+def test_mutated_sample_is_right_or_missing_and_reported(m):
+    rows, truth, damaged, blanked, title, stale = m
+    folder = Path(tempfile.mkdtemp(prefix="cskpi-sample-"))
+    try:
+        sheets = {}
+        if stale:  # a hidden stale copy before the real sheet: its numbers must never be used
+            sheets["上月"] = [rows[0]] + [[r[0]] + [7] * (len(r) - 1) for r in rows[1:]]
+        sheets["客服绩效"] = ([["客服绩效 2026年10月"], []] if title else []) + rows
+        f = xlsx(folder / SAMPLE.name, sheets, hidden=("上月",) if stale else ())
+        data, problems = import_files([f])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert set(data.agents) == set(truth), [p.message for p in problems]
+    column_of = {SAMPLE_FIGS[base]: text for text in rows[0] for base in SAMPLE_FIGS
+                 if text == base or text in (f"{base}(人)", f"{base}（元）")}
+    for agent, figs in truth.items():
+        got = data.agents[agent].figures
+        for fig, want in figs.items():
+            v = got.get(fig)
+            if present(v):  # right …
+                assert Decimal(v) == want, (agent, fig, v, want)
+            elif (agent, fig) not in blanked:  # … or missing-and-reported (a blank is missing in the export itself)
+                assert (agent, fig) in damaged, (agent, fig, v)
+                assert any(p.agent == agent and p.column == column_of[fig] for p in problems), \
+                    (agent, fig, [p.format() for p in problems])

@@ -208,8 +208,10 @@ def _flatten(top: list[Any], sub: list[Any]) -> list[str]:
         if not b:
             out.append(t)
             continue
-        tries = [b, group + b, t]
+        tries = [b, group + b, t, f"{t}({b.strip('()（）[]【】')})" if t else ""]
         out.append(next((x for x in tries if x and match_header(x)[0] is not None), b))
+        if out[-1] == t and t and b and match_header(f"{t}({b.strip('()（）[]【】')})")[0] is not None:
+            out[-1] = f"{t}({b.strip('()（）[]【】')})"
     return out
 
 
@@ -229,18 +231,34 @@ def find_header(rows: list[list[Any]], extra: frozenset[str] = frozenset()) -> t
     for i, texts in enumerate(texts_of):
         cands = [(texts, 1)]
         if i + 1 < len(texts_of) and any(texts) and any(texts_of[i + 1]) and not _has_numbers(rows[i + 1]):
-            cands.append((_flatten(rows[i], rows[i + 1]), 2))
+            cands.insert(0, (_flatten(rows[i], rows[i + 1]), 2))  # first: on a tie it wins (a units row)
         single = score(texts)
         for cand, span in cands:
             report = detect(cand, also)
             if report is None:
                 continue
             sc = score(cand)
-            if span == 2 and sc <= max(single, score(texts_of[i + 1])):
+            if span == 2 and (sc < max(single, score(texts_of[i + 1])) or (sc == single and not _units_row(
+                    texts, texts_of[i + 1]))):
                 continue
             if sc > best_score:
                 best, best_score = (i, report, span), sc
     return best
+
+
+def _units_row(header: list[str], below: list[str]) -> bool:
+    """``below`` is a row of units under ``header`` (``(元)``, ``人``, ``%``): empty under the agent, no numbers.
+
+    >>> _units_row(["客服昵称", "销售额", "接待人数"], ["", "(元)", "人"])
+    True
+    >>> _units_row(["客服昵称", "销售额"], ["小美", "100"])
+    False
+    """
+    agent = next((j for j, t in enumerate(header) if (m := match_header(t)[0]) is not None and m.kind == AGENT), None)
+    if agent is None or (agent < len(below) and below[agent]):
+        return False
+    cells_ = [t for t in below if t]
+    return bool(cells_) and all(re.fullmatch(r"[(（\[【]?[^\d()（）]{1,4}[)）\]】]?", t) for t in cells_)
 
 
 def _has_numbers(row: list[Any]) -> bool:
