@@ -339,6 +339,22 @@ def unquoted_thousands_comma(d: Path) -> Case:
                 said=("字段比表头多",))
 
 
+def percent_column_of_fractions_csv(d: Path) -> Case:
+    # a CSV column 回复率(%) whose values are all at most 1: fractions (with a note), not 0.985 %
+    rows = [["客服昵称", "接待人数", "回复率(%)"], ["小美", "10", "0.985"], ["阿杰", "5", "1"]]
+    f = text(d / "fracs_2026-10.csv", rows)
+    return Case("percent_column_of_fractions_csv", [f], None, {"小美", "阿杰"},
+                {"小美": {"回复率": D("0.985")}, "阿杰": {"回复率": D(1)}}, said=("按小数读取",))
+
+
+def dot_thousands_in_comma_file(d: Path) -> Case:
+    # a semicolon file with decimal commas: 1.234 is one thousand two hundred thirty-four
+    rows = [["客服昵称", "销售额", "接待人数"], ["小美", "1.234", "3"], ["阿杰", "99,5", "4"]]
+    f = text(d / "dots_2026-10.csv", rows, sep=";")
+    return Case("dot_thousands_in_comma_file", [f], None, {"小美", "阿杰"},
+                {"小美": {"销售额": D(1234)}, "阿杰": {"销售额": D("99.5")}})
+
+
 def units_row_under_header(d: Path) -> Case:
     # the units in a row of their own under the header: 万元 → × 10000, % → percent points
     rows = [["客服昵称", "销售额", "接待人数", "回复率"], ["", "万元", "人", "%"], ["小美", "1.5", "10", "98.5"]]
@@ -353,4 +369,4 @@ BUILDERS = (units_in_headers, scaled_units, percent_formatted_xlsx, formulas_wit
             month_day_dates, title_above_semicolons, total_row_blank_nick, lookalike_nicknames,
             excel_error_literals, standard_total_names, mixed_response_inputs, mixed_bases_across_sources,
             unknown_and_duplicate_columns, cross_month_range, utf16_tab_decimal_commas, unquoted_thousands_comma,
-            units_row_under_header)
+            units_row_under_header, percent_column_of_fractions_csv, dot_thousands_in_comma_file)

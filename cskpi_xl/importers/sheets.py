@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, Iterator, NamedTuple
 
@@ -406,8 +407,13 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
     fractions: set[int] = set()
     for j, h, fld, unit in columns:
         if unit is not None and unit.percent:
-            nums = [r[j] for r in top[first_data:] if j < len(r) and isinstance(r[j], (int, float))
-                    and not isinstance(r[j], bool)]
+            nums = []
+            for r in top[first_data:]:
+                x = r[j] if j < len(r) else None
+                if isinstance(x, str) and "%" not in x and "‰" not in x:
+                    x, _ = cells.parse_number(_decimal_comma(x, decimal)[0])
+                if isinstance(x, (int, float, Decimal)) and not isinstance(x, bool):
+                    nums.append(x)
             if nums and all(abs(x) <= 1 for x in nums):
                 fractions.add(j)
                 problems.append(Problem(
@@ -570,14 +576,23 @@ def _bad(zh: str, en: str, raw: Any) -> Problem:
 
 
 _OWN_UNIT = re.compile(r"[万亿千%‰秒分时天:a-zA-Z元]")
+_DOT_GROUPS = re.compile(r"[-−+(]?[0-9]{1,3}(?:\.[0-9]{3})+\)?")
 _COMMA_NUMBER = re.compile(r"[-−+(]?[0-9.]*[0-9],[0-9]+\)?[%‰]?")
 
 
 def _decimal_comma(raw: Any, decimal: str) -> tuple[Any, Problem | None]:
     """A text cell of a file whose decimal mark is ``,`` made ``.``; refused where the mark is unknown."""
-    if decimal == "." or not isinstance(raw, str) or "," not in raw:
+    if decimal == "." or not isinstance(raw, str):
         return raw, None
     t = raw.strip()
+    if "," not in t:
+        if "." in t and _DOT_GROUPS.fullmatch(t):  # 1.234 where the decimal mark is a comma: dots group thousands
+            if decimal == ",":
+                return t.replace(".", ""), None
+            return None, _bad("这个文件里点号既像小数点又像千分位（如 1.234），无法确定，按缺失处理",
+                              "in this file a dot may be a decimal mark or a thousands separator; cannot tell, "
+                              "treated as missing", raw)
+        return raw, None
     if not _COMMA_NUMBER.fullmatch(t):
         return raw, None
     if decimal == ",":
