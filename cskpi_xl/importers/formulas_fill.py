@@ -70,6 +70,20 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_MARKS = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[ >/]|\bt=\"e\"")
+
+
+def _has_marks(z: zipfile.ZipFile, part: str) -> bool:
+    """Whether a worksheet part has a formula or an error cell, read in 1 MB chunks (a big sheet is not held)."""
+    tail = b""
+    with z.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            if _MARKS.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
 def _scan(data: bytes) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str], int]:
     """(error cells → literal, uncached formula cells → formula text, formulas seen)."""
     errors: dict[tuple[int, int], str] = {}
@@ -173,10 +187,10 @@ def fill_cells(path: str | Path, sheets: list) -> list:
                 if part is None:
                     continue
                 try:
+                    if not _has_marks(z, part):
+                        continue
                     data = z.read(part)
                 except KeyError:
-                    continue
-                if b"<f" not in data and b":f" not in data and b't="e"' not in data:
                     continue
                 errors, uncached, n = _scan(data)
                 total += n

@@ -605,13 +605,15 @@ def _decimal_comma(raw: Any, decimal: str) -> tuple[Any, Problem | None]:
 def _parse_cell(raw: Any, fld: Field, unit: Unit | None = None, decimal: str = ".", fractions: bool = False
                 ) -> tuple[Any, Problem | None]:
     """A cell of an export column: the value (None when dropped) and a problem."""
-    if isinstance(raw, NoValue):
+    t = type(raw)
+    if t is not str and t is not float and t is not int and isinstance(raw, NoValue):
         return None, _bad(f"这是公式 {str(raw)[:60]}，文件里没有保存它的计算结果（{raw.reason}）；按缺失处理，"
                           "请在 Excel/WPS 中打开、保存后重新导入",
                           f"a formula saved without its value ({raw.reason}); treated as missing", str(raw))
-    raw, p = _decimal_comma(raw, decimal)
-    if p is not None:
-        return None, p
+    if decimal != ".":
+        raw, p = _decimal_comma(raw, decimal)
+        if p is not None:
+            return None, p
     kind = fld.kind
     if kind.startswith(MANUAL):
         from cskpi_xl.importers.people import manual_value
