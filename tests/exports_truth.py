@@ -355,6 +355,14 @@ def dot_thousands_in_comma_file(d: Path) -> Case:
                 {"小美": {"销售额": D(1234)}, "阿杰": {"销售额": D("99.5")}})
 
 
+def range_in_title(d: Path) -> Case:
+    # the ranges in a title line above the header (the file names say nothing): 1–15 + 16–31 add up
+    head = ["客服昵称", "接待人数", "销售额"]
+    a = xlsx(d / "客服数据_上半月.xlsx", {"Sheet1": [["统计时间：2026-10-01至2026-10-15"], head, ["小美", 10, "100.10"]]})
+    b = xlsx(d / "客服数据_下半月.xlsx", {"Sheet1": [["统计时间：2026-10-16至2026-10-31"], head, ["小美", 15, "200.20"]]})
+    return Case("range_in_title", [a, b], None, {"小美"}, {"小美": {"接待人数": 25, "销售额": D("300.30")}})
+
+
 def units_row_under_header(d: Path) -> Case:
     # the units in a row of their own under the header: 万元 → × 10000, % → percent points
     rows = [["客服昵称", "销售额", "接待人数", "回复率"], ["", "万元", "人", "%"], ["小美", "1.5", "10", "98.5"]]
@@ -369,4 +377,5 @@ BUILDERS = (units_in_headers, scaled_units, percent_formatted_xlsx, formulas_wit
             month_day_dates, title_above_semicolons, total_row_blank_nick, lookalike_nicknames,
             excel_error_literals, standard_total_names, mixed_response_inputs, mixed_bases_across_sources,
             unknown_and_duplicate_columns, cross_month_range, utf16_tab_decimal_commas, unquoted_thousands_comma,
-            units_row_under_header, percent_column_of_fractions_csv, dot_thousands_in_comma_file)
+            units_row_under_header, percent_column_of_fractions_csv, dot_thousands_in_comma_file,
+            range_in_title)

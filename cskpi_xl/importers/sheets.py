@@ -239,9 +239,10 @@ def find_header(rows: list[list[Any]], extra: frozenset[str] = frozenset()) -> t
             if report is None:
                 continue
             sc = score(cand)
-            if span == 2 and (sc < max(single, score(texts_of[i + 1])) or (sc == single and not _units_row(
-                    texts, texts_of[i + 1]))):
-                continue
+            if span == 2:
+                alone = max(single, score(texts_of[i + 1]))
+                if not (sc > alone or (sc == alone and _units_row(texts, texts_of[i + 1]))):
+                    continue  # two rows only when they say more than either row alone (or the lower is units)
             if sc > best_score:
                 best, best_score = (i, report, span), sc
     return best
