@@ -16,6 +16,15 @@ never double-counts, and the same file given twice is read once. A monthly
 report and daily rows for the same account cannot both count: the one from the
 later file is kept, with a warning.
 
+Reports of parts of a month (1–10, 11–20, 21–31; the range in the file name or
+a title line) are keyed by their range: disjoint ranges add up, a gap is
+reported, and overlapping ranges without day rows are an error naming the
+overlap (the account's figures from them become n/a). Month evidence comes from
+a date column, else the sheet's name (``10月`` tabs), a title line, the file
+name. Hidden sheets are skipped with a note unless no other sheet is an export.
+An agent who appears with no figure at all gets an error and
+``figures[names.NO_DATA]``: the engine neither scores nor ranks them.
+
 >>> data, problems = import_files(["no/such.xlsx"])
 >>> data.agents, [p.message for p in problems]
 ({}, ['文件不存在'])

@@ -3,9 +3,12 @@
 ``parse_sheet(sheet) -> (ParsedSheet | None, problems)``: finds the header row
 (title rows above it are allowed), tells the report kind from the headers,
 then reads every data row. Summary rows (汇总/均值/合计/总计/平均/小计) are
-skipped. A bad cell is dropped with an ERROR problem naming the file, sheet,
-row, column and value; the rest of the row goes on. A duplicated agent (or
-agent and day) is an ERROR naming both rows; the first row is kept.
+skipped with one note per sheet. A bad cell is dropped with an ERROR problem
+naming the file, sheet, row, column and value; the rest of the row goes on. A
+duplicated agent (or agent and day) is an ERROR naming both rows; the first row
+is kept. Every column is used or reported (see :func:`open_sheet`); headers
+carry units (:func:`~cskpi_xl.importers.headers.match_header`); a header may
+span two rows.
 """
 
 from __future__ import annotations
