@@ -117,6 +117,15 @@ def formulas_without_values(d: Path) -> Case:
     }, missing={("阿杰", "客单价"): "没有保存它的计算结果"}, said=("已按公式算出",))
 
 
+def formulas_too_big_to_compute(d: Path) -> Case:
+    # a formula over a whole column is not computed at import (it could ask for billions of cells): reported
+    rows = [["客服昵称", "接待人数", "销售额"], ["小美", 100, "=SUM(B:B)*30"], ["阿杰", 50, "=SUM(B:B)"]]
+    f = xlsx(d / "bigformula_2026-10.xlsx", {"数据": rows})
+    return Case("formulas_too_big_to_compute", [f], None, {"小美", "阿杰"},
+                {"小美": {"接待人数": 100}, "阿杰": {"接待人数": 50}},
+                missing={("小美", "销售额"): "整行或整列", ("阿杰", "销售额"): "整行或整列"})
+
+
 def range_reports(d: Path) -> Case:
     # one month as three date-range reports, no date column: 1–10, 11–20, 21–31 add up
     head = ["客服昵称", "接待人数", "询单人数", "询单->最终付款人数", "销售额", "平均响应(秒)"]
@@ -371,7 +380,8 @@ def units_row_under_header(d: Path) -> Case:
                 {"小美": {"销售额": D(15000), "接待人数": 10, "回复率": D("0.985")}})
 
 
-BUILDERS = (units_in_headers, scaled_units, percent_formatted_xlsx, formulas_without_values, range_reports,
+BUILDERS = (units_in_headers, scaled_units, percent_formatted_xlsx, formulas_without_values,
+            formulas_too_big_to_compute, range_reports,
             overlapping_ranges, range_gap, tab_per_month, tab_per_month_year_in_name, hidden_stale_sheet,
             only_hidden_sheet, two_row_header, decimal_commas, ambiguous_commas, blank_agent_rows, money_forms,
             month_day_dates, title_above_semicolons, total_row_blank_nick, lookalike_nicknames,

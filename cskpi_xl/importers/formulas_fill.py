@@ -84,11 +84,34 @@ def _has_marks(z: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def _scan(data: bytes) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str], int]:
-    """(error cells → literal, uncached formula cells → formula text, formulas seen)."""
+#: Beyond this many cells in one range a formula is not computed here (``SUM(A1:XFD1048576)`` would
+#: ask ``formulas`` for an array of 17 billion cells).
+MAX_RANGE_CELLS = 1_000_000
+_AREA = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7}):\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_WHOLE = re.compile(rb"(?<![A-Za-z0-9_])\$?(?:[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|[0-9]{1,7}:\$?[0-9]{1,7})(?![A-Za-z0-9_(])")
+
+
+def _unsafe(formula: bytes) -> str | None:
+    """Why a formula is not computed here (another workbook, a huge range), or None."""
+    formula = re.sub(rb'"[^"]*"', b'""', formula.replace(b"&quot;", b'"'))  # text literals are not references
+    if b"[" in formula:
+        return "公式引用了其他工作簿，不在导入时计算"
+    if _WHOLE.search(formula):
+        return "公式引用了整行或整列，不在导入时计算"
+    for m in _AREA.finditer(formula):
+        rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+        cols = abs(_col(m.group(3).decode()) - _col(m.group(1).decode())) + 1
+        if rows * cols > MAX_RANGE_CELLS:
+            return f"公式引用的区域超过 {MAX_RANGE_CELLS} 个单元格，不在导入时计算"
+    return None
+
+
+def _scan(data: bytes) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str], int, str | None]:
+    """(error cells → literal, uncached formula cells → formula text, formulas seen, why not to compute)."""
     errors: dict[tuple[int, int], str] = {}
     uncached: dict[tuple[int, int], str] = {}
     n = 0
+    unsafe = None
     for m in _CELL.finditer(data):
         attrs, inner = m.group(1), m.group(2) or b""
         ref = _REF.search(attrs)
@@ -100,12 +123,14 @@ def _scan(data: bytes) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int]
         f = _FORMULA.search(inner)
         if f is not None:
             n += 1
+            if unsafe is None and f.group(1):
+                unsafe = _unsafe(f.group(1))
         if t is not None and t.group(1) == b"e" and v is not None:
             errors[pos] = html.unescape(v.group(1).decode("utf-8", "replace")).strip()
         elif f is not None and (v is None or not v.group(1).strip()) and not (t is not None and t.group(1) == b"str" and v is not None):
             text = html.unescape((f.group(1) or b"").decode("utf-8", "replace"))
             uncached[pos] = "=" + text if text else "=（共享公式）"
-    return errors, uncached, n
+    return errors, uncached, n, unsafe
 
 
 def _put(rows: list[list[Any]], r: int, c: int, value: Any) -> None:
@@ -179,9 +204,12 @@ def fill_cells(path: str | Path, sheets: list) -> list:
     problems: list[Problem] = []
     pending: dict[str, dict[tuple[int, int], str]] = {}
     total = 0
+    unsafe: str | None = None
     try:
         with zipfile.ZipFile(p) as z:
             parts = _sheet_parts(z)
+            if any("externalLink" in n for n in z.namelist()):
+                unsafe = "工作簿链接了其他工作簿，不在导入时计算"
             for sh in sheets:
                 part = parts.get(sh.name)
                 if part is None:
@@ -192,8 +220,9 @@ def fill_cells(path: str | Path, sheets: list) -> list:
                     data = z.read(part)
                 except KeyError:
                     continue
-                errors, uncached, n = _scan(data)
+                errors, uncached, n, why = _scan(data)
                 total += n
+                unsafe = unsafe or why
                 for (r, c), lit in errors.items():
                     _put(sh.rows, r, c, lit)
                 if uncached:
@@ -206,6 +235,8 @@ def fill_cells(path: str | Path, sheets: list) -> list:
     failure = None
     if total > MAX_FORMULAS:
         failure = f"工作簿有 {total} 个公式，超过 {MAX_FORMULAS} 个，不在导入时计算"
+    elif unsafe is not None:
+        failure = unsafe
     else:
         values, failure = _compute(p, pending)
     by_name = {sh.name: sh for sh in sheets}
