@@ -159,7 +159,9 @@ class TestMess:
         assert "退款金额" not in m and "询单人数" not in j and "销售额" not in j
         assert isinstance(m["满意率"], NA)
         assert [where(p) for p in problems] == [
-            (f.name, "Sheet1", 2, "客户满意率", "数据尚未统计完成（延迟统计），按缺失处理，请稍后重新导入", "延迟统计", "warning")]
+            (f.name, "Sheet1", 2, "客户满意率", "数据尚未统计完成（延迟统计），按缺失处理，请稍后重新导入", "延迟统计", "warning"),
+            # every row is used or reported (issue 14)
+            (f.name, "Sheet1", 4, None, "跳过了 2 行汇总/合计/均值行（第 4、5 行），不计入任何人", 2, "warning")]
 
     def test_title_rows_above_the_header(self, tmp_path):
         f = xlsx(tmp_path / "jd.xlsx", [["京东咚咚客服工作量统计（2026-09-01~2026-09-30）"], [],
@@ -254,7 +256,7 @@ class TestMonth:
         f = xlsx(tmp_path / "报表_2026-09-01至2026-09-30.xlsx", [["客服昵称", "询单人数", "销售额"], ["a", 1, 2]])
         data, problems = import_files([f], month="2026-10")
         assert data.agents == {}
-        assert [p.message for p in problems] == ["这份月报属于 2026-09（按文件名或标题），不是 2026-10，已跳过"]
+        assert [p.message for p in problems] == ["这份月报属于 2026-09（按文件名），不是 2026-10，已跳过"]
 
     def test_monthly_file_without_month_takes_the_option(self, tmp_path):
         f = xlsx(tmp_path / "报表.xlsx", [["客服昵称", "询单人数", "销售额"], ["a", 1, 2]])

@@ -21,6 +21,7 @@ from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escalating_fine, fine_needs, month_span,
                                    streak_needs, walk_back)
 from cskpi_xl.core.metrics import compute_metrics, team_values
+from cskpi_xl.core.names import NO_DATA
 from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
@@ -300,6 +301,13 @@ def score_team(
                 problems.append(Problem(f"{item.name}：自评与最终评分不一致", f"{item.name}: self score differs from the final score",
                                         agent=name, column=item.name, severity=WARNING))
         res.total, res.sections = total_of(scheme, res.items)
+        no_data = figures.get(NO_DATA)
+        if no_data:  # an agent in the exports with no figure at all: never full marks, never ranked
+            res.excluded = f"待核实：{no_data}"
+            res.total = NA(f"待核实：{no_data}", "to be checked: no figures in the exports")
+            res.sections = {}
+            for ir in res.items:
+                ir.points, ir.error, ir.notes = None, "待核实：没有数据，不计分", []
         if res.excluded is None:
             _grade(scheme, res, ctx)
         for fl in scheme.flags:

@@ -133,6 +133,10 @@ ALIASES: dict[str, str] = {
 #: those values instead of recomputing them from totals that mix sources.
 PAIRED = "_paired"
 
+#: Key an importer sets (to the reason, in Chinese) on an agent who appears in the exports
+#: with no figure at all (every row blank or "-"): the engine neither scores nor ranks them.
+NO_DATA = "_无数据"
+
 AGENT = "客服昵称"
 MONTH = "月份"
 DATE = "日期"

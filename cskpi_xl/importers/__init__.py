@@ -16,6 +16,15 @@ never double-counts, and the same file given twice is read once. A monthly
 report and daily rows for the same account cannot both count: the one from the
 later file is kept, with a warning.
 
+Reports of parts of a month (1–10, 11–20, 21–31; the range in the file name or
+a title line) are keyed by their range: disjoint ranges add up, a gap is
+reported, and overlapping ranges without day rows are an error naming the
+overlap (the account's figures from them become n/a). Month evidence comes from
+a date column, else the sheet's name (``10月`` tabs), a title line, the file
+name. Hidden sheets are skipped with a note unless no other sheet is an export.
+An agent who appears with no figure at all gets an error and
+``figures[names.NO_DATA]``: the engine neither scores nor ranks them.
+
 >>> data, problems = import_files(["no/such.xlsx"])
 >>> data.agents, [p.message for p in problems]
 ({}, ['文件不存在'])
@@ -26,10 +35,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
+from cskpi_xl.core import names
+from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.month import aggregate, aggregate_one, derive_row
 from cskpi_xl.importers.people import account_key, load_aliases, load_manual
@@ -80,6 +92,9 @@ class _Read(NamedTuple):
     sheet: str = ""
     months: dict[str, list[int]] | None = None  # daily: month → [rows, first row]
     seq0: int = 0       # a monthly sheet: the reading position of its first record
+    span: tuple[_dt.date, _dt.date] | None = None  # a monthly sheet covering part of the month (1–10 …)
+    month_only: int | None = None  # a tab named for a month without a year (``10月``)
+    source: str = ""    # where its month was found (工作表名 / 标题 / 文件名)
 
 
 class _Slot:
@@ -129,9 +144,9 @@ class _Merger:
             for old in [k for k in self.parts if k != keep]:
                 del self.parts[old]
 
-    def add(self, part: _Part, index: int, rec: Record, seq: int) -> None:
+    def add(self, part: _Part, index: int, rec: Record, seq: int, when: Any = None) -> None:
         share = self.share
-        key = (rec.platform, share(rec.account), share(rec.date))
+        key = (rec.platform, share(rec.account), share(rec.date if when is None else when))
         src = share((rec.file, rec.sheet, rec.report, key[1]))
         slot = part.slots.get(key)
         if slot is None:
@@ -216,25 +231,28 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
         sheets, more = read_table(path, stream=True)
         problems += more
         parsed_any = False
-        for sh in sheets:
-            head = open_sheet(sh, f, extra, problems)
-            if head is not None:
+        shown = [sh for sh in sheets if not getattr(sh, "hidden", False)]
+        hidden = [sh for sh in sheets if getattr(sh, "hidden", False)]
+        for sh in shown:
+            parsed_any |= _read_sheet(sh, f, index, extra, merger, reads, problems)
+        for sh in hidden:
+            if parsed_any:
+                problems.append(Problem(
+                    f"隐藏的工作表「{sh.name}」已跳过（隐藏的表常是旧数据）；要导入它请在 Excel 中取消隐藏",
+                    f"the hidden sheet '{sh.name}' was skipped (hidden sheets are often stale); unhide it to import it",
+                    file=f, sheet=sh.name or None, severity=WARNING))
+            elif _read_sheet(sh, f, index, extra, merger, reads, problems):
+                problems.append(Problem(
+                    f"文件里只有隐藏的工作表「{sh.name}」是导出数据，已使用它；请确认它不是旧数据",
+                    f"only the hidden sheet '{sh.name}' holds export data; it was used, check it is not stale",
+                    file=f, sheet=sh.name or None, severity=WARNING))
                 parsed_any = True
-                if head.daily:
-                    read = _Read(index, f, [], head.month, True, sh.name, {})
-                    merger.add_daily(read, head.records)
-                else:
-                    read = _Read(index, f, list(head.records), head.month, False, sh.name, None, merger.seq)
-                    merger.seq += len(read.records)
-                    if read.month:
-                        merger.see_month(read.month)
-                reads.append(read)
-            if isinstance(sh.rows, CsvRows):
-                problems += sh.rows.problems
         if sheets and not parsed_any:
             problems.append(unknown_headers_problem(f, sheets[0]))
 
     target, more = _choose_month(merger.months, month)
+    problems += more
+    reads, more = _month_tabs(reads, target)
     problems += more
     problems += _keep_month(reads, target)
     slots, order, more = _merge(merger, reads, target)
@@ -243,23 +261,35 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
     # accounts → people, in first-seen order
     people: dict[str, list[tuple[str, str, _dt.date | None]]] = {}
     sources: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    lookalike = _Lookalike()
     for key in order:
         platform, account, day = key
-        person = alias_map.get(account_key(account), account)
+        person = lookalike.person(alias_map.get(account_key(account), account), slots[key].file)
         people.setdefault(person, []).append(key)
         for src in slots[key].srcs:
             if src not in sources[person]:
                 sources[person].append(src)
 
+    problems += lookalike.problems
     agents: dict[str, AgentMonth] = {}
     for person, keys in people.items():
+        files = [slots[k].file for k in keys]
         rows = [derive_row(slots.pop(k).values) for k in keys]
         figures, notes = aggregate(rows)
         for zh, en in notes:
             problems.append(Problem(zh, en, agent=person, severity=WARNING))
+        if not any(not isinstance(v, NA) for k, v in figures.items() if not k.startswith("_")):
+            listed = "、".join(dict.fromkeys(Path(x).name for x in files))
+            reason = "导出中没有任何数据（所有行都是空白、「-」或缺失）"
+            problems.append(Problem(
+                f"客服「{person}」{reason}，无法考核：不排名、不计分，标为待核实（{listed}）",
+                f"agent '{person}' has no figures at all in the exports (every row blank, '-' or missing): "
+                "not ranked, not scored, marked as to be checked",
+                file=files[0] if len(set(files)) == 1 else None, agent=person, value=person))
+            figures[names.NO_DATA] = reason
         by_day: dict[_dt.date, list[dict[str, Any]]] = defaultdict(list)
         for k, r in zip(keys, rows):
-            if k[2] is not None:
+            if isinstance(k[2], _dt.date):
                 by_day[k[2]].append(r)
         daily = [(d, aggregate(day)[0] if len(day) > 1 else aggregate_one(day[0]))
                  for d, day in sorted(by_day.items())]
@@ -280,6 +310,105 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
                                         file=str(manual), agent=person, severity=WARNING))
             agents[person] = AgentMonth(person, dict(values), [src], [])
     return MonthData(target, agents), problems
+
+
+def _read_sheet(sh: Sheet, f: str, index: int, extra: frozenset[str], merger: _Merger, reads: list[_Read],
+                problems: list[Problem]) -> bool:
+    """Read one sheet into ``merger``/``reads``; whether it was an export."""
+    head = open_sheet(sh, f, extra, problems)
+    if head is not None:
+        per = head.period
+        if head.daily:
+            read = _Read(index, f, [], head.month, True, sh.name, {})
+            merger.add_daily(read, head.records)
+        elif per.cross:
+            for _ in head.records:  # its cells are still checked and reported
+                pass
+            problems.append(Problem(
+                f"这份报表的日期范围跨月（{per.start.isoformat()}至{per.end.isoformat()}，见{per.source}），"
+                "又没有按天的数据，无法拆到月份，已跳过；请按月导出",
+                f"the report's date range spans two months ({per.start} to {per.end}) and has no day rows; "
+                "it cannot be split into months and was skipped",
+                file=f, sheet=sh.name or None, value=f"{per.start.isoformat()}至{per.end.isoformat()}"))
+            return True
+        else:
+            span = (per.start, per.end) if per.start is not None else None
+            read = _Read(index, f, list(head.records), head.month, False, sh.name, None, merger.seq, span,
+                         per.month_only, per.source)
+            merger.seq += len(read.records)
+            if read.month:
+                merger.see_month(read.month)
+        reads.append(read)
+    if isinstance(sh.rows, CsvRows):
+        problems += sh.rows.problems
+    return head is not None
+
+
+def _month_tabs(reads: list[_Read], target: str | None) -> tuple[list[_Read], list[Problem]]:
+    """Monthly sheets named for a month without a year (``8月``, ``10月``): matched by month number."""
+    tabs = [r for r in reads if not r.daily and r.month is None and r.month_only is not None]
+    if not tabs:
+        return reads, []
+    problems: list[Problem] = []
+    keep = []
+    if target is None:
+        numbers = sorted({r.month_only for r in tabs})
+        if len(numbers) == 1:
+            return reads, []
+        listed = "、".join(f"{n}月" for n in numbers)
+        for r in tabs:
+            problems.append(Problem(
+                f"工作表按月份分开（{listed}），但工作表名、标题和文件名里都没有年份，无法确定哪个是本月；"
+                "已跳过，请用 --month 指定月份",
+                f"the sheets are per month ({listed}) but no year is given anywhere; skipped, use --month",
+                file=r.file, sheet=r.sheet or None, value=r.sheet))
+        return [r for r in reads if r not in tabs], problems
+    for r in tabs:
+        if r.month_only == int(target[5:]):
+            keep.append(r)
+            problems.append(Problem(
+                f"工作表「{r.sheet}」只写了月份、没有年份，按 {target} 导入",
+                f"the sheet '{r.sheet}' names a month without a year; imported as {target}",
+                file=r.file, sheet=r.sheet or None, value=r.sheet, severity=WARNING))
+        else:
+            problems.append(Problem(
+                f"工作表「{r.sheet}」是 {r.month_only} 月的数据，不是 {target}，已跳过",
+                f"the sheet '{r.sheet}' is for month {r.month_only}, not {target}; skipped",
+                file=r.file, sheet=r.sheet or None, value=r.sheet, severity=WARNING))
+    fixed = {id(r): r._replace(month=target) for r in keep}
+    return [fixed.get(id(r), r) for r in reads if r not in tabs or id(r) in fixed], problems
+
+
+class _Lookalike:
+    """People whose names only look different by width (``ａｍｙ``/``amy``) or letter case (``Amy``/``amy``).
+
+    They may be one person or two (platform nicknames are distinct strings), so
+    they are kept apart and every such pair is reported; the alias map merges
+    them when they are one person. (Invisible characters are removed when the
+    rows are read: nobody types them on purpose.)
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self._said: set[tuple[str, str]] = set()
+
+    def person(self, name: str, file: str) -> str:
+        key = unicodedata.normalize("NFKC", name).casefold()
+        other = self.seen.setdefault(key, name)
+        if other != name and (other, name) not in self._said:
+            self._said.add((other, name))
+            if unicodedata.normalize("NFKC", name) == unicodedata.normalize("NFKC", other):
+                how = "全角/半角"
+            elif name.casefold() == other.casefold():
+                how = "大小写"
+            else:
+                how = "全角/半角和大小写"
+            self.problems.append(Problem(
+                f"「{name}」与「{other}」只差{how}，按两个人分开计算；如果是同一人请在别名表中合并",
+                f"'{name}' and '{other}' differ only in width or letter case; kept apart (merge them in the alias "
+                "map if they are one person)", file=file, agent=name, value=other, severity=WARNING))
+        return name
 
 
 def _month_of_day(d: _dt.date) -> str:
@@ -310,7 +439,7 @@ def _keep_month(reads: list[_Read], target: str | None) -> list[Problem]:
             if r.month is not None and r.month != target and r.records:
                 x = r.records[0]
                 problems.append(Problem(
-                    f"这份月报属于 {r.month}（按文件名或标题），不是 {target}，已跳过",
+                    f"这份月报属于 {r.month}（按{r.source or '文件名或标题'}），不是 {target}，已跳过",
                     f"this monthly report is for {r.month} (by its name or title), not {target}; skipped",
                     file=r.file, sheet=x.sheet or None, value=r.month, severity=WARNING))
             continue
@@ -334,7 +463,7 @@ def _merge(merger: _Merger, reads: list[_Read], target: str | None):
         if r.daily or (target is not None and r.month is not None and r.month != target):
             continue
         for i, rec in enumerate(r.records):
-            merger.add(monthly, r.index, rec, r.seq0 + i + 1)
+            merger.add(monthly, r.index, rec, r.seq0 + i + 1, r.span)
     parts = [monthly] + ([merger.parts[target]] if target in merger.parts else [])
     slots: dict[tuple, _Slot] = {}
     for part in parts:
@@ -362,16 +491,18 @@ def _merge(merger: _Merger, reads: list[_Read], target: str | None):
     for key in order:
         by_account[key[:2]].append(key)
     drop: set[tuple] = set()
+    problems += _ranges(by_account, slots, drop, target)
     for (platform, account), keys in by_account.items():
-        monthly_keys = [k for k in keys if k[2] is None]
-        days = [k for k in keys if k[2] is not None]
+        keys = [k for k in keys if k not in drop]
+        monthly_keys = [k for k in keys if not isinstance(k[2], _dt.date)]
+        days = [k for k in keys if isinstance(k[2], _dt.date)]
         if not monthly_keys or not days:
             continue
-        m_index = slots[monthly_keys[0]].index
+        m_index = max(slots[k].index for k in monthly_keys)
         d_index = max(slots[k].index for k in days)
         if m_index > d_index:
             drop.update(days)
-            kept, lost = slots[monthly_keys[0]].file, slots[days[0]].file
+            kept, lost = slots[monthly_keys[-1]].file, slots[days[0]].file
         else:
             drop.update(monthly_keys)
             kept, lost = slots[days[-1]].file, slots[monthly_keys[0]].file
@@ -383,3 +514,79 @@ def _merge(merger: _Merger, reads: list[_Read], target: str | None):
     for k in drop:
         del slots[k]
     return slots, [k for k in order if k not in drop], problems
+
+
+def _md(d: _dt.date) -> str:
+    return f"{d.month:02d}-{d.day:02d}"
+
+
+def _ranges(by_account: dict[tuple[str, str], list[tuple]], slots: dict[tuple, _Slot], drop: set[tuple],
+            target: str | None) -> list[Problem]:
+    """Reports of parts of the month (1–10, 11–20 …) per account: disjoint ones add up; overlaps are errors.
+
+    Without day rows nobody can tell how much of an overlap belongs to which
+    report, so the account's figures from the overlapping reports become
+    missing (n/a) and the problem names the overlap. Parts that leave days
+    uncovered are kept and the gap is reported.
+    """
+    problems: list[Problem] = []
+    if target is not None:
+        y, m = int(target[:4]), int(target[5:])
+        whole = (_dt.date(y, m, 1), _dt.date(y + m // 12, m % 12 + 1, 1) - _dt.timedelta(days=1))
+    else:
+        whole = None
+    gaps: dict[tuple, list[str]] = defaultdict(list)
+    for (platform, account), keys in by_account.items():
+        monthly = [k for k in keys if not isinstance(k[2], _dt.date)]
+        if not any(k[2] is not None for k in monthly):
+            continue
+        spans = [(k, k[2] if k[2] is not None else whole) for k in monthly]
+        clash = None
+        for i, (ka, a) in enumerate(spans):
+            for kb, b in spans[i + 1:]:
+                if a is None or b is None or (a[0] <= b[1] and b[0] <= a[1]):
+                    clash = (ka, a, kb, b)
+                    break
+            if clash:
+                break
+        if clash is not None:
+            ka, a, kb, b = clash
+            both = f"{_md(max(a[0], b[0]))}至{_md(min(a[1], b[1]))}" if a and b else "整月"
+            fa, fb = Path(slots[ka].file).name, Path(slots[kb].file).name
+            ra = f"{_md(a[0])}至{_md(a[1])}" if a else "整月"
+            rb = f"{_md(b[0])}至{_md(b[1])}" if b else "整月"
+            problems.append(Problem(
+                f"账号「{account}」的两份按日期范围的报表重叠：「{fa}」（{ra}）和「{fb}」（{rb}）重叠 {both}，"
+                "又没有按天的数据，无法知道重叠的几天各是多少；这些报表中该账号的数据都记为缺失，请按不重叠的日期重新导出",
+                f"account '{account}': two date-range reports overlap: '{fa}' ({ra}) and '{fb}' ({rb}) share {both}, "
+                "and there are no day rows to tell them apart; the account's figures from these reports are missing",
+                file=slots[kb].file, agent=account, value=both))
+            names_seen: dict[str, None] = {}
+            for k, _ in spans:
+                names_seen.update(dict.fromkeys(slots[k].values))
+            keep = spans[0][0]
+            reason = NA(f"日期范围重叠（{both}），无法确定", f"overlapping date ranges ({both})")
+            slots[keep].values = {n: reason for n in names_seen}
+            drop.update(k for k, _ in spans[1:])
+            continue
+        if whole is not None:
+            covered = sorted(s for _, s in spans if s is not None)
+            missing = []
+            day = whole[0]
+            for a, b in covered:
+                if a > day:
+                    missing.append((day, a - _dt.timedelta(days=1)))
+                day = max(day, b + _dt.timedelta(days=1))
+            if day <= whole[1]:
+                missing.append((day, whole[1]))
+            if missing:
+                gaps[tuple(covered), tuple(missing)].append(account)
+    for (covered, missing), accounts in gaps.items():
+        listed = "、".join(accounts[:5]) + (f" 等 {len(accounts)} 个账号" if len(accounts) > 5 else "")
+        have = "、".join(f"{_md(a)}至{_md(b)}" for a, b in covered)
+        lack = "、".join(f"{_md(a)}至{_md(b)}" for a, b in missing)
+        problems.append(Problem(
+            f"按日期范围的报表只覆盖了 {have}，缺少 {lack} 的数据（{listed}）；已有的几段相加，缺的日子不计",
+            f"the date-range reports cover only {have}; {lack} is missing ({listed}); the parts given are added up",
+            agent=accounts[0] if len(accounts) == 1 else None, value=lack, severity=WARNING))
+    return problems

@@ -35,7 +35,11 @@ from typing import Any
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 
-MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "#n/a", "无"})
+MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "无"})
+#: What Excel writes in a cell whose formula failed; read as missing, reported as an Excel error.
+EXCEL_ERRORS = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+_EXCEL_ERRORS_UPPER = frozenset(e.upper() for e in EXCEL_ERRORS)
 NOT_FINAL_TEXTS = ("延迟统计", "统计中", "计算中", "待统计", "暂无数据")
 
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
@@ -112,6 +116,25 @@ def is_missing(value: Any) -> bool:
     return t is not None and t.lower() in MISSING_TEXTS
 
 
+def excel_error(value: Any) -> str | None:
+    """The Excel error literal a cell holds (``#DIV/0!``), or None.
+
+    >>> excel_error(" #div/0! "), excel_error("#N/A"), excel_error("n/a")
+    ('#DIV/0!', '#N/A', None)
+    """
+    t = _text(value)
+    if t is None or not t.startswith("#"):
+        return None
+    up = t.upper()
+    return next((e for e in EXCEL_ERRORS if e.upper() == up), None)
+
+
+def _excel_error_result(value: Any, err: str) -> Result:
+    return None, _err(f"单元格是 Excel 错误值 {err}（公式出错，不是数字），按缺失处理；请在 Excel 中修正公式后重新导出",
+                      f"the cell holds the Excel error {err} (a failed formula, not a number); treated as missing",
+                      value)
+
+
 def _not_final(t: str) -> bool:
     return t.startswith(NOT_FINAL_TEXTS)
 
@@ -125,19 +148,45 @@ def _not_final_result(value: Any) -> Result:
     )
 
 
+_GROUPING = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\Z")
+_SCALE_WORDS = (("万", Decimal(10000)), ("亿", Decimal(100000000)), ("千", Decimal(1000)))
+
+
 def _number_from_text(t: str) -> Decimal | None:
-    t = t.replace(",", "").replace("¥", "").replace("$", "").replace("￥", "")
+    """A number written as text (already NFKC, no spaces), or None.
+
+    Thousands separators must be real groups of three (``33397,56`` is not a
+    number here: it may be a decimal comma); ``1.2万``, ``￥4.52万元``; an
+    accounting negative ``(120.00)``; the minus sign U+2212.
+    """
+    t = t.replace("\u2212", "-").replace("¥", "").replace("$", "").replace("￥", "")
+    negative = False
+    if len(t) > 2 and t.startswith("(") and t.endswith(")"):
+        negative, t = True, t[1:-1]
     for suffix in ("元", "人", "次", "个", "件", "条", "单"):
         if t.endswith(suffix):
             t = t[: -len(suffix)]
             break
-    if not t or len(t) > 60:
+    scale = None
+    for word, factor in _SCALE_WORDS:
+        if t.endswith(word):
+            t, scale = t[: -len(word)], factor
+            break
+    if "," in t:
+        if not _GROUPING.match(t):
+            return None
+        t = t.replace(",", "")
+    if not t or len(t) > 60 or (negative and t.startswith(("-", "+"))):
         return None
     try:
         d = Decimal(t)
     except (InvalidOperation, ValueError):
         return None
-    return d if d.is_finite() else None
+    if not d.is_finite():
+        return None
+    if scale is not None:
+        d = d * scale
+    return -d if negative else d
 
 
 def parse_number(value: Any) -> Result:
@@ -181,10 +230,21 @@ def _parse_number(value: Any) -> Result:
         return None, _err("不是数字", "not a number", value)
     if _not_final(t):
         return _not_final_result(value)
+    err = excel_error(value)
+    if err is not None:
+        return _excel_error_result(value, err)
     d = _number_from_text(t)
     if d is None:
-        return None, _err("不是数字", "not a number", value)
+        return None, _not_a_number(t, value)
     return d, None
+
+
+def _not_a_number(t: str, value: Any) -> Problem:
+    if re.search(r"[0-9],[0-9]", t):
+        return _err("不是数字：逗号不是千分位（每三位一个逗号），可能是小数逗号；无法确定，按缺失处理",
+                    "not a number: the comma is not a thousands separator (maybe a decimal comma); "
+                    "cannot tell, treated as missing", value)
+    return _err("不是数字", "not a number", value)
 
 
 def parse_percent(value: Any) -> Result:
@@ -212,6 +272,9 @@ def parse_percent(value: Any) -> Result:
 
 def _parse_percent(value: Any) -> Result:
     t = _text(value)
+    err = excel_error(value)
+    if err is not None:
+        return _excel_error_result(value, err)
     if t is not None and not is_missing(value) and not _not_final(t):
         per = None
         if t.endswith("%"):
@@ -220,7 +283,8 @@ def _parse_percent(value: Any) -> Result:
             per, t = Decimal(1000), t[:-1]
         d = _number_from_text(t)
         if d is None:
-            return None, _err("不是百分比", "not a percentage", value)
+            p = _not_a_number(t, value)
+            return None, p if "逗号" in p.message else _err("不是百分比", "not a percentage", value)
         if per is not None:
             d = _per(d, per)
         return d, None
@@ -270,9 +334,9 @@ def _parse_duration(value: Any) -> Result:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return None, _err("不是时长", "not a duration", value)
     t = _text(value)
-    if t is None or is_missing(value) or _not_final(t):
+    if t is None or is_missing(value) or _not_final(t) or excel_error(value):
         d, p = _parse_number(value)
-        if p is not None and p.is_error:
+        if p is not None and p.is_error and not excel_error(value):
             return None, _err("不是时长", "not a duration", value)
         return d, p
     low = t.lower()
@@ -309,7 +373,10 @@ _DATE_RES = (
 )
 
 
-def parse_date(value: Any) -> Result:
+_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日?$")
+
+
+def parse_date(value: Any, year: int | None = None) -> Result:
     """A calendar day (``datetime.date``).
 
     Text ``2026-10-01``, ``2026/10/1``, ``2026.10.01``, ``2026年10月1日``,
@@ -320,9 +387,28 @@ def parse_date(value: Any) -> Result:
     (datetime.date(2026, 10, 1), None)
     >>> parse_date("2026年10月1日")
     (datetime.date(2026, 10, 1), None)
+
+    ``10月1日`` has no year: it is read with ``year`` (the year the file name
+    or title gives), and refused without one.
+
+    >>> parse_date("10月1日", 2026)
+    (datetime.date(2026, 10, 1), None)
+    >>> parse_date("10月1日")[1].message
+    '日期没有年份（文件名和标题里也没有），无法确定是哪一年'
     """
     if type(value) is str and _ISO_DAY.match(value):
         return _iso_day(value)
+    t = _text(value)
+    if t is not None:
+        m = _MONTH_DAY.match(t)
+        if m:
+            if year is None:
+                return None, _err("日期没有年份（文件名和标题里也没有），无法确定是哪一年",
+                                  "the date has no year (nor do the file name and title)", value)
+            try:
+                return _dt.date(year, int(m.group(1)), int(m.group(2))), None
+            except ValueError:
+                return None, _err("不是有效日期", "not a valid date", value)
     try:
         return _parse_date(value)
     except Exception:

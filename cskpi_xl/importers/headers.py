@@ -29,7 +29,9 @@ Decisions (see DOMAIN.md "Platform exports"):
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from decimal import Decimal
 from typing import Callable, NamedTuple
 
 from cskpi_xl.core import names
@@ -130,6 +132,8 @@ _FIGURES: dict[str, Field] = {
     "响应总耗时(秒)": Field("响应总秒数", SECONDS),
     "响应总耗时": Field("响应总秒数", SECONDS),
     "接待总时长": Field("接待总秒数", SECONDS),
+    "接待总时长(秒)": Field("接待总秒数", SECONDS),
+    "接待总耗时": Field("接待总秒数", SECONDS),
     # averages
     "首次响应(秒)": Field("首次响应时间", AVG_SECONDS),
     "首次响应": Field("首次响应时间", AVG_SECONDS),
@@ -171,10 +175,88 @@ _FIGURES: dict[str, Field] = {
 }
 
 HEADERS: dict[str, Field] = {norm(k): v for k, v in _FIGURES.items()}
+# every canonical export figure and metric is also a header under its own name (响应总秒数,
+# 首次响应总秒数, 接待总秒数 … are the names the README and DOMAIN give for a plain table)
+_KIND_OF_NAME = {"count": COUNT, "money": MONEY, "seconds": SECONDS}
+for _n in names.EXPORT_FIGURES:
+    HEADERS.setdefault(norm(_n.name), Field(_n.name, _KIND_OF_NAME[_n.kind]))
+for _n, _k in (("最终下单成功率", PERCENT), ("好评率", PERCENT)):
+    HEADERS.setdefault(norm(_n), Field(_n, _k))
 HEADERS.update({norm(h): Field("", AGENT) for h in _AGENT_HEADERS})
 HEADERS.update({norm(h): Field("", DATE) for h in _DATE_HEADERS})
 
 assert all(f.name in names.ALL for f in HEADERS.values() if f.name), "headers must feed canonical names"
+
+
+class Unit(NamedTuple):
+    """The unit a header gives in brackets: ``销售额(万元)``, ``回复率(%)``, ``平均响应时间[分钟]``.
+
+    Attributes:
+      text: the unit as written (normalised), e.g. ``万元``.
+      scale: what a bare number in the column is multiplied by (``万元`` → 10000,
+        ``分钟`` → 60, ``%`` → 1/100); a cell that writes its own unit
+        (``4.52万``, ``98.5%``, ``8分48秒``) is read by its own unit instead.
+      percent: the column is in percent points (``(%)``): a bare 98.5 is 0.985.
+    """
+
+    text: str
+    scale: Decimal
+    percent: bool = False
+
+
+_MONEY_UNITS = {"元": 1, "rmb": 1, "¥": 1, "人民币": 1, "万元": 10000, "万": 10000, "千元": 1000}
+_COUNT_UNITS = {"人": 1, "次": 1, "个": 1, "件": 1, "单": 1, "条": 1, "人次": 1, "位": 1, "笔": 1, "万": 10000}
+_TIME_UNITS = {"秒": 1, "s": 1, "sec": 1, "秒钟": 1, "分钟": 60, "分": 60, "min": 60, "小时": 3600, "h": 3600}
+_UNITS_BY_KIND: dict[str, dict[str, int]] = {
+    COUNT: _COUNT_UNITS, MONEY: _MONEY_UNITS, MONEY_SIGNED: _MONEY_UNITS, PRICE: _MONEY_UNITS,
+    SECONDS: _TIME_UNITS, AVG_SECONDS: _TIME_UNITS,
+}
+_PERCENT_UNITS = {"%": Decimal("0.01"), "百分比": Decimal("0.01"), "‰": Decimal("0.001")}
+_BRACKETED = re.compile(r"^(.+?)[(\[【〔]([^()\[\]【】〔〕]{1,8})[)\]】〕]$")
+_DECORATION = "*※★☆▲▼↑↓△▽:#"
+
+
+def match_header(header: object) -> tuple[Field | None, Unit | None, str | None]:
+    """What a header means: ``(field, unit, None)``, or ``(None, None, reason)`` when it is not understood.
+
+    Exact names first; then a name with its unit in brackets (``(元)``,
+    ``（%）``, ``[秒]``, ``【万元】``) whose unit fits the figure; decorations
+    such as a leading ``*`` or a trailing ``:`` are ignored. A unit that does
+    not fit (``销售额(%)``) is not guessed at: the reason says so.
+
+    >>> match_header("销售额(万元)")[1].scale, match_header("回复率（%）")[1].percent
+    (Decimal('10000'), True)
+    >>> match_header("平均响应时间[分钟]")[0].name, match_header("平均响应时间[分钟]")[1].scale
+    ('平均响应时间', Decimal('60'))
+    >>> match_header("销售额(%)")[2]
+    '单位「%」不适用于销售额'
+    """
+    n = norm(header)
+    if not n:
+        return None, None, None
+    fld = HEADERS.get(n)
+    if fld is not None:
+        return fld, None, None
+    n = n.strip(_DECORATION)
+    fld = HEADERS.get(n)
+    if fld is not None:
+        return fld, None, None
+    m = _BRACKETED.match(n)
+    if m is None:
+        return None, None, None
+    base, unit = m.group(1).strip(_DECORATION), m.group(2)
+    fld = HEADERS.get(base)
+    if fld is None:
+        return None, None, None
+    if fld.kind in (AGENT, DATE, IGNORE):
+        return fld, None, None
+    if fld.kind == PERCENT and unit in _PERCENT_UNITS:
+        return fld, Unit(unit, _PERCENT_UNITS[unit], True), None
+    scale = _UNITS_BY_KIND.get(fld.kind, {}).get(unit)
+    if scale is None:
+        what = fld.name or base
+        return None, None, f"单位「{unit}」不适用于{what}"
+    return fld, Unit(unit, Decimal(scale)), None
 
 
 class Report(NamedTuple):
@@ -239,12 +321,12 @@ def detect(headers: list[str], also: Callable[[str], bool] | None = None) -> Rep
     True
     """
     normed = [norm(h) for h in headers]
-    fields = [HEADERS.get(h) for h in normed]
+    fields = [match_header(h)[0] for h in headers]
     if not any(f is not None and f.kind == AGENT for f in fields):
         return None
     if not any(f is not None and f.name for f in fields) and not (also and any(also(h) for h in headers)):
         return None
-    present = set(normed)
+    present = set(normed) | {norm(h).strip(_DECORATION) for h in headers}
     best, score = GENERIC, 0
     for r in REPORTS:
         s = len(r.signature & present)

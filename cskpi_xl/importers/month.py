@@ -40,17 +40,31 @@ def _na(*values: Any) -> NA | None:
     return next((v for v in values if isinstance(v, NA)), None)
 
 
+#: Key of a derived row's ``{average: the count it is taken over}`` (see :func:`derive_row`).
+BASIS = "_basis"
+
+
+def _basis_kind(metric: str, count: str) -> str:
+    """What an average is taken over: ``responses`` (响应次数) or ``buyers`` (接待人数, 咨询人数, 首次响应人数)."""
+    return "responses" if metric == "平均响应时间" and count == "响应次数" else "buyers"
+
+
 def derive_row(values: dict[str, Any]) -> dict[str, Any]:
     """A row with the totals its averages imply.
 
     ``回复人数 = 接待人数 − 未回复人数`` when not given; for each average with no
-    total: total = average × weight, count = weight (weight: 接待人数, else
-    咨询人数).
+    total: total = average × the count it was taken over — its own count
+    (响应次数) when the row gives one, else the weight (接待人数, else 咨询人数),
+    which then also stands as its count. ``row[BASIS]`` records which.
 
     >>> derive_row({"咨询人数": 4, "平均响应时间": Decimal("30.5")})["响应总秒数"]
     Decimal('122.0')
+    >>> r = derive_row({"平均响应时间": Decimal(32), "响应次数": 100, "接待人数": 2300})
+    >>> r["响应总秒数"], r["响应次数"]
+    (Decimal('3200'), 100)
     """
     out = dict(values)
+    basis: dict[str, str] = {}
     if "回复人数" not in out and "接待人数" in out and "未回复人数" in out:
         a, b = out["接待人数"], out["未回复人数"]
         na = _na(a, b)
@@ -59,9 +73,14 @@ def derive_row(values: dict[str, Any]) -> dict[str, Any]:
         elif a >= b:
             out["回复人数"] = a - b
     for metric, (total, count, weights) in AVERAGES.items():
-        if metric not in out or total in out:
+        if total in out:
+            den = count if count is not None else weights[0]
+            if den in out:
+                basis[metric] = _basis_kind(metric, den)
             continue
-        w = next((w for w in weights if w in out), None)
+        if metric not in out:
+            continue
+        w = count if count is not None and count in out else next((w for w in weights if w in out), None)
         if w is None:
             continue
         avg, n = out[metric], out[w]
@@ -69,7 +88,57 @@ def derive_row(values: dict[str, Any]) -> dict[str, Any]:
         out[total] = na if na is not None else avg * n
         if count is not None and count not in out:
             out[count] = n
+        basis[metric] = _basis_kind(metric, w)
+    if basis:
+        out[BASIS] = basis
     return out
+
+
+def _mixed_bases(rows: list[dict[str, Any]], out: dict[str, Any], notes: list[tuple[str, str]]) -> set[str]:
+    """Averages whose rows are taken over different counts (responses in one, buyers in another).
+
+    Summing their totals and counts would mix the two, so they are combined
+    consistently — every row's average weighted by its 接待人数 — when every
+    row has both; otherwise the average is n/a. Either way their summed
+    totals and counts are dropped and a note says so. Returns the averages
+    handled here (computed pair by pair, not from totals).
+    """
+    done: set[str] = set()
+    for metric, (total, count, _weights) in AVERAGES.items():
+        kinds = {r[BASIS][metric] for r in rows if BASIS in r and metric in r[BASIS]}
+        if len(kinds) < 2:
+            continue
+        done.add(metric)
+        for name in (total, count):
+            if name is not None:
+                out.pop(name, None)
+        wn, wd, ok = Decimal(0), Decimal(0), True
+        for r in rows:
+            if BASIS not in r or metric not in r[BASIS]:
+                continue
+            n = r.get("接待人数")
+            avg = r.get(metric)
+            if avg is None and count is not None and r.get(count):
+                t, c = r.get(total), r.get(count)
+                avg = None if _na(t, c) is not None else t / c
+            if avg is None or n is None or _na(avg, n) is not None:
+                ok = False
+                break
+            wn += avg * n
+            wd += n
+        if ok and wd:
+            out[metric] = wn / wd
+            notes.append((
+                f"{metric}：有的来源按{count}计算平均，有的按接待人数计算，不能直接相加；已统一按接待人数加权",
+                f"{metric}: some sources average over {count}, others over buyers served; combined consistently, "
+                "weighted by buyers served"))
+        else:
+            out[metric] = NA(f"{metric}的来源按不同的次数计算平均，无法统一", f"{metric}: sources average over different counts")
+            notes.append((
+                f"{metric}：有的来源按{count}计算平均，有的按接待人数计算，又缺少统一加权所需的接待人数，{metric}记为 n/a",
+                f"{metric}: some sources average over {count}, others over buyers served, and 接待人数 is missing "
+                "to combine them; n/a"))
+    return done
 
 
 def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -103,7 +172,7 @@ def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
     handled = set(SUMMED) | {r_.name for r_ in RATIOS} | set(AVERAGES) | {names.PAIRED}
     for r in rows:
         for name, v in r.items():
-            if name in handled:
+            if name in handled or name.startswith("_"):
                 continue
             kind = names.ALL[name].kind if name in names.ALL else None
             if kind in ("count", "money") and name in out and not isinstance(out[name], NA) and not isinstance(v, NA):
@@ -119,8 +188,10 @@ def aggregate(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], list[tupl
             f"部分数据来源只有分子或只有分母：{listed} 只按同时给出分子和分母的来源计算",
             f"some sources give only the numerator or only the denominator: {listed} is computed only "
             "from the sources that give both"))
-    paired: set[str] = set()
+    paired: set[str] = _mixed_bases(rows, out, notes)
     for r_ in RATIOS:
+        if r_.name in paired:
+            continue
         if r_ in uneven:
             both = [r for r in rows if (r_.numerator in r or r_.name in r) and r_.denominator in r]
             out[r_.name] = _weighted(both, r_.name, r_.numerator, r_.denominator, notes) if both else NA(
@@ -148,6 +219,7 @@ def aggregate_one(row: dict[str, Any]) -> dict[str, Any]:
     Decimal('0.3')
     """
     row.pop(names.PAIRED, None)
+    row.pop(BASIS, None)
     for r_ in RATIOS:
         if r_.name in row:
             row[r_.name] = _weighted([row], r_.name, r_.numerator, r_.denominator, [])

@@ -39,12 +39,34 @@ class Sheet(NamedTuple):
       file: the file as the user named it.
       name: the worksheet name ("" for a CSV file).
       rows: every row, cells as read (str, float, int, date, datetime, time,
-        timedelta, bool); ``rows[i]`` is spreadsheet row ``i + 1``.
+        timedelta, bool); ``rows[i]`` is spreadsheet row ``i + 1``. An Excel
+        error cell holds its literal (``"#DIV/0!"``); a formula cell saved
+        without its value holds the value computed here, or a :class:`NoValue`.
+      hidden: the worksheet is hidden (or very hidden) in the workbook.
+      decimal: the decimal mark of a text file's numbers: ``"."``, ``","``
+        (``33397,56`` in a semicolon file) or ``"?"`` (commas in numbers that
+        could be either: such cells are refused).
     """
 
     file: str
     name: str
     rows: list[list[Any]]
+    hidden: bool = False
+    decimal: str = "."
+
+
+class NoValue(str):
+    """A formula cell saved without its value, that could not be computed here.
+
+    Its text is the formula; ``reason`` says why it has no value (Chinese).
+    """
+
+    reason: str = ""
+
+    def __new__(cls, formula: str, reason: str) -> "NoValue":
+        obj = super().__new__(cls, formula)
+        obj.reason = reason
+        return obj
 
 
 def sniff(path: Path) -> tuple[str | None, list[Problem]]:
@@ -123,6 +145,9 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
             sheets = _read_xls_guarded(p, f)
         elif kind == "xlsx":
             sheets = _read_calamine(p, f)
+            from cskpi_xl.importers.formulas_fill import fill_cells
+
+            problems += fill_cells(p, sheets)
         elif kind == "html":
             sheets = _read_html(p, f)
         elif stream:
@@ -216,7 +241,7 @@ resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 try:
     from cskpi_xl.importers.read import _read_calamine
     sheets = _read_calamine(__import__("pathlib").Path(sys.argv[1]), sys.argv[1])
-    out = ("ok", [(s.name, s.rows) for s in sheets])
+    out = ("ok", [(s.name, s.rows, s.hidden) for s in sheets])
 except BaseException as exc:
     out = ("error", type(exc).__name__, str(exc)[:500])
 sys.stdout.buffer.write(pickle.dumps(out))
@@ -257,17 +282,22 @@ def _read_xls_guarded(p: Path, f: str) -> list[Sheet]:
     out = pickle.loads(cp.stdout)  # our own child's output
     if out[0] == "error":
         raise ReaderFailed(out[1], out[2])
-    return [Sheet(f, name, rows) for name, rows in out[1]]
+    return [Sheet(f, name, rows, hidden) for name, rows, hidden in out[1]]
 
 
 def _read_calamine(p: Path, f: str) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(p))
+    hidden = set()
+    try:
+        hidden = {m.name for m in wb.sheets_metadata if str(m.visible).rsplit(".", 1)[-1].lower() != "visible"}
+    except Exception:  # older calamine: no metadata; every sheet counts as visible
+        pass
     sheets = []
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheets.append(Sheet(f, name, rows))
+        sheets.append(Sheet(f, name, rows, name in hidden))
     return sheets
 
 
@@ -298,10 +328,75 @@ def _read_csv(p: Path, f: str) -> tuple[list[Sheet], list[Problem]]:
     if text is None:
         return [], [Problem("无法识别文件编码（不是 UTF-8 也不是 GBK），请另存为 UTF-8 CSV 或 Excel",
                             "unknown text encoding (neither UTF-8 nor GBK); save as UTF-8 CSV or Excel", file=f)]
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delim = max((",", "\t", ";"), key=first.count)
+    delim = guess_delimiter(text.splitlines()[:200])
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
-    return [Sheet(f, "", rows)], []
+    return [Sheet(f, "", rows, False, decimal_mark(rows[:DECIMAL_SCAN_ROWS]))], []
+
+
+def guess_delimiter(lines: list[str]) -> str:
+    """The separator of a text table: the one that splits the most lines of its top into the same number of fields.
+
+    A title line above the header (``客服数据 2026年10月``) has no separator and
+    does not count; decimal commas (``100,5``) split fewer lines evenly than the
+    real separator does.
+
+    >>> guess_delimiter(["客服绩效 2026年10月", "客服昵称;销售额;接待人数", "小美;100,5;3", "阿杰;7;2"])
+    ';'
+    >>> guess_delimiter(["a,b,c", "1,2,3"])
+    ','
+    """
+    from collections import Counter
+
+    lines = [x for x in lines if x.strip()][:30]
+    best, score = ",", (0, 0)
+    for d in (",", "\t", ";"):
+        counts = Counter(n for x in lines if (n := x.count(d)) > 0)
+        if not counts:
+            continue
+        n, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (freq, n) > score:
+            best, score = d, (freq, n)
+    return best
+
+
+#: Rows of a text file looked at to tell its decimal mark.
+DECIMAL_SCAN_ROWS = 5000
+_DEC_COMMA = re.compile(r"[-−+(]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),(?:[0-9]{1,2}|[0-9]{4,})\)?[%‰]?")
+_DEC_COMMA_GROUPED = re.compile(r"[-−+(]?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+\)?[%‰]?")
+_DEC_POINT = re.compile(r"[-−+(]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.(?:[0-9]{1,2}|[0-9]{4,})\)?[%‰]?")
+_AMBIGUOUS = re.compile(r"[-−+(]?[0-9]{1,3}(?:[.,][0-9]{3})+\)?")
+
+
+def decimal_mark(rows: Any) -> str:
+    """The decimal mark of a text table's numbers: ``"."``, ``","`` or ``"?"`` (cannot tell).
+
+    ``33397,56`` (two decimals) or ``1.234,5`` can only be decimal commas;
+    ``12.5`` only a decimal point. A file with both, or with only numbers like
+    ``1,234`` (a thousands comma or a decimal comma), cannot be told: its
+    comma numbers are refused rather than guessed.
+
+    >>> decimal_mark([["销售额"], ["33397,56"], ["12"]]), decimal_mark([["1,234.5"]]), decimal_mark([["1,234"]])
+    (',', '.', '?')
+    """
+    comma = point = ambiguous = False
+    for row in rows:
+        for c in row:
+            if not isinstance(c, str) or not c or not ("," in c or "." in c):
+                continue
+            t = c.strip().replace(" ", "")
+            if _DEC_COMMA.fullmatch(t) or _DEC_COMMA_GROUPED.fullmatch(t):
+                comma = True
+            elif _DEC_POINT.fullmatch(t):
+                point = True
+            elif _AMBIGUOUS.fullmatch(t) and "," in t:
+                ambiguous = True
+    if comma and not point:
+        return ","
+    if comma and point:
+        return "?"
+    if ambiguous and not point:
+        return "?"
+    return "."
 
 
 _CHUNK = 1 << 20
@@ -372,14 +467,20 @@ def _stream_csv(p: Path, f: str) -> tuple[list[Sheet], list[Problem]]:
     if enc is None:
         return [], [Problem("无法识别文件编码（不是 UTF-8 也不是 GBK），请另存为 UTF-8 CSV 或 Excel",
                             "unknown text encoding (neither UTF-8 nor GBK); save as UTF-8 CSV or Excel", file=f)]
-    first = ""
+    top: list[str] = []
     with p.open("rb") as raw:
         for line in io.TextIOWrapper(raw, encoding=enc, newline=""):
-            first = next((x for x in line.splitlines() if x.strip()), "")
-            if first:
+            top += [x for x in line.splitlines() if x.strip()]
+            if len(top) >= 30:
                 break
-    delim = max((",", "\t", ";"), key=first.count)
-    return [Sheet(f, "", CsvRows(p, f, enc, delim))], []
+    delim = guess_delimiter(top)
+    rows = CsvRows(p, f, enc, delim)
+    from itertools import islice
+
+    mark = decimal_mark(islice(rows, DECIMAL_SCAN_ROWS))
+    rows.problems.clear()
+    rows._reported = False
+    return [Sheet(f, "", rows, False, mark)], []
 
 
 class _TableParser(HTMLParser):
@@ -417,4 +518,5 @@ def _read_html(p: Path, f: str) -> list[Sheet]:
     return [Sheet(f, f"表{i + 1}" if len(parser.tables) > 1 else "", rows) for i, rows in enumerate(parser.tables)]
 
 
-__all__ = ["Sheet", "read_table", "sniff", "decode_text", "detect_encoding", "CsvRows"]
+__all__ = ["Sheet", "NoValue", "read_table", "sniff", "decode_text", "detect_encoding", "CsvRows", "guess_delimiter",
+           "decimal_mark"]
