@@ -15,12 +15,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
 from cskpi_xl.core.metrics import compute_metrics, team_values
-from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import NA, exact, from_fraction, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
@@ -98,11 +99,11 @@ class TeamResult:
         return sorted(ranked, key=lambda a: a.rank)  # stable: ties keep the agents' order
 
 
-def _clamp(points: Decimal, item: Item) -> Decimal:
-    if item.floor is not None and points < item.floor:
-        points = item.floor
-    if item.cap is not None and points > item.cap:
-        points = item.cap
+def _clamp(points: Fraction, item: Item) -> Fraction:
+    if item.floor is not None and points < exact(item.floor):
+        points = exact(item.floor)
+    if item.cap is not None and points > exact(item.cap):
+        points = exact(item.cap)
     return points
 
 
@@ -134,7 +135,7 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
         if review.self_column and final is not None and _filled(res.reviews.get(review.self_column)):
             res.differs = str(res.reviews[review.self_column]).strip() != str(final).strip()
     start = item.start
-    delta = Decimal(0)
+    delta = Fraction(0)  # exact: rounded once, at the end
     for r in item.rules:
         o = r.apply(ctx)
         if o.error:
@@ -150,7 +151,7 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
             res.value = o.value
             if o.note:
                 res.notes.append(o.note)
-        delta += o.delta
+        delta += exact(o.delta)
         if o.override is not None:
             override = o.override if override is None else min(override, o.override)
             res.notes.append(o.note)
@@ -159,11 +160,11 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
     if res.value is None:
         res.value = _shown_value(item, ctx)
     if res.na is not None and item.na_points is not None:
-        points = item.na_points
+        points = exact(item.na_points)
     else:
-        points = start + delta
+        points = exact(start) + delta
     if override is not None:
-        points = override
+        points = exact(override)
     res.points = round_points(_clamp(points, item))
     return res
 
@@ -199,19 +200,19 @@ def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dic
             sections[s.name] = Decimal(0)
         elif s.combine == "sum":
             sections[s.name] = sum(pts, Decimal(0))
-        else:
-            sections[s.name] = sum(pts, Decimal(0)) / len(pts)
+        else:  # a mean is kept exact (1/3 of a cent counts when weighted)
+            sections[s.name] = from_fraction(sum((exact(p) for p in pts), Fraction(0)) / len(pts))
     if missing:
         return NA("未评分：" + "、".join(missing), "not scored: " + ", ".join(missing)), sections
+    total = Fraction(0)
     if scheme.total == "sections":
-        total = Decimal(0)
         for s in scheme.sections:
-            v = sections[s.name]
-            total += v if s.addon else s.weight * v / Decimal(100)
+            v = exact(sections[s.name])
+            total += v if s.addon else exact(s.weight) * v / 100
     elif scheme.total == "mean":
-        total = sum((i.points for i in items), Decimal(0)) / len(items) if items else Decimal(0)
+        total = sum((exact(i.points) for i in items), Fraction(0)) / len(items) if items else Fraction(0)
     else:
-        total = sum((i.points for i in items), Decimal(0))
+        total = sum((exact(i.points) for i in items), Fraction(0))
     return round_points(total), sections
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +37,26 @@ BUILTIN_IDS = ("duoyi", "standard", "kpi_ko_ksa", "employee_form", "yali", "oper
 #: Numbers a scheme may hold: beyond these, scoring arithmetic could overflow Decimal.
 _MAX_ABS = Decimal("1e15")
 _MIN_ABS = Decimal("1e-100")
+
+
+#: Metrics that are shares of a whole (0.34 means 34%, never above 1): a threshold above 1 is a unit mistake.
+SHARES = frozenset(n.name for n in N.METRICS + N.TEAM_VALUES + N.MANUAL_INPUTS if n.kind == "ratio") - {"指标完成率", "答问比"}
+
+
+def number_text(v: str) -> Decimal:
+    """A number typed as text: full-width digits and signs, thousands separators and a trailing ``%`` or ``％``.
+
+    Raises ``ValueError`` when it is not a number.
+
+    >>> number_text("３４％"), number_text(" 1,200 "), number_text("0.5%")
+    (Decimal('0.34'), Decimal('1200'), Decimal('0.005'))
+    """
+    t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+    percent = t.endswith("%")
+    if percent:
+        t = t[:-1]
+    d = to_decimal(t)
+    return d / 100 if percent else d
 
 
 class SchemeError(ValueError):
@@ -76,7 +97,7 @@ class _Ctx:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
         try:
-            d = to_decimal(v)
+            d = number_text(v) if isinstance(v, str) else to_decimal(v)
         except ValueError:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
@@ -118,19 +139,39 @@ class _Ctx:
 
 
 def _ref(ctx: _Ctx, node: dict, key: str, path: str) -> Decimal | str | None:
-    """A threshold: a number, or the name of a team value or parameter."""
+    """A threshold: a number (``0.34``, ``"34%"``, ``"３４％"``), or the name of a team value or parameter.
+
+    Text with a digit or a percent sign that is not a number is refused, never taken for a name.
+    """
     v = node.get(key)
     if isinstance(v, str) and v.strip() and not _looks_numeric(v):
+        if any(unicodedata.normalize("NFKC", c) in "0123456789%" for c in v):
+            ctx.err(f"{path}.{key}", f"「{v}」既不是数字，也不是团队数值或参数的名称（数字写成 0.34 或 \"34%\"）",
+                    f"{v!r} is neither a number nor the name of a team value or parameter", v)
+            return None
         return v
     return ctx.num(node, key, path)
 
 
 def _looks_numeric(s: str) -> bool:
     try:
-        to_decimal(s)
+        number_text(s)
         return True
     except ValueError:
         return False
+
+
+def _check_share(ctx: _Ctx, metric: str, node: dict, path: str, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+    """A share metric (询单转化率 …) compared with a number above 1, or counted in units of 1 or more: a percent written as a whole number."""
+    if metric not in SHARES:
+        return
+    for k, v in zip(keys, values):
+        if isinstance(v, Decimal) and k != "unit" and v > 1:
+            ctx.err(f"{path}.{k}", f"{metric}是比率（0.34 表示 34%），{k} = {node.get(k)} 大于 100%：是不是想写 {v / 100}（或 \"{v}%\"）？",
+                    f"{metric} is a fraction (0.34 means 34%); {k} = {node.get(k)} is above 100%: did you mean {v / 100}?", node.get(k))
+        if isinstance(v, Decimal) and k == "unit" and v >= 1:
+            ctx.err(f"{path}.unit", f"{metric}是比率（0.01 表示 1 个百分点），unit = {node.get(k)} 是 {v * 100}%：是不是想写 {v / 100}？",
+                    f"{metric} is a fraction; unit = {node.get(k)} is {v * 100}%: did you mean {v / 100}?", node.get(k))
 
 
 def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
@@ -146,6 +187,8 @@ def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
             ctx.err(f"{p}.op", "比较符只能是 > >= < <= == !=", "op must be one of > >= < <= == !=", op)
             continue
         v = ctx.num(t, "value", p)
+        if len(ins) == 1:
+            _check_share(ctx, N.canonical(ins[0]), t, p, ("value",), (v,))
         if v is not None and ins:
             out.append(Test(ins, op, v))
     if node is not None and not out and not any(pp.path and pp.path.startswith(path) for pp in ctx.problems):
@@ -178,6 +221,8 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
             ctx.err(f"{path}.unit", "unit 必须大于 0", "unit must be > 0", r.get("unit"))
             return None
         metric = ctx.text(r, "metric", path)
+        _check_share(ctx, N.canonical(metric), r, path, ("baseline", "unit") if "baseline" in r else ("upper", "lower", "unit"),
+                     (up, unit) if "baseline" in r else (up, lo, unit))
         return Linear(N.canonical(metric), up, lo, unit, ctx.num(r, "above", path, Decimal(0)),
                       ctx.num(r, "below", path, Decimal(0)), ctx.boolean(r, "step", path, False))
     if kind == "per_count":
@@ -292,8 +337,7 @@ def _commission(ctx: _Ctx, node: Any, path: str):
             rate = ctx.num(t, "rate", p, Decimal(0))
             if k != "fixed" and "rate" not in t:
                 ctx.err(f"{p}.rate", "缺少提成比例 rate", "missing rate")
-            if rate is not None and not (Decimal(0) <= rate <= Decimal(1)):
-                ctx.err(f"{p}.rate", "提成比例应在 0 到 1 之间（0.015 表示 1.5%）", "rate must be between 0 and 1", t.get("rate"))
+            _check_rate(ctx, rate, t, p)
             tiers.append(Tier(ctx.num(t, "lower", p), ctx.num(t, "upper", p), ctx.boolean(t, "lower_inclusive", p, True),
                               ctx.boolean(t, "upper_inclusive", p, True), k, rate or Decimal(0), ctx.num(t, "base", p, Decimal(0)),
                               ctx.num(t, "threshold", p)))
@@ -308,6 +352,7 @@ def _commission(ctx: _Ctx, node: Any, path: str):
             p = f"{path}.bands[{i}]"
             b = ctx.keys(b, p, {"low", "high", "rate", "low_inclusive", "high_inclusive"}, ("rate",))
             if b:
+                _check_rate(ctx, ctx.num(b, "rate", p), b, p)
                 bands.append(CoefficientBand(ctx.num(b, "low", p), ctx.num(b, "high", p), ctx.num(b, "rate", p, Decimal(0)),
                                              ctx.boolean(b, "low_inclusive", p, True), ctx.boolean(b, "high_inclusive", p, False)))
         if not bands:
@@ -320,6 +365,15 @@ def _commission(ctx: _Ctx, node: Any, path: str):
     ctx.err(f"{path}.kind", "提成的类型只能是 tiers（按销售额分档）或 coefficient（按考核得分定比例）",
             "commission kind must be tiers or coefficient", kind)
     return None
+
+
+def _check_rate(ctx: _Ctx, rate: Decimal | None, node: dict, path: str, key: str = "rate") -> None:
+    """A commission rate is a fraction below 1 (0.015 means 1.5%); ``rate = 1`` (meant 1%) would pay all the sales."""
+    if rate is not None and not (Decimal(0) <= rate < Decimal(1)):
+        hint = f"：是不是想写 {rate / 100}（{rate}%）？" if rate >= 1 else ""
+        ctx.err(f"{path}.{key}", f"提成比例应在 0 到 1 之间（不含 1；0.015 表示 1.5%）{hint}",
+                f"a rate must be at least 0 and below 1 (0.015 means 1.5%)" + (f"; did you mean {rate / 100}?" if rate >= 1 else ""),
+                node.get(key))
 
 
 def _check_tiers(ctx: _Ctx, tiers: list[Tier], path: str) -> None:
@@ -358,6 +412,7 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
                 ctx.err(f"{p}.amounts[{i}]", "应为数字", "must be a number", a)
         if f and amounts and None not in amounts:
             fine = EscalatingFine(ctx.text(f, "input", p), tuple(amounts), ctx.text(f, "flag", p), ctx.text(f, "text", p))
+    _check_rate(ctx, ctx.num(node, "public_rate", path), node, path, "public_rate")
     return PayRules(post, ctx.num(node, "public_rate", path), ctx.num(node, "seniority_per_year", path),
                     ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine)
 

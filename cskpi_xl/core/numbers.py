@@ -10,11 +10,22 @@ Decimal('224.99')
 Decimal('0.02')
 >>> NA("询单人数为 0", "no inquiries").is_na
 True
+
+A quotient of counts keeps its exact value beside its 28-digit decimal, so a
+rule that compares or counts steps works on the exact number (81,300/900 is
+exactly 10 below 30,100/300, not 9.999…97):
+
+>>> a, b = quotient(30100, 300), quotient(81300, 900)
+>>> a - b
+Decimal('9.99999999999999999999999997')
+>>> exact(a) - exact(b)
+Fraction(10, 1)
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -80,6 +91,77 @@ def to_decimal(value: Any) -> Decimal:
     return d
 
 
+class Exact(Decimal):
+    """A Decimal (rounded to the context's 28 digits, for display and Excel) that keeps its exact value.
+
+    Made by :func:`quotient`; arithmetic on it gives plain Decimals (rounded),
+    so rules read :func:`exact` instead.
+    """
+
+    __slots__ = ("exact",)
+
+    def __new__(cls, value: Fraction) -> "Exact":
+        obj = super().__new__(cls, Decimal(value.numerator) / Decimal(value.denominator))
+        obj.exact = value
+        return obj
+
+    def __reduce__(self):  # keep the exact value across processes
+        return (Exact, (self.exact,))
+
+    def __copy__(self) -> "Exact":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "Exact":
+        return self
+
+
+def quotient(numerator: Any, denominator: Any) -> Decimal:
+    """``numerator ÷ denominator`` as a Decimal that remembers the exact quotient.
+
+    A quotient that is a finite decimal is a plain Decimal (``quotient(18, 50)`` is ``Decimal('0.36')``).
+    Raises ``ZeroDivisionError`` for a zero denominator and ``ValueError`` for a non-number.
+
+    >>> quotient(18, 50), quotient(1, 12).exact
+    (Decimal('0.36'), Fraction(1, 12))
+    """
+    q = exact(numerator) / exact(denominator)
+    return from_fraction(q) if _terminates(q) else Exact(q)
+
+
+def _terminates(q: Fraction) -> bool:
+    d = q.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def from_fraction(q: Fraction) -> Decimal:
+    """A Decimal for a Fraction: exact when it is a finite decimal, else an :class:`Exact`."""
+    if not _terminates(q):
+        return Exact(q)
+    n, d = q.numerator, q.denominator
+    k = 0  # the smallest k with d | 10^k (d has no prime factors but 2 and 5)
+    while (10**k) % d:
+        k += 1
+    return Decimal(n * (10**k // d)).scaleb(-k)
+
+
+def exact(value: Any) -> Fraction:
+    """The exact value of a number: an :class:`Exact` gives its fraction; Decimal, int, float (by repr), str exactly.
+
+    Raises ``ValueError`` for anything that is not a finite number.
+
+    >>> exact(Decimal("0.34")), exact(0.1)
+    (Fraction(17, 50), Fraction(1, 10))
+    """
+    if isinstance(value, Exact):
+        return value.exact
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(to_decimal(value))
+
+
 def within(x: Decimal, low: Decimal | None, high: Decimal | None, low_inclusive: bool, high_inclusive: bool) -> bool:
     """Whether ``x`` lies in a band whose bounds (None: unbounded) say whether they belong to it.
 
@@ -98,8 +180,19 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def round_points(value: Decimal) -> Decimal:
-    """Round points half-up (away from zero) to 2 decimals, as Excel's ROUND(x, 2)."""
+def round_points(value: Decimal | Fraction) -> Decimal:
+    """Round points half-up (away from zero) to 2 decimals, as Excel's ROUND(x, 2); exact for an :class:`Exact` or a Fraction.
+
+    >>> round_points(quotient(30015, 3000)), round_points(Fraction(1001, 100) + Fraction(1, 200))
+    (Decimal('10.01'), Decimal('10.02'))
+    """
+    if isinstance(value, (Exact, Fraction)):
+        q = exact(value) * 100
+        n = abs(q)
+        whole = n.numerator // n.denominator
+        if n - whole >= Fraction(1, 2):
+            whole += 1
+        return Decimal(whole if q >= 0 else -whole).scaleb(-2).quantize(POINTS)
     return value.quantize(POINTS, rounding=ROUND_HALF_UP)
 
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+import math
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Mapping
 
-from cskpi_xl.core.numbers import NA, to_decimal
+from cskpi_xl.core.numbers import NA, exact, from_fraction, to_decimal
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ class Linear:
     kind = "linear"
     is_value = False
 
-    def _units(self, distance: Decimal) -> Decimal:
-        u = distance / self.unit
-        return u.to_integral_value(rounding=ROUND_FLOOR) if self.step else u
+    def _units(self, distance: Fraction) -> Fraction:
+        u = distance / exact(self.unit)
+        return Fraction(math.floor(u)) if self.step else u
 
     def apply(self, ctx: Mapping[str, Any]) -> Outcome:
         v = _get(ctx, self.metric)
@@ -113,12 +115,14 @@ class Linear:
         for t in (up, lo):
             if isinstance(t, NA):
                 return Outcome(na=t, note=t.reason)
-        delta = Decimal(0)
-        if v > up and self.above:
-            delta += self.above * self._units(v - up)
-        if v < lo and self.below:
-            delta += self.below * self._units(lo - v)
-        return Outcome(delta=delta)
+        # exact arithmetic: a ratio of counts exactly at a step boundary counts the step
+        xv, xu, xl = exact(v), exact(up), exact(lo)
+        delta = Fraction(0)
+        if xv > xu and self.above:
+            delta += exact(self.above) * self._units(xv - xu)
+        if xv < xl and self.below:
+            delta += exact(self.below) * self._units(xl - xv)
+        return Outcome(delta=from_fraction(delta))
 
     def describe(self) -> str:
         parts = []

@@ -328,7 +328,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         problems.append(Problem("月份格式应为 YYYY-MM（例如 2026-10）", "the month must be YYYY-MM (e.g. 2026-10)", value=str(month)))
         return report, problems
     scheme, sp = load_scheme(scheme_id)
-    problems += [p for p in sp if p.is_error]
+    problems += sp  # the scheme's warnings too: every command that loads a scheme shows them
     if scheme is None:
         return report, problems
     report["scheme"] = scheme.id

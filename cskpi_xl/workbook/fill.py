@@ -49,7 +49,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if not sid:
         return None, [Problem("模板没有指明方案，请用 --scheme 指定", "the template names no scheme; use --scheme", file=str(template))]
     scheme, sp = load_scheme(sid)
-    problems += [p for p in sp if p.is_error]
+    problems += sp  # the scheme's warnings too: every command that loads a scheme shows them
     if scheme is None:
         return None, problems
     if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
