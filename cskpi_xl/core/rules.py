@@ -341,12 +341,24 @@ class Score:
             return Outcome(error=f"{self.input}不是数字：{raw!r}")
         if not (self.low <= v <= self.high):
             return Outcome(error=f"{self.input}应在 {_fmt(self.low)}–{_fmt(self.high)} 之间：{raw!r}")
-        label = None
+        band = self.band(v)
+        return Outcome(value=v, label=band.text if band is not None else None)
+
+    def band(self, v: Decimal) -> Band | None:
+        """The band ``v`` falls in; a fractional score between two whole-number bands (14.5 between
+        13–14 and 15) stays in the lower one until it reaches the next band's low.
+
+        >>> s = Score("x", Decimal(0), Decimal(15), (Band(Decimal(15), Decimal(15), "15"), Band(Decimal(13), Decimal(14), "13–14")))
+        >>> s.band(Decimal("14.5")).text, s.band(Decimal(15)).text, s.band(Decimal("12.5"))
+        ('13–14', '15', None)
+        """
         for b in self.bands:
             if b.contains(v):
-                label = b.text
-                break
-        return Outcome(value=v, label=label)
+                return b
+        below = [b for b in self.bands if b.high < v]
+        if not below:
+            return None
+        return max(below, key=lambda b: b.high)
 
     def describe(self) -> str:
         if self.bands:
