@@ -89,8 +89,9 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
         "庚": D("0.00")}
 
     files: list[Path] = []
-    for sid, src, out in (("duoyi", d, "duoyi"), ("standard", s, "standard"), ("duoyi", f, "drift")):
-        report, problems = run_batch([src], sid, "2026-10", tmp_path / out, progress=False)
+    for sid, src, out, public in (("duoyi", d, "duoyi", None), ("standard", s, "standard", None), ("duoyi", f, "drift", None),
+                                  ("standard", s, "public", "300000")):
+        report, problems = run_batch([src], sid, "2026-10", tmp_path / out, progress=False, public_sales=public)
         assert report["summary"], [p.format() for p in problems if p.is_error]
         files += sorted((tmp_path / out / "2026-10").glob("*.xlsx")) + [Path(report["summary"])]
     # the cached values are the hand-worked ones …
@@ -100,6 +101,9 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
     summary = load_workbook(tmp_path / "drift" / "汇总_2026-10.xlsx", data_only=True)["汇总"]
     totals = {r[1]: r[2] for r in summary.iter_rows(min_row=4, values_only=True) if r[1]}
     assert totals["甲"] == 101  # 100 + 1: the step counted
+    summary = load_workbook(tmp_path / "public" / "汇总_2026-10.xlsx", data_only=True)["汇总"]
+    public = {r[1]: r[5] for r in summary.iter_rows(min_row=4, values_only=True) if r[1] in tuple("甲乙丙丁戊己庚")}
+    assert set(public.values()) == {214.29}  # 300,000 × 0.5% ÷ 7 = 214.2857… → 214.29
     # … and LibreOffice recomputes every formula to the same value
     n, bad = compare(files, tmp_path / "stage")
     assert n > 200

@@ -36,6 +36,8 @@ def register(subparsers) -> None:
                    help=tr("每人一个文件，或一个文件每人一张表", "a file per agent, or one book with a sheet per agent"))
     p.add_argument("--jobs", type=int, help=tr("并行进程数（默认：CPU 核数）", "worker processes (default: CPU cores)"))
     p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
+    p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
+                                             "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
     p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
     p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
     p.set_defaults(func=run)
@@ -76,7 +78,7 @@ def run(args) -> int:
         return 2
     report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
                                  aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
-                                 template=args.template)
+                                 template=args.template, public_sales=getattr(args, "public_sales", None))
     return _print(report, problems)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
 from cskpi_xl.core.metrics import compute_metrics, team_values
-from cskpi_xl.core.numbers import NA, exact, from_fraction, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import NA, exact, from_fraction, number_text, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
@@ -82,10 +82,14 @@ class AgentResult:
 
 @dataclass
 class TeamResult:
+    """A scored month; ``public_sales_from`` says where the public sales total came from
+    (``given``: the caller, e.g. ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额)."""
+
     scheme: Scheme
     month: str | None
     agents: list[AgentResult]
     team: dict[str, Any]
+    public_sales_from: str = ""
 
     def agent(self, name: str) -> AgentResult:
         """The agent's result (by a name index built once: the batch asks for every agent)."""
@@ -258,11 +262,28 @@ def score_team(
     """
     problems: list[Problem] = []
     history = history or {}
+    public_from = "given" if public_sales is not None else ""
+    if public_sales is not None and not isinstance(public_sales, Decimal):
+        try:
+            public_sales = number_text(public_sales) if isinstance(public_sales, str) else to_decimal(public_sales)
+        except ValueError:
+            problems.append(Problem(f"公共销售额不是数字：{public_sales!r}", f"the public sales total is not a number: {public_sales!r}",
+                                    column="公共销售额", value=public_sales))
+            public_sales, public_from = None, ""
+    if public_sales is not None and public_sales < 0:
+        problems.append(Problem(f"公共销售额不能为负数：{public_sales}", "the public sales total cannot be negative",
+                                column="公共销售额", value=str(public_sales)))
+        public_sales, public_from = None, ""
+    if public_sales is None:
+        public_sales, more = public_sales_column(agents)
+        problems += more
+        public_from = "column" if public_sales is not None else ""
     team = team_values(agents, public_sales)
     results: list[AgentResult] = []
     contexts: dict[str, dict[str, Any]] = {}
     for name, figures in agents.items():
         metrics = compute_metrics(figures, team)
+        metrics["公共销售额"] = team["公共销售额"]  # shop-wide: the option or the agreed column, never one row's figure
         ctx: dict[str, Any] = {**scheme.params, **metrics}
         contexts[name] = ctx
         res = AgentResult(name, metrics, [])
@@ -315,7 +336,42 @@ def score_team(
                         bonus += st.bonus
                         res.flags.append(f"{st.text or f'连续{st.months}个月'}：奖励{st.bonus}元")
         _pay(scheme, res, ctx, team, n_agents, past, bonus)
-    return TeamResult(scheme, month, results, team), problems
+    return TeamResult(scheme, month, results, team, public_from), problems
+
+
+def public_sales_column(agents: Mapping[str, Mapping[str, Any]]) -> tuple[Decimal | None, list[Problem]]:
+    """The shop-wide 公共销售额 given as a column (the same figure on every agent's row), or None.
+
+    Agents whose rows leave it empty do not count; different figures on different rows are an
+    error (a shop has one public sales total a month) and the largest is used, said in the message.
+
+    >>> public_sales_column({"a": {"公共销售额": 100000}, "b": {"公共销售额": "100000"}, "c": {}})
+    (Decimal('100000'), [])
+    """
+    seen: dict[Decimal, list[str]] = {}
+    problems: list[Problem] = []
+    for name, f in agents.items():
+        v = f.get("公共销售额")
+        if not _filled(v):
+            continue
+        try:
+            d = to_decimal(v)
+        except ValueError:
+            problems.append(Problem(f"公共销售额不是数字：{v!r}", f"public sales is not a number: {v!r}", agent=name,
+                                    column="公共销售额", value=v))
+            continue
+        seen.setdefault(d, []).append(name)
+    if not seen:
+        return None, problems
+    if len(seen) > 1:
+        use = max(seen)
+        listed = "；".join(f"{format(d.normalize(), ',f')}（{'、'.join(ns[:3])}{'等' if len(ns) > 3 else ''}）" for d, ns in seen.items())
+        problems.append(Problem(f"公共销售额是全店一个数，但各行不同：{listed}；按最大的 {format(use.normalize(), ',f')} 计算，"
+                                f"请改正或用 --public-sales 指定",
+                                f"the public sales total differs between rows: {listed}; using the largest; fix it or give --public-sales",
+                                column="公共销售额"))
+        return use, problems
+    return next(iter(seen)), problems
 
 
 def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping[str, Any],

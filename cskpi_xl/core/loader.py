@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.grades import GradeBand, Grades
-from cskpi_xl.core.numbers import to_decimal
+from cskpi_xl.core.numbers import number_text, to_decimal
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.core.rules import Band, Condition, Linear, Option, PerCount, Rubric, Score, Test
 from cskpi_xl.core.scheme import (
@@ -41,22 +41,6 @@ _MIN_ABS = Decimal("1e-100")
 
 #: Metrics that are shares of a whole (0.34 means 34%, never above 1): a threshold above 1 is a unit mistake.
 SHARES = frozenset(n.name for n in N.METRICS + N.TEAM_VALUES + N.MANUAL_INPUTS if n.kind == "ratio") - {"指标完成率", "答问比"}
-
-
-def number_text(v: str) -> Decimal:
-    """A number typed as text: full-width digits and signs, thousands separators and a trailing ``%`` or ``％``.
-
-    Raises ``ValueError`` when it is not a number.
-
-    >>> number_text("３４％"), number_text(" 1,200 "), number_text("0.5%")
-    (Decimal('0.34'), Decimal('1200'), Decimal('0.005'))
-    """
-    t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
-    percent = t.endswith("%")
-    if percent:
-        t = t[:-1]
-    d = to_decimal(t)
-    return d / 100 if percent else d
 
 
 class SchemeError(ValueError):

@@ -24,6 +24,7 @@ Fraction(10, 1)
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -160,6 +161,23 @@ def exact(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
     return Fraction(to_decimal(value))
+
+
+def number_text(v: str) -> Decimal:
+    """A number typed as text: full-width digits and signs, thousands separators, a trailing ``%``/``％`` or ``万``.
+
+    Raises ``ValueError`` when it is not a number.
+
+    >>> number_text("３４％"), number_text(" 1,200 "), number_text("0.5%"), number_text("１２.5万")
+    (Decimal('0.34'), Decimal('1200'), Decimal('0.005'), Decimal('125000.0'))
+    """
+    t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+    percent = t.endswith("%")
+    wan = t.endswith("万")
+    if percent or wan:
+        t = t[:-1]
+    d = to_decimal(t)
+    return d / 100 if percent else d * 10000 if wan else d
 
 
 def within(x: Decimal, low: Decimal | None, high: Decimal | None, low_inclusive: bool, high_inclusive: bool) -> bool:

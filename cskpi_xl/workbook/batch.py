@@ -305,7 +305,7 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
-              template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
+              template: str | os.PathLike | None = None, public_sales: Any = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
 
     From :data:`PARALLEL_FROM` agents the workbooks are written by worker
@@ -315,7 +315,8 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
     The batch writes native formulas only (they work in Excel, WPS and
     LibreOffice without Python; the UDFs are for formulas HR types). Returns ``(report, problems)``; the report
-    has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``.
+    has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``. ``public_sales`` is the
+    shop's public sales total (default: a 公共销售额 column, else the team's 销售额), shown on the 汇总.
     """
     t0 = time.perf_counter()
     problems: list[Problem] = []
@@ -354,7 +355,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
             remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
-                    problems, t0)
+                    problems, t0, public_sales)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
         problems.append(os_error_problem(exc))
         return report, problems
@@ -363,7 +364,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
-         report, problems, t0):
+         report, problems, t0, public_sales=None):
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
@@ -397,7 +398,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
         problems += more
 
-    team, more = score_team(scheme, figures, month, history)
+    team, more = score_team(scheme, figures, month, history, public_sales=public_sales)
     problems += more
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
@@ -554,6 +555,9 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     rate = scheme.pay.public_rate if scheme.pay and scheme.pay.public_rate is not None else None
     ws.cell(row=pr + 1, column=1, value="公共销售额")
     ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
+    source = {"given": "（批量生成时指定）", "column": "（导入表中的「公共销售额」列）"}.get(getattr(team, "public_sales_from", ""))
+    if source:  # the default (the team's 销售额) is left unsaid, as before
+        ws.cell(row=pr + 1, column=3, value=source)
     ws.cell(row=pr + 2, column=1, value="提成比例")
     ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
     ws.cell(row=pr + 3, column=1, value="客服人数")

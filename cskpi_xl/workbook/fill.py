@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from openpyxl import load_workbook
 
@@ -38,7 +38,7 @@ def scheme_of_template(wb) -> str | None:
 def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLike], agent: str, month: str | None,
                   *, scheme_id: str | None = None, out: str | os.PathLike | None = None,
                   manual: str | os.PathLike | None = None,
-                  aliases: str | os.PathLike | None = None) -> tuple[Path | None, list[Problem]]:
+                  aliases: str | os.PathLike | None = None, public_sales: Any = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
     template = Path(template)
     problems = check_spreadsheet_file(template)
@@ -64,8 +64,8 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    team, more = score_team(scheme, figures_for(scheme, data), month)
-    problems += [p for p in more if p.agent == agent]
+    team, more = score_team(scheme, figures_for(scheme, data), month, public_sales=public_sales)
+    problems += [p for p in more if p.agent in (None, agent)]
     plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
     problems += plan.problems
     if out is None:
