@@ -395,9 +395,10 @@ def agent_test_cases() -> Iterator[tuple]:
         for kind, rules in (("exclusion", s.exclusions), ("cap", s.grade_caps), ("flag", s.flags)):
             for i, rule in enumerate(rules):
                 for t in rule.tests:
-                    unit = F(1) if t.threshold == int(t.threshold) else CENT
+                    th = F(s.params[t.threshold]) if isinstance(t.threshold, str) else F(t.threshold)
+                    unit = F(1) if th == int(th) else CENT
                     for off in (F(0), unit, -unit):
-                        v = F(t.threshold) + off
+                        v = th + off
                         if v >= 0:
                             yield pytest.param(sid, kind, i, t.inputs[0], v, id=f"{sid}-{kind}{i}-{t.inputs[0]}={float(v)}")
 
@@ -409,7 +410,8 @@ def test_exclusion_cap_and_flag_tests_at_each_threshold(sid, kind, i, name, v):
     fig = figures_for(name, v) if name in RATIO_BY_NAME else {name: dec(v)}
     if fig is None:
         return
-    expected = any(holds(t.op, v, F(t.threshold)) for t in rule.tests if name in t.inputs)
+    expected = any(holds(t.op, v, F(s.params[t.threshold]) if isinstance(t.threshold, str) else F(t.threshold))
+                   for t in rule.tests if name in t.inputs)
     assert rule.tests and any(name in t.inputs for t in rule.tests)
     # through the engine: the exclusion text, the flag text, the cap note
     team, _ = score_team(s, {AGENT: fig})

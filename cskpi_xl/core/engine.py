@@ -397,14 +397,19 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     if p.public_rate is not None:
         res.public_commission = public_commission(team.get("公共销售额", 0), p.public_rate, n_agents)
         pay["公共提成"] = res.public_commission
-    if p.seniority_per_year is not None:
+    own = _num(ctx, "工龄工资")  # an agent's own figure wins over the per-year amount
+    if p.seniority_per_year is not None and own is None:
         pay["工龄工资"] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
     else:
-        pay["工龄工资"] = _num(ctx, "工龄工资") or Decimal(0)
+        pay["工龄工资"] = own or Decimal(0)
     if p.performance_pay:
         base = _num(ctx, "绩效工资") or Decimal(0)
         pct = res.grade_attrs.get("绩效工资比例")
-        if pct == "得分" and isinstance(res.total, Decimal):
+        if p.exempt and any_holds(p.exempt, ctx):  # S3 试用期: the result does not set the pay
+            factor = p.exempt_factor
+            if p.exempt_text:
+                res.flags.append(p.exempt_text)
+        elif pct == "得分" and isinstance(res.total, Decimal):
             factor = res.total / Decimal(100)
         elif pct is not None and pct != "得分":
             factor = to_decimal(pct)

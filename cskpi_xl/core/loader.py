@@ -170,7 +170,7 @@ def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
         if op not in (">", ">=", "<", "<=", "==", "!="):
             ctx.err(f"{p}.op", "比较符只能是 > >= < <= == !=", "op must be one of > >= < <= == !=", op)
             continue
-        v = ctx.num(t, "value", p)
+        v = _ref(ctx, t, "value", p)  # a number, or a parameter's name (响应标准秒数)
         if len(ins) == 1:
             _check_share(ctx, N.canonical(ins[0]), t, p, ("value",), (v,))
         if v is not None and ins:
@@ -372,7 +372,7 @@ def _check_tiers(ctx: _Ctx, tiers: list[Tier], path: str) -> None:
 def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
     if node is None:
         return None
-    node = ctx.keys(node, path, {"post_pay", "public_rate", "seniority_per_year", "performance_pay", "rewards", "fine"})
+    node = ctx.keys(node, path, {"post_pay", "public_rate", "seniority_per_year", "performance_pay", "rewards", "fine", "exempt"})
     post = node.get("post_pay", "input")
     if post not in ("grade", "input", "none"):
         ctx.err(f"{path}.post_pay", "post_pay 只能是 grade、input 或 none", "post_pay must be grade, input or none", post)
@@ -396,9 +396,24 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
                 ctx.err(f"{p}.amounts[{i}]", "应为数字", "must be a number", a)
         if f and amounts and None not in amounts:
             fine = EscalatingFine(ctx.text(f, "input", p), tuple(amounts), ctx.text(f, "flag", p), ctx.text(f, "text", p))
+    exempt: tuple[Test, ...] = ()
+    exempt_factor, exempt_text = Decimal(0), ""
+    if "exempt" in node:
+        p = f"{path}.exempt"
+        e = ctx.keys(node["exempt"], p, {"when", "factor", "text"}, ("when", "text"))
+        if e:
+            exempt = _tests(ctx, e.get("when"), f"{p}.when")
+            exempt_factor = ctx.num(e, "factor", p, Decimal(0))
+            if exempt_factor is not None and not (0 <= exempt_factor <= 1):
+                ctx.err(f"{p}.factor", "factor 是绩效工资的比例，应在 0 到 1 之间（1 表示全额）", "factor must be between 0 and 1",
+                        e.get("factor"))
+            exempt_text = ctx.text(e, "text", p)
+        if not node.get("performance_pay"):
+            ctx.err(p, "exempt 只用于 performance_pay = true 的方案", "exempt needs performance_pay = true")
     _check_rate(ctx, ctx.num(node, "public_rate", path), node, path, "public_rate")
     return PayRules(post, ctx.num(node, "public_rate", path), ctx.num(node, "seniority_per_year", path),
-                    ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine)
+                    ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine, exempt,
+                    exempt_factor if exempt_factor is not None else Decimal(0), exempt_text)
 
 
 def _known(name: str, params: dict, review: Review | None, item_names: set[str]) -> bool:

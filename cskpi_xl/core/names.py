@@ -108,6 +108,7 @@ MANUAL_INPUTS: tuple[Name, ...] = (
     Name("罚款", "money", "other fines"),
     Name("缺岗月数", "number", "months absent in the period"),
     Name("出勤天数", "number", "days attended"),
+    Name("缺勤天数", "number", "days absent (any reason)"),
     Name("试用期", "number", "on probation (1 = yes)"),
     Name("惩戒处分次数", "count", "disciplinary records"),
     Name("记过未撤销", "count", "unrevoked demerits"),

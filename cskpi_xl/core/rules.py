@@ -193,22 +193,28 @@ class Test:
 
     inputs: tuple[str, ...]
     op: str
-    threshold: Decimal
+    threshold: Decimal | str
     __test__ = False  # not a pytest test class
 
     def holds(self, ctx: Mapping[str, Any]) -> bool:
-        """Whether the test holds; it never holds when none of its inputs is recorded."""
-        total, seen = Decimal(0), False
+        """Whether the test holds; it never holds when none of its inputs is recorded.
+
+        The threshold may name a parameter (yali's 响应标准秒数); a threshold that is n/a never holds.
+        """
+        threshold = resolve(self.threshold, ctx)
+        if isinstance(threshold, NA):
+            return False
+        total, seen = Fraction(0), False
         for name in self.inputs:
             v = ctx.get(name)
             if v is None or v == "" or isinstance(v, NA):
                 continue
             try:
-                total += to_decimal(v)
+                total += exact(v)
                 seen = True
             except ValueError:
                 continue
-        return seen and _OPS[self.op](total, self.threshold)
+        return seen and _OPS[self.op](total, exact(threshold))
 
     def describe(self) -> str:
         return f"{'+'.join(self.inputs)} {self.op} {_fmt(self.threshold)}"
