@@ -49,7 +49,7 @@ from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
 from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
@@ -397,6 +397,11 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     if template is not None and RULES_SHEET in twb.sheetnames:
         scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
         problems += more
+        if needs_reset(scheme, openpyxl_value_at(twb)):  # HR moved rows on 规则: write it afresh, nothing stale
+            clear_openpyxl(twb)
+            buf = io.BytesIO()
+            twb.save(buf)
+            tbytes = buf.getvalue()
 
     team, more = score_team(scheme, figures, month, history, public_sales=public_sales)
     problems += more

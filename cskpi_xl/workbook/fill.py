@@ -21,7 +21,7 @@ from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.rulesheet import SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
 from cskpi_xl.workbook.template import plan_fill, read_template
 
 
@@ -53,8 +53,11 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if scheme is None:
         return None, problems
     if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
-        scheme, more = read_rules(scheme, openpyxl_value_at(wb), str(template))
+        value_at = openpyxl_value_at(wb)
+        scheme, more = read_rules(scheme, value_at, str(template))
         problems += more
+        if needs_reset(scheme, value_at):  # HR moved rows: write the sheet afresh, nothing stale left
+            clear_openpyxl(wb)
     exports = [Path(e) for e in exports]
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += [p for p in more if p.agent in (None, agent)]
