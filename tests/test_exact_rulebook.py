@@ -204,3 +204,20 @@ def test_condition_on_a_share_above_one_is_refused(tmp_path):
     """)
     s, problems = parse_scheme(tomllib.loads(text), "t.toml")
     assert s is None and [p.path for p in problems if p.is_error] == ["items[0].rules[0].when[0].value"]
+
+
+def test_batch_shows_the_scheme_warnings(tmp_path, capsys):
+    from cskpi_xl.cli import main
+
+    scheme = tmp_path / "s.toml"
+    scheme.write_text(DUOYI.replace('inputs = ["冲突次数"]', 'inputs = ["摸鱼次数"]'), encoding="utf-8")
+    src = tmp_path / "m.csv"
+    src.write_text("客服昵称,销售额\n甲,40000\n", encoding="utf-8")
+    assert main(["batch", str(src), "--scheme", str(scheme), "--month", "2026-10", "--out", str(tmp_path / "out"),
+                 "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "摸鱼次数" in err and "不是已知的指标或录入项" in err
+    out = tmp_path / "f.xlsx"
+    assert main(["fill", "workbook_templates/duoyi.xlsx", str(src), "--agent", "甲", "--scheme", str(scheme),
+                 "--month", "2026-10", "--out", str(out)]) == 0
+    assert "摸鱼次数" in capsys.readouterr().err
