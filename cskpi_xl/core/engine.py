@@ -15,13 +15,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
 from cskpi_xl.core.metrics import compute_metrics, team_values
-from cskpi_xl.core.numbers import NA, exact, from_fraction, number_text, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import NA, Exact, from_ratio, number_text, quotient, ratio_of, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
@@ -103,12 +102,33 @@ class TeamResult:
         return sorted(ranked, key=lambda a: a.rank)  # stable: ties keep the agents' order
 
 
-def _clamp(points: Fraction, item: Item) -> Fraction:
-    if item.floor is not None and points < exact(item.floor):
-        points = exact(item.floor)
-    if item.cap is not None and points > exact(item.cap):
-        points = exact(item.cap)
+def _clamp(points: Decimal, item: Item) -> Decimal:
+    """Floor and cap, compared exactly (an :class:`Exact` by its ratio)."""
+    if not isinstance(points, Exact):
+        if item.floor is not None and points < item.floor:
+            return item.floor
+        if item.cap is not None and points > item.cap:
+            return item.cap
+        return points
+    n, d = ratio_of(points)
+    if item.floor is not None:
+        fn, fd = ratio_of(item.floor)
+        if n * fd < fn * d:
+            return item.floor
+    if item.cap is not None:
+        cn, cd = ratio_of(item.cap)
+        if n * cd > cn * d:
+            return item.cap
     return points
+
+
+def exact_sum(values: Sequence[Any]) -> Decimal:
+    """The exact sum of Decimals (some :class:`Exact`), as a Decimal that keeps it."""
+    num, den = 0, 1
+    for v in values:
+        n, d = ratio_of(v)
+        num, den = num * d + n * den, den * d
+    return from_ratio(num, den)
 
 
 def _filled(v: Any) -> bool:
@@ -139,7 +159,8 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
         if review.self_column and final is not None and _filled(res.reviews.get(review.self_column)):
             res.differs = str(res.reviews[review.self_column]).strip() != str(final).strip()
     start = item.start
-    delta = Fraction(0)  # exact: rounded once, at the end
+    deltas: list[Decimal] = []  # summed exactly and rounded once, at the end
+    inexact = isinstance(start, Exact)
     for r in item.rules:
         o = r.apply(ctx)
         if o.error:
@@ -155,7 +176,8 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
             res.value = o.value
             if o.note:
                 res.notes.append(o.note)
-        delta += exact(o.delta)
+        deltas.append(o.delta)
+        inexact = inexact or isinstance(o.delta, Exact)
         if o.override is not None:
             override = o.override if override is None else min(override, o.override)
             res.notes.append(o.note)
@@ -164,11 +186,13 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
     if res.value is None:
         res.value = _shown_value(item, ctx)
     if res.na is not None and item.na_points is not None:
-        points = exact(item.na_points)
+        points: Decimal = item.na_points
+    elif inexact or isinstance(start, Exact):
+        points = exact_sum([start, *deltas])
     else:
-        points = exact(start) + delta
+        points = sum(deltas, start)  # finite decimals: exact
     if override is not None:
-        points = exact(override)
+        points = override
     res.points = round_points(_clamp(points, item))
     return res
 
@@ -192,6 +216,12 @@ def _shown_value(item: Item, ctx: Mapping[str, Any]) -> Any:
     return None
 
 
+def _times(a: Decimal, b: Decimal) -> Decimal:
+    """``a × b`` exactly (``b`` may be an :class:`Exact`)."""
+    (n, d), (m, e) = ratio_of(a), ratio_of(b)
+    return from_ratio(n * m, d * e)
+
+
 def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dict[str, Decimal | NA]]:
     """The total (rounded to 2 decimals) and each section's score."""
     missing = [i.name for i in items if i.points is None]
@@ -205,18 +235,20 @@ def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dic
         elif s.combine == "sum":
             sections[s.name] = sum(pts, Decimal(0))
         else:  # a mean is kept exact (1/3 of a cent counts when weighted)
-            sections[s.name] = from_fraction(sum((exact(p) for p in pts), Fraction(0)) / len(pts))
+            sections[s.name] = quotient(sum(pts, Decimal(0)), len(pts))
     if missing:
         return NA("未评分：" + "、".join(missing), "not scored: " + ", ".join(missing)), sections
-    total = Fraction(0)
+    total: Decimal
     if scheme.total == "sections":
+        parts = []
         for s in scheme.sections:
-            v = exact(sections[s.name])
-            total += v if s.addon else exact(s.weight) * v / 100
+            v = sections[s.name]
+            parts.append(v if s.addon else quotient(_times(s.weight, v), 100))
+        total = exact_sum(parts)
     elif scheme.total == "mean":
-        total = sum((exact(i.points) for i in items), Fraction(0)) / len(items) if items else Fraction(0)
+        total = quotient(sum((i.points for i in items), Decimal(0)), len(items)) if items else Decimal(0)
     else:
-        total = sum((exact(i.points) for i in items), Fraction(0))
+        total = sum((i.points for i in items), Decimal(0))  # points have 2 decimals: exact
     return round_points(total), sections
 
 

@@ -24,6 +24,7 @@ Fraction(10, 1)
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -95,25 +96,64 @@ def to_decimal(value: Any) -> Decimal:
 class Exact(Decimal):
     """A Decimal (rounded to the context's 28 digits, for display and Excel) that keeps its exact value.
 
-    Made by :func:`quotient`; arithmetic on it gives plain Decimals (rounded),
-    so rules read :func:`exact` instead.
+    Made by :func:`quotient` for a quotient that is no finite decimal; arithmetic on it gives plain
+    Decimals (rounded), so rules read :func:`ratio_of` / :func:`exact` instead.
     """
 
-    __slots__ = ("exact",)
+    __slots__ = ("_num", "_den")
 
-    def __new__(cls, value: Fraction) -> "Exact":
-        obj = super().__new__(cls, Decimal(value.numerator) / Decimal(value.denominator))
-        obj.exact = value
+    def __new__(cls, value: Fraction | tuple[int, int], shown: Decimal | None = None) -> "Exact":
+        num, den = (value.numerator, value.denominator) if isinstance(value, Fraction) else value
+        if den < 0:
+            num, den = -num, -den
+        obj = super().__new__(cls, shown if shown is not None else Decimal(num) / Decimal(den))
+        obj._num, obj._den = num, den
         return obj
 
+    @property
+    def exact(self) -> Fraction:
+        return Fraction(self._num, self._den)
+
     def __reduce__(self):  # keep the exact value across processes
-        return (Exact, (self.exact,))
+        return (Exact, ((self._num, self._den),))
 
     def __copy__(self) -> "Exact":
         return self
 
     def __deepcopy__(self, memo: Any) -> "Exact":
         return self
+
+
+Ratio = tuple[int, int]
+"""An exact number as ``(numerator, denominator)``, denominator > 0, not reduced (cheap integer arithmetic)."""
+
+
+def ratio_of(value: Any) -> Ratio:
+    """The exact value of a number as an integer ratio (see :func:`exact`).
+
+    >>> ratio_of(quotient(1, 3)), ratio_of(Decimal("0.25")), ratio_of(7)
+    ((1, 3), (1, 4), (7, 1))
+    """
+    if isinstance(value, Exact):
+        return value._num, value._den
+    if isinstance(value, Decimal):
+        return value.as_integer_ratio()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    return to_decimal(value).as_integer_ratio()
+
+
+def from_ratio(num: int, den: int) -> Decimal:
+    """A Decimal for ``num / den`` (den > 0): exact when it is a finite decimal, else an :class:`Exact`."""
+    g = math.gcd(num, den)
+    if g > 1:
+        num, den = num // g, den // g
+    q = Decimal(num) / Decimal(den)
+    if den == 1 or q.as_integer_ratio() == (num, den):
+        return q  # a finite decimal, exactly
+    return Exact((num, den), q)
 
 
 def quotient(numerator: Any, denominator: Any) -> Decimal:
@@ -125,27 +165,16 @@ def quotient(numerator: Any, denominator: Any) -> Decimal:
     >>> quotient(18, 50), quotient(1, 12).exact
     (Decimal('0.36'), Fraction(1, 12))
     """
-    q = exact(numerator) / exact(denominator)
-    return from_fraction(q) if _terminates(q) else Exact(q)
-
-
-def _terminates(q: Fraction) -> bool:
-    d = q.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    return d == 1
+    (a, b), (c, d) = ratio_of(numerator), ratio_of(denominator)
+    if not c:
+        raise ZeroDivisionError("quotient by zero")
+    n, m = a * d, b * c
+    return from_ratio(n, m) if m > 0 else from_ratio(-n, -m)
 
 
 def from_fraction(q: Fraction) -> Decimal:
     """A Decimal for a Fraction: exact when it is a finite decimal, else an :class:`Exact`."""
-    if not _terminates(q):
-        return Exact(q)
-    n, d = q.numerator, q.denominator
-    k = 0  # the smallest k with d | 10^k (d has no prime factors but 2 and 5)
-    while (10**k) % d:
-        k += 1
-    return Decimal(n * (10**k // d)).scaleb(-k)
+    return from_ratio(q.numerator, q.denominator)
 
 
 def exact(value: Any) -> Fraction:
@@ -205,12 +234,9 @@ def round_points(value: Decimal | Fraction) -> Decimal:
     (Decimal('10.01'), Decimal('10.02'))
     """
     if isinstance(value, (Exact, Fraction)):
-        q = exact(value) * 100
-        n = abs(q)
-        whole = n.numerator // n.denominator
-        if n - whole >= Fraction(1, 2):
-            whole += 1
-        return Decimal(whole if q >= 0 else -whole).scaleb(-2).quantize(POINTS)
+        n, d = ratio_of(value)
+        whole = (2 * abs(n) * 100 + d) // (2 * d)  # floor(|x| × 100 + 1/2)
+        return Decimal(whole if n >= 0 else -whole).scaleb(-2).quantize(POINTS)
     return value.quantize(POINTS, rounding=ROUND_HALF_UP)
 
 

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping
 
-from cskpi_xl.core.numbers import NA, exact, from_fraction, to_decimal
+from cskpi_xl.core.numbers import NA, exact, from_ratio, ratio_of, to_decimal
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,6 @@ class Linear:
     kind = "linear"
     is_value = False
 
-    def _units(self, distance: Fraction) -> Fraction:
-        u = distance / exact(self.unit)
-        return Fraction(math.floor(u)) if self.step else u
-
     def apply(self, ctx: Mapping[str, Any]) -> Outcome:
         v = _get(ctx, self.metric)
         if isinstance(v, NA):
@@ -115,14 +110,23 @@ class Linear:
         for t in (up, lo):
             if isinstance(t, NA):
                 return Outcome(na=t, note=t.reason)
-        # exact arithmetic: a ratio of counts exactly at a step boundary counts the step
-        xv, xu, xl = exact(v), exact(up), exact(lo)
-        delta = Fraction(0)
-        if xv > xu and self.above:
-            delta += exact(self.above) * self._units(xv - xu)
-        if xv < xl and self.below:
-            delta += exact(self.below) * self._units(xl - xv)
-        return Outcome(delta=from_fraction(delta))
+        # exact integer-ratio arithmetic: a ratio of counts exactly at a step boundary counts the step
+        (a, b), (c, d), (e, f) = ratio_of(v), ratio_of(up), ratio_of(lo)
+        g, h = ratio_of(self.unit)
+        num, den = 0, 1
+        if self.above and a * d > c * b:
+            un, ud = (a * d - c * b) * h, b * d * g  # (v − upper) ÷ unit
+            if self.step:
+                un, ud = un // ud, 1
+            pn, pd = ratio_of(self.above)
+            num, den = num * pd * ud + pn * un * den, den * pd * ud
+        if self.below and a * f < e * b:
+            un, ud = (e * b - a * f) * h, b * f * g  # (lower − v) ÷ unit
+            if self.step:
+                un, ud = un // ud, 1
+            pn, pd = ratio_of(self.below)
+            num, den = num * pd * ud + pn * un * den, den * pd * ud
+        return Outcome(delta=from_ratio(num, den))
 
     def describe(self) -> str:
         parts = []
@@ -214,7 +218,7 @@ class Test:
                 seen = True
             except ValueError:
                 continue
-        return seen and _OPS[self.op](total, exact(threshold))
+        return seen and _OPS[self.op](total, exact(threshold))  # exact: a ratio on the line is on it
 
     def describe(self) -> str:
         return f"{'+'.join(self.inputs)} {self.op} {_fmt(self.threshold)}"
