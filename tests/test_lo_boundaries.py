@@ -51,6 +51,13 @@ def drift_rows() -> list[list]:
     return [HEAD, ["甲", "2026-10-01", "770.71", 7, 10, 100, 34, ""], ["乙", "2026-10-01", 70001, 700, 10, 100, 34, ""]]
 
 
+def tie_rows() -> list[list]:
+    """Half a cent exactly: 甲 34,001/100,000 = 34.001% → 20 + 5 × 0.1 × 0.01 … = 20.005 → 20.01 (half up);
+    乙 68,003/200,000 = 34.0015% → 20.0075 → 20.01; 丙 341/1,000 = 34.1% → 20.5."""
+    return [HEAD, ["甲", "2026-10-01", 1000, 10, 10, 100000, 34001, ""], ["乙", "2026-10-01", 1000, 10, 10, 200000, 68003, ""],
+            ["丙", "2026-10-01", 1000, 10, 10, 1000, 341, ""]]
+
+
 def standard_rows() -> list[list]:
     """Sales on every bound of the standard commission table (as written): 14,999 → 224.99; 15,000 → 150.00;
     20,000 → 250.00; 20,000.01 → 250.0004 → 250.00; 25,000 → 450.00; 25,001 → 500.02; 0 → 0."""
@@ -70,6 +77,9 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
     d = write(tmp_path / "duoyi.csv", duoyi_rows())
     s = write(tmp_path / "standard.csv", standard_rows())
     f = write(tmp_path / "drift.csv", drift_rows())
+    t = write(tmp_path / "tie.csv", tie_rows())
+    team, _ = score_files(builtin("duoyi"), [str(t)], month="2026-10")
+    assert [a.item("咨询转化率").points for a in team.agents] == [D("20.01"), D("20.01"), D("20.50")]
     assert (770.71 / 7 - 70771.71 / 707) / 10 < 1  # the float trap this case is about
 
     team, _ = score_files(builtin("duoyi"), [str(f)], month="2026-10")
@@ -90,7 +100,7 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
 
     files: list[Path] = []
     for sid, src, out, public in (("duoyi", d, "duoyi", None), ("standard", s, "standard", None), ("duoyi", f, "drift", None),
-                                  ("standard", s, "public", "300000")):
+                                  ("standard", s, "public", "300000"), ("duoyi", t, "tie", None)):
         report, problems = run_batch([src], sid, "2026-10", tmp_path / out, progress=False, public_sales=public)
         assert report["summary"], [p.format() for p in problems if p.is_error]
         files += sorted((tmp_path / out / "2026-10").glob("*.xlsx")) + [Path(report["summary"])]
