@@ -51,11 +51,12 @@ def scheme_inputs(scheme: Scheme) -> set[str]:
 
 def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
                 aliases: str | None = None, public_sales: Any = None,
-                history: Mapping[str, Sequence[PastMonth]] | None = None) -> tuple[TeamResult | None, list[Problem]]:
+                history: Mapping[str, Sequence[PastMonth]] | None = None,
+                team_figures: Mapping[str, Any] | None = None) -> tuple[TeamResult | None, list[Problem]]:
     """Import ``files`` (exports or a canonical table) and score the month under ``scheme``."""
     data, problems = import_for(scheme, files, month=month, manual=manual, aliases=aliases)
     if not data.agents:
         return None, problems
     team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,
-                            public_sales=public_sales)
+                            public_sales=public_sales, team_figures=team_figures)
     return team, problems + more

@@ -99,9 +99,11 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
         "庚": D("0.00")}
 
     files: list[Path] = []
-    for sid, src, out, public in (("duoyi", d, "duoyi", None), ("standard", s, "standard", None), ("duoyi", f, "drift", None),
-                                  ("standard", s, "public", "300000"), ("duoyi", t, "tie", None)):
-        report, problems = run_batch([src], sid, "2026-10", tmp_path / out, progress=False, public_sales=public)
+    for sid, src, out, public, team in (("duoyi", d, "duoyi", None, None), ("standard", s, "standard", None, None),
+                                        ("duoyi", f, "drift", None, None), ("standard", s, "public", "300000", None),
+                                        ("duoyi", t, "tie", None, None), ("standard", s, "target", None, ["询单转化率目标=30%"]),
+                                        ("duoyi", d, "baseline", None, ["团队客单价=100"])):
+        report, problems = run_batch([src], sid, "2026-10", tmp_path / out, progress=False, public_sales=public, team=team)
         assert report["summary"], [p.format() for p in problems if p.is_error]
         files += sorted((tmp_path / out / "2026-10").glob("*.xlsx")) + [Path(report["summary"])]
     # the cached values are the hand-worked ones …
@@ -114,6 +116,10 @@ def test_boundary_agents_agree_with_libreoffice(tmp_path):
     summary = load_workbook(tmp_path / "public" / "汇总_2026-10.xlsx", data_only=True)["汇总"]
     public = {r[1]: r[5] for r in summary.iter_rows(min_row=4, values_only=True) if r[1] in tuple("甲乙丙丁戊己庚")}
     assert set(public.values()) == {214.29}  # 300,000 × 0.5% ÷ 7 = 214.2857… → 214.29
+    # a target and a baseline given for the month: 35/100 = 35% vs 30% → 25 + 5 = 30 (standard 询单转化率);
+    # duoyi 甲 客单价 100.33 vs a set 100 → 0 whole tens → 5 (with the team's 90.33 it was 6): total 111
+    summary = load_workbook(tmp_path / "baseline" / "汇总_2026-10.xlsx", data_only=True)["汇总"]
+    assert {r[1]: r[2] for r in summary.iter_rows(min_row=4, values_only=True) if r[1] == "甲"} == {"甲": 111}
     # … and LibreOffice recomputes every formula to the same value
     n, bad = compare(files, tmp_path / "stage")
     assert n > 200

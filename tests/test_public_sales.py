@@ -95,3 +95,55 @@ def test_batch_reads_the_column(tmp_path):
     assert rows["甲"][5] == 250
     pool = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
     assert pool["公共销售额"][1] == 100000 and "列" in pool["公共销售额"][2]
+
+
+# ---- other shop-wide figures: targets (scheme parameters) and team values, --team 名称=数值 -----------------------
+
+
+def test_shop_figures_parse_and_refuse():
+    from cskpi_xl.core.shopwide import apply_shop_figures
+
+    s, team, public, problems = apply_shop_figures(builtin("duoyi"), {"团队客单价": "150", "公共销售额": "30万"})
+    assert team == {"团队客单价": D(150)} and public == D(300000) and problems == []
+    s, team, public, problems = apply_shop_figures(builtin("standard"), {"询单转化率目标": "35", "人均咨询占比": 3, "错": 1,
+                                                                         "团队客单价": "很多"})
+    assert s is builtin("standard") and team == {} and public is None
+    assert sorted(p.column for p in problems) == sorted(["询单转化率目标", "人均咨询占比", "错", "团队客单价"])
+    assert all(p.is_error for p in problems)
+
+
+def test_a_target_given_for_the_month_scores():
+    # standard 询单转化率 25 points, target 35% → given 30%: 32/100 = 32% → 25 + 2 = 27 (with 35%: 25 − 3 = 22)
+    from cskpi_xl.core.shopwide import apply_shop_figures
+
+    s, team_figs, _, _ = apply_shop_figures(builtin("standard"), {"询单转化率目标": "30%"})
+    team, _ = score_team(s, {"甲": {"询单人数": 100, "最终付款人数": 32}}, team_figures=team_figs)
+    assert team.agent("甲").item("询单转化率").points == 27
+
+
+def test_a_set_order_value_baseline_for_the_month():
+    # duoyi 平均客单价 against a given 团队客单价 150 instead of the team's 100: 甲 185 → 3 whole tens → 8
+    team, _ = score_team(builtin("duoyi"), {"甲": {"销售额": 18500, "销售人数": 100}, "乙": {"销售额": 1500, "销售人数": 100}},
+                         team_figures={"团队客单价": D(150)})
+    assert team.agent("甲").item("平均客单价").points == 8 and team.agent("甲").metrics["团队客单价"] == 150
+
+
+def test_batch_and_score_take_team_figures_and_the_summary_shows_them(tmp_path, capsys):
+    src = write(tmp_path / "m.csv", [["客服昵称", "询单人数", "最终付款人数", "销售额", "销售人数"],
+                                     ["甲", 100, 32, 18500, 100], ["乙", 100, 35, 1500, 100]])
+    out = tmp_path / "out"
+    assert main(["batch", str(src), "--scheme", "standard", "--month", "2026-10", "--out", str(out), "--quiet",
+                 "--team", "询单转化率目标=30%", "--team", "公共销售额=30万"]) == 0
+    ws = load_workbook(out / "汇总_2026-10.xlsx")["汇总"]
+    pool = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    assert pool["询单转化率目标"][1:3] == (0.3, "（批量生成时指定）") and pool["公共销售额"][1] == 300000
+    # 甲 32% → 27; 乙 35% → 25 + 5 = 30 (target 30%)
+    capsys.readouterr()
+    assert main(["score", "--scheme", "standard", str(src), "--team", "询单转化率目标=30%", "--json"]) == 0
+    import json
+
+    got = json.loads(capsys.readouterr().out)
+    pts = {a["agent"]: {i["name"]: i["points"] for i in a["items"]} for a in got["agents"]}
+    assert pts["甲"]["询单转化率"] == 27 and pts["乙"]["询单转化率"] == 30
+    assert main(["score", "--scheme", "standard", str(src), "--team", "询单转化率目标"]) == 0
+    assert "名称=数值" in capsys.readouterr().err

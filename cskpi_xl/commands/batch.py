@@ -38,6 +38,9 @@ def register(subparsers) -> None:
     p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
     p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
                                              "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
+    p.add_argument("--team", action="append", metavar="名称=数值",
+                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
+                           "a shop-wide figure for the month (repeatable): a scheme parameter, a team value or 公共销售额"))
     p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
     p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
     p.set_defaults(func=run)
@@ -78,7 +81,8 @@ def run(args) -> int:
         return 2
     report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
                                  aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
-                                 template=args.template, public_sales=getattr(args, "public_sales", None))
+                                 template=args.template, public_sales=getattr(args, "public_sales", None),
+                                 team=getattr(args, "team", None))
     return _print(report, problems)
 
 

@@ -89,6 +89,7 @@ class TeamResult:
     agents: list[AgentResult]
     team: dict[str, Any]
     public_sales_from: str = ""
+    given: dict[str, Any] = field(default_factory=dict)
 
     def agent(self, name: str) -> AgentResult:
         """The agent's result (by a name index built once: the batch asks for every agent)."""
@@ -284,13 +285,15 @@ def score_team(
     month: str | None = None,
     history: Mapping[str, Sequence[PastMonth]] | None = None,
     public_sales: Any = None,
+    team_figures: Mapping[str, Any] | None = None,
 ) -> tuple[TeamResult, list[Problem]]:
     """Score every agent of a month; never raises on bad figures.
 
     ``agents`` maps the agent's name to its figures and manual inputs keyed
     by canonical names; ``history`` maps the agent's name to earlier months
     (for streaks and escalating fines); ``public_sales`` is the public sales
-    total (default: the team's sales).
+    total (default: a 公共销售额 column, else the team's sales); ``team_figures`` are team values given for
+    the month (团队客单价 …, see :mod:`cskpi_xl.core.shopwide`), used instead of the computed ones.
     """
     problems: list[Problem] = []
     history = history or {}
@@ -311,6 +314,8 @@ def score_team(
         problems += more
         public_from = "column" if public_sales is not None else ""
     team = team_values(agents, public_sales)
+    given = {k: to_decimal(v) for k, v in (team_figures or {}).items()}
+    team.update(given)  # shop-wide figures given for the month win over the computed ones
     results: list[AgentResult] = []
     contexts: dict[str, dict[str, Any]] = {}
     for name, figures in agents.items():
@@ -368,7 +373,7 @@ def score_team(
                         bonus += st.bonus
                         res.flags.append(f"{st.text or f'连续{st.months}个月'}：奖励{st.bonus}元")
         _pay(scheme, res, ctx, team, n_agents, past, bonus)
-    return TeamResult(scheme, month, results, team, public_from), problems
+    return TeamResult(scheme, month, results, team, public_from, given), problems
 
 
 def public_sales_column(agents: Mapping[str, Mapping[str, Any]]) -> tuple[Decimal | None, list[Problem]]:

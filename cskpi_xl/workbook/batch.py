@@ -55,6 +55,7 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
                              safe_file_stem, safe_sheet_name)
 from cskpi_xl.workbook import xlsxpost
@@ -305,7 +306,8 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
-              template: str | os.PathLike | None = None, public_sales: Any = None) -> tuple[dict[str, Any], list[Problem]]:
+              template: str | os.PathLike | None = None, public_sales: Any = None,
+              team: Sequence[str] | Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
 
     From :data:`PARALLEL_FROM` agents the workbooks are written by worker
@@ -316,7 +318,9 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     The batch writes native formulas only (they work in Excel, WPS and
     LibreOffice without Python; the UDFs are for formulas HR types). Returns ``(report, problems)``; the report
     has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``. ``public_sales`` is the
-    shop's public sales total (default: a 公共销售额 column, else the team's 销售额), shown on the 汇总.
+    shop's public sales total (default: a 公共销售额 column, else the team's 销售额), shown on the 汇总;
+    ``team`` the month's shop-wide figures (``["询单转化率目标=30%"]`` or a mapping, see
+    :mod:`cskpi_xl.core.shopwide`), shown on the 汇总 too.
     """
     t0 = time.perf_counter()
     problems: list[Problem] = []
@@ -355,7 +359,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
             remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
-                    problems, t0, public_sales)
+                    problems, t0, public_sales, team)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
         problems.append(os_error_problem(exc))
         return report, problems
@@ -364,7 +368,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
-         report, problems, t0, public_sales=None):
+         report, problems, t0, public_sales=None, team=None):
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
@@ -403,8 +407,14 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
             twb.save(buf)
             tbytes = buf.getvalue()
 
-    team, more = score_team(scheme, figures, month, history, public_sales=public_sales)
+    given, more = parse_assignments(team) if not isinstance(team, Mapping) else (dict(team), [])
+    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
+    problems += more + more2
+    team, more = score_team(scheme, figures, month, history, public_sales=public_sales if public_sales is not None else public,
+                            team_figures=team_figures)
     problems += more
+    refused = {p.column for p in more2}
+    team.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in refused}, **team.given}
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
@@ -563,6 +573,10 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     source = {"given": "（批量生成时指定）", "column": "（导入表中的「公共销售额」列）"}.get(getattr(team, "public_sales_from", ""))
     if source:  # the default (the team's 销售额) is left unsaid, as before
         ws.cell(row=pr + 1, column=3, value=source)
+    for k, (name, v) in enumerate((getattr(team, "given", None) or {}).items()):  # given for the month (--team)
+        ws.cell(row=pr + 4 + k, column=1, value=name)
+        ws.cell(row=pr + 4 + k, column=2, value=cached(v))
+        ws.cell(row=pr + 4 + k, column=3, value="（批量生成时指定）")
     ws.cell(row=pr + 2, column=1, value="提成比例")
     ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
     ws.cell(row=pr + 3, column=1, value="客服人数")

@@ -38,7 +38,8 @@ def scheme_of_template(wb) -> str | None:
 def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLike], agent: str, month: str | None,
                   *, scheme_id: str | None = None, out: str | os.PathLike | None = None,
                   manual: str | os.PathLike | None = None,
-                  aliases: str | os.PathLike | None = None, public_sales: Any = None) -> tuple[Path | None, list[Problem]]:
+                  aliases: str | os.PathLike | None = None, public_sales: Any = None,
+                  team: Any = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
     template = Path(template)
     problems = check_spreadsheet_file(template)
@@ -58,6 +59,13 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems += more
         if needs_reset(scheme, value_at):  # HR moved rows: write the sheet afresh, nothing stale left
             clear_openpyxl(wb)
+    from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
+
+    given, more = parse_assignments(team) if not isinstance(team, dict) else (dict(team), [])
+    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
+    problems += more + more2
+    if public_sales is None:
+        public_sales = public
     exports = [Path(e) for e in exports]
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += [p for p in more if p.agent in (None, agent)]
@@ -67,7 +75,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    team, more = score_team(scheme, figures_for(scheme, data), month, public_sales=public_sales)
+    team, more = score_team(scheme, figures_for(scheme, data), month, public_sales=public_sales, team_figures=team_figures)
     problems += [p for p in more if p.agent in (None, agent)]
     plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
     problems += plan.problems
