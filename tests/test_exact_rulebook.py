@@ -221,3 +221,21 @@ def test_batch_shows_the_scheme_warnings(tmp_path, capsys):
     assert main(["fill", "workbook_templates/duoyi.xlsx", str(src), "--agent", "甲", "--scheme", str(scheme),
                  "--month", "2026-10", "--out", str(out)]) == 0
     assert "摸鱼次数" in capsys.readouterr().err
+
+
+def test_tables_typed_by_hr_catch_the_same_unit_mistakes():
+    # the tables a UDF or the 规则 sheet reads: 比例 1 (meant 1%) and a share 基准 34 (meant 34%) are errors;
+    # "1%", "３４％" are read as numbers
+    from cskpi_xl.core import tables as T
+
+    table, problems = T.rows_to_tiers([["下限", "比例"], [0, 1]])
+    assert table is None and [(p.column, "1%" in p.message) for p in problems] == [("比例", True)]
+    table, problems = T.rows_to_tiers([["下限", "比例"], [0, "１％"]])
+    assert problems == [] and table.commission(D(40000)) == D("400.00")
+    head = ["项目", "满分", "规则类型", "指标/录入项", "基准", "单位", "高于每单位"]
+    item, problems = T.rows_to_item([head, ["咨询转化率", 20, "线性", "咨询转化率", 34, "1%", 5]])
+    assert item is None and [p.column for p in problems if p.is_error] == ["基准"]
+    item, problems = T.rows_to_item([head, ["咨询转化率", 20, "线性", "咨询转化率", "３４％", "1%", 5]])
+    assert problems == [] and item.rules[0].upper == D("0.34")
+    table, problems = T.rows_to_coefficient([["下限", "比例"], [0, 2]])
+    assert table is None and problems[0].column == "比例"

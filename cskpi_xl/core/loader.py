@@ -39,8 +39,7 @@ _MAX_ABS = Decimal("1e15")
 _MIN_ABS = Decimal("1e-100")
 
 
-#: Metrics that are shares of a whole (0.34 means 34%, never above 1): a threshold above 1 is a unit mistake.
-SHARES = frozenset(n.name for n in N.METRICS + N.TEAM_VALUES + N.MANUAL_INPUTS if n.kind == "ratio") - {"指标完成率", "答问比"}
+SHARES = N.SHARES
 
 
 class SchemeError(ValueError):

@@ -118,6 +118,9 @@ MANUAL_INPUTS: tuple[Name, ...] = (
 
 ALL: dict[str, Name] = {n.name: n for n in EXPORT_FIGURES + METRICS + TEAM_VALUES + MANUAL_INPUTS}
 
+#: Metrics that are shares of a whole (0.34 means 34%, never above 1): a threshold above 1 is a unit mistake.
+SHARES = frozenset(n.name for n in METRICS + TEAM_VALUES + MANUAL_INPUTS if n.kind == "ratio") - {"指标完成率", "答问比"}
+
 # Names the rulebook uses for the same metric (S1 vs S5).
 ALIASES: dict[str, str] = {
     "咨询转化率": "询单转化率",
