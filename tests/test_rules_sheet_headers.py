@@ -183,3 +183,20 @@ def test_retext_falls_back_to_the_rules_when_the_text_does_not_hold_the_number()
     assert retext(it, dataclasses.replace(it, rules=(r,))) == "付款订单数/下单数；高于96%每点加2分，低于90%每点扣1分"
     r = dataclasses.replace(it.rules[0], unit=D("0.02"))  # "每点" cannot say it: the rule's own words
     assert retext(it, dataclasses.replace(it, rules=(r,))) == r.describe()
+
+
+def test_option_points_texts_and_shown_only_rules():
+    # employee_form: 工作责任心 option 7 → 6 points; 产品发错货率's 说明 rewritten; 表现记事 起始分 (shown only) refused
+    wb = load_workbook(ROOT / "workbook_templates" / "employee_form.xlsx")
+    ws = wb["规则"]
+    ws["C32"], ws["C55"], ws["P6"] = 6, 2, "发错货一次扣1分（2026 版）"
+    # (the 评分选项 header is row 31: 工作责任心 "7" is row 32; 其他规则 表现记事 起始分 row 55; 产品发错货率 说明 P6)
+    scheme, problems = read_rules(builtin("employee_form"), openpyxl_value_at(wb), "t.xlsx")
+    assert [o.points for o in scheme.item("工作责任心").value_rule.options] == [6, 5, 3, 2, 1]
+    assert scheme.item("产品发错货率").text == "发错货一次扣1分（2026 版）"
+    assert scheme.item("表现记事").base == builtin("employee_form").item("表现记事").base
+    assert any("起始分" in p.message and "方案文件" in p.message for p in problems)
+    from cskpi_xl.core.engine import score_team
+
+    team, _ = score_team(scheme, {"甲": {"工作责任心(主管)": "7"}})
+    assert team.agent("甲").item("工作责任心").points == 6

@@ -30,7 +30,7 @@ from cskpi_xl.core import names as N
 from cskpi_xl.core import tables as T
 from cskpi_xl.core.loader import SHARES
 from cskpi_xl.core.problems import WARNING, Problem
-from cskpi_xl.core.rules import Linear, PerCount
+from cskpi_xl.core.rules import Linear, PerCount, Rubric
 from cskpi_xl.core.scheme import Item, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import SHEET, absref, layout
@@ -333,9 +333,23 @@ def _read_item(rd: _Reader, t: _Found, it: Item, rows: list[tuple[int, list]]) -
         rules.append(new_rule)
         rd.changed.append(f"新增{it.name}的规则（{new_rule.describe()}）")
     new = dataclasses.replace(it, full=full, floor=floor, rules=tuple(rules))
+    written = T._item_rows(it)[0][T.ITEM_HEADERS.index("说明")]
+    typed = rows[0][1][t.col["说明"]] if "说明" in t.col and t.col["说明"] < len(rows[0][1]) else written
+    if not _same(typed, written):  # HR rewrote the rule's text: it is what the agents read
+        text = "" if _blank(typed) else str(typed).strip()
+        if it.rules and text.endswith(f"（{_first_rule_note(it)}）"):
+            text = text[: -len(f"（{_first_rule_note(it)}）")]
+        rd.changed.append(f"{it.name}的说明")
+        return dataclasses.replace(new, text=text)
     if new.rules != it.rules and it.text:
         new = dataclasses.replace(new, text=retext(it, new))
     return new
+
+
+def _first_rule_note(it: Item) -> str:
+    """What the 说明 cell of an item's first row adds after the shop's text (the first rule described)."""
+    row = dict(zip(T.ITEM_HEADERS, T._item_rows(dataclasses.replace(it, text=""))[0]))
+    return _text(row.get("说明"))
 
 
 def _share_ok(rd: _Reader, r: Linear, it: Item, rowno: int) -> bool:
@@ -471,6 +485,20 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
             out.append(s)
         sections = tuple(out)
 
+    if scheme.sections and "sections" in found:
+        t = found["sections"]
+        for rowno, row in t.rows:
+            s0 = next((x for x in scheme.sections if x.name == _text(t.get(row, "分区"))), None)
+            if s0 is None:
+                continue
+            for header, written in (("计算方式", "平均" if s0.combine == "mean" else "合计"), ("加分项", "是" if s0.addon else "否")):
+                if header in t.col and not _same(t.get(row, header), written):
+                    rd.warn(f"「规则」表中分区「{s0.name}」的{header}只能在方案文件中修改，仍按方案计算",
+                            f"{header} of section {s0.name} is changed in the scheme file", rowno, header, t.get(row, header))
+    items = tuple(_read_options(rd, found.get("options"), it) for it in items)
+    if "others" in found:
+        _check_others(rd, found["others"])
+
     commission = scheme.commission
     if isinstance(commission, TierTable) and "tiers" in found:
         t = found["tiers"]
@@ -553,6 +581,59 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
                             "computed with the numbers changed on the 规则 sheet: " + ", ".join(dict.fromkeys(changed)),
                             file=file, sheet=SHEET, severity=WARNING))
     return new, problems
+
+
+def _read_options(rd: _Reader, t: _Found | None, it: Item) -> Item:
+    """A rubric's option points and texts, edited in the 评分选项 table (matched by 项目 and 选项)."""
+    vr = it.value_rule
+    if t is None or not isinstance(vr, Rubric):
+        return it
+    rows = {(_text(t.get(row, "项目")), _text(t.get(row, "选项"))): (rowno, row) for rowno, row in t.rows}
+    options = []
+    for o in vr.options:
+        hit = rows.get((it.name, _text(o.label)))
+        if hit is None:
+            rd.warn(f"「规则」表中找不到{it.name}的选项「{o.label}」：选项只能在方案文件中增删，仍按方案计算",
+                    f"option {o.label} of {it.name} is missing; options are changed in the scheme file", None, "选项", o.label)
+            options.append(o)
+            continue
+        rowno, row = hit
+        points = rd.number(t.get(row, "分数"), o.points, f"{it.name}选项「{o.label}」的分数", rowno, "分数")
+        text = o.text
+        if "说明" in t.col and not _same(t.get(row, "说明"), o.text or None):
+            text = "" if _blank(t.get(row, "说明")) else str(t.get(row, "说明")).strip()
+            rd.changed.append(f"{it.name}选项「{o.label}」的说明")
+        options.append(dataclasses.replace(o, points=points, text=text))
+    if tuple(options) != vr.options and len({o.points for o in options}) < len({o.points for o in vr.options}):
+        rd.warn(f"「规则」表中{it.name}的几个选项分数相同，无法区分，仍按方案计算",
+                f"two options of {it.name} have the same points; the scheme's are kept", None, "分数")
+        return it
+    if tuple(options) == vr.options:
+        return it
+    rules = tuple(dataclasses.replace(r, options=tuple(options)) if r is vr else r for r in it.rules)
+    return dataclasses.replace(it, rules=rules)
+
+
+def _check_others(rd: _Reader, t: _Found) -> None:
+    """The 其他规则 table is shown, not read: a changed number there is refused with a message."""
+    written = {}
+    cells, _ = layout(rd.scheme)
+    by_row: dict[int, dict[int, Any]] = {}
+    for c in cells:
+        by_row.setdefault(c.row, {})[c.col] = c.value
+    rows = [r for r in by_row.values() if r.get(1) is not None]
+    start = next((i for i, r in enumerate(rows) if (r.get(1), r.get(2), r.get(3)) == ("对象", "规则", "数值")), None)
+    if start is None:
+        return
+    for r in rows[start + 1:]:
+        if r.get(1) == "方案说明" or len(r) == 1:
+            break
+        written[(_text(r.get(1)), _text(r.get(2)))] = r.get(3)
+    for rowno, row in t.rows:
+        key = (_text(t.get(row, "对象")), _text(t.get(row, "规则")))
+        if key in written and not _same(t.get(row, "数值"), written[key]):
+            rd.warn(f"「规则」表「其他规则」中的{key[0]}「{key[1]}」只能在方案文件中修改，仍按方案计算",
+                    f"{key[0]} '{key[1]}' is changed in the scheme file", rowno, "数值", t.get(row, "数值"))
 
 
 def _check_rates(rd: _Reader, tiers, t: _Found) -> None:
