@@ -26,6 +26,7 @@ COMMANDS = (
     "xl",
     "pdf",
     "templates",
+    "adopt",
 )
 
 

@@ -24,10 +24,15 @@ def write(path: Path, rows: list[list]) -> Path:
     return path
 
 
+def public_problems(problems):
+    """The problems about the public sales total (others, such as an unknown month for the streak rules, aside)."""
+    return [p for p in problems if p.column == "公共销售额"]
+
+
 def test_default_is_the_team_sales():
     # (22,000 + 14,999) × 0.5% ÷ 2 = 92.4975 → 92.50
     team, problems = score_team(builtin("standard"), {"甲": {"销售额": 22000}, "乙": {"销售额": 14999}})
-    assert team.agent("甲").public_commission == D("92.50") and team.public_sales_from == "" and problems == []
+    assert team.agent("甲").public_commission == D("92.50") and team.public_sales_from == "" and public_problems(problems) == []
 
 
 def test_given_total():
@@ -42,7 +47,7 @@ def test_column_on_every_row():
     # 100,000 × 0.5% ÷ 2 = 250; the option wins over the column: 200,000 → 500
     agents = {"甲": {"销售额": 22000, "公共销售额": 100000}, "乙": {"销售额": 14999, "公共销售额": "100000"}}
     team, problems = score_team(builtin("standard"), agents)
-    assert team.agent("甲").public_commission == D("250.00") and team.public_sales_from == "column" and problems == []
+    assert team.agent("甲").public_commission == D("250.00") and team.public_sales_from == "column" and public_problems(problems) == []
     team, problems = score_team(builtin("standard"), agents, public_sales=200000)
     assert team.agent("甲").public_commission == D("500.00")
     assert team.agent("甲").metrics["公共销售额"] == D(200000)  # what the sheet's formula reads
@@ -50,12 +55,12 @@ def test_column_on_every_row():
 
 def test_column_on_one_row_counts_for_the_shop():
     team, problems = score_team(builtin("standard"), {"甲": {"销售额": 22000, "公共销售额": 100000}, "乙": {"销售额": 14999}})
-    assert team.agent("乙").public_commission == D("250.00") and problems == []
+    assert team.agent("乙").public_commission == D("250.00") and public_problems(problems) == []
 
 
 def test_column_that_differs_between_rows_is_an_error_and_says_what_is_used():
     team, problems = score_team(builtin("standard"), {"甲": {"公共销售额": 100000}, "乙": {"公共销售额": 120000}})
-    (p,) = problems
+    (p,) = public_problems(problems)
     assert p.is_error and "120,000" in p.message and "100,000" in p.message and "--public-sales" in p.message
     # 120,000 × 0.5% ÷ 2 = 300
     assert team.agent("甲").public_commission == D("300.00")

@@ -1,7 +1,14 @@
 """``cskpi batch``: every agent's appraisal sheet for a month, plus the 汇总 workbook.
 
 ``cskpi batch EXPORTS... --scheme ID --month YYYY-MM --out DIR [--manual F] [--aliases F]
-[--layout per-agent|one-book] [--jobs N]``
+[--layout per-agent|one-book] [--jobs N] [--history FILE_OR_DIR]...``
+
+Earlier months (for 连续3个月排名第一, 连续不及格, 违规累计) are found in
+``DIR``, in month-named folders beside it or under it, and in what
+``--history`` names (an earlier ``汇总_*.xlsx``, its folder, or a hand-kept
+历史记录 table); see :mod:`cskpi_xl.workbook.history`. Re-running a month
+after later ones names those whose flags may be stale with the command that
+regenerates each; ``--regenerate-later`` runs them, in order.
 
 ``cskpi batch --demo [--out DIR] [--scheme ID]`` runs on the bundled samples
 (``samples/exports``, ``samples/manual``) into ``./out/demo`` — every built-in
@@ -41,6 +48,15 @@ def register(subparsers) -> None:
     p.add_argument("--team", action="append", metavar="名称=数值",
                    help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
                            "a shop-wide figure for the month (repeatable): a scheme parameter, a team value or 公共销售额"))
+    p.add_argument("--history", action="append", default=[], metavar="FILE_OR_DIR",
+                   help=tr("之前月份的结果：某个月的 汇总_*.xlsx、放各月文件夹的文件夹，或手工的历史记录表（可写多次）；"
+                           "输出文件夹和它旁边以月份命名的文件夹总会查找",
+                           "earlier months: an earlier 汇总_*.xlsx, a folder of month folders, or a hand-kept history "
+                           "table (repeatable); the output folder and month-named folders beside it are always searched"))
+    p.add_argument("--regenerate-later", action="store_true",
+                   help=tr("重新生成以前的月份后，按顺序重新生成标记可能已过时的以后月份（用各月汇总里记下的命令）",
+                           "after re-running an earlier month, regenerate the later months whose flags may be stale "
+                           "(with the command kept in each month's 汇总)"))
     p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
     p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
     p.set_defaults(func=run)
@@ -81,9 +97,39 @@ def run(args) -> int:
         return 2
     report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
                                  aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
-                                 template=args.template, public_sales=getattr(args, "public_sales", None),
-                                 team=getattr(args, "team", None))
-    return _print(report, problems)
+                                 template=args.template, history=args.history,
+                                 public_sales=getattr(args, "public_sales", None), team=getattr(args, "team", None))
+    code = _print(report, problems)
+    if report.get("stale"):
+        if args.regenerate_later:
+            code = max(code, _regenerate_later(report, args))
+        else:
+            print(tr("  提示：在这条命令后加 --regenerate-later 可以自动按顺序重新生成这些月份",
+                     "  hint: add --regenerate-later to this command to regenerate those months in order"))
+    return code
+
+
+def _regenerate_later(report, args) -> int:
+    """Regenerate, in order, the later months a re-run left stale, with the commands kept in their 汇总."""
+    from cskpi_xl.cli import build_parser
+    from cskpi_xl.workbook.batch import run_batch
+    from cskpi_xl.workbook.history import STALE
+
+    code = 0
+    for month, argv in zip(report["stale"], report.get("stale_commands") or []):
+        if not argv:
+            print(tr(f"无法自动重新生成 {month}：它的汇总没有记下生成命令，请按上面的格式手动运行",
+                     f"cannot regenerate {month} by itself: its 汇总 keeps no command; run it by hand"), file=sys.stderr)
+            code = 1
+            continue
+        print(tr(f"重新生成 {month}……", f"regenerating {month} …"))
+        sub = build_parser().parse_args(argv[1:])
+        rep, problems = run_batch(sub.exports, sub.scheme, sub.month, sub.out, manual=sub.manual, aliases=sub.aliases,
+                                  layout=sub.layout, jobs=args.jobs, progress=not args.quiet, template=sub.template,
+                                  history=sub.history)
+        # the next later month is regenerated right after: no need to say it may be stale
+        code = max(code, _print(rep, [p for p in problems if not p.message.startswith(STALE)]))
+    return code
 
 
 def _print(report, problems, brief: bool = False) -> int:

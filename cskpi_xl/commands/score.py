@@ -25,6 +25,11 @@ def register(sub) -> None:
                    help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
                            "a shop-wide figure for the month (repeatable): a scheme parameter (询单转化率目标=30%), "
                            "a team value (团队客单价=150) or 公共销售额"))
+    p.add_argument("--history", action="append", default=None, metavar="FILE_OR_DIR",
+                   help=tr("之前月份的结果（连续月份的奖励、标记和违规累计要用）：某个月的 汇总_*.xlsx、"
+                           "放各月文件夹的文件夹，或手工的历史记录表（月份/客服/排名/等级/违规次数/参加考核）；可写多次",
+                           "earlier months for the multi-month rules: an earlier 汇总_*.xlsx, a folder of month folders, "
+                           "or a hand-kept table (月份/客服/排名/等级/违规次数/参加考核); repeatable"))
     p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
     p.set_defaults(func=run)
 
@@ -42,7 +47,7 @@ def run(args) -> int:
     problems = problems + bad + more
     team, more = score_files(scheme, args.files, month=args.month, manual=args.manual, aliases=args.aliases,
                              public_sales=args.public_sales if args.public_sales is not None else public,
-                             team_figures=team_figures)
+                             history_from=args.history, team_figures=team_figures)
     problems = problems + more
     if args.json:
         print(json.dumps({

@@ -40,17 +40,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 
-from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
-from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
@@ -62,105 +57,68 @@ from cskpi_xl.workbook import xlsxpost
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
-from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, cached, cached_total
-from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
+from cskpi_xl.workbook.history import (find_history, read_history, regenerate_argv, stale_months,  # noqa: F401
+                                       stale_problem, where_problem)
+from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, write_summary
 
-SUMMARY = "汇总"
-HISTORY_SHEET = "历史记录"
-HISTORY_HEADER = ("月份", "客服", "排名", "等级", "违规次数", "参加考核")
-DAILY_SHEET = "每日趋势"
-LOW = "低"
-HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
 # ---- inputs -----------------------------------------------------------------------------------------------------
 
 
-def read_history(out_dir: Path, month: str) -> dict[str, list[PastMonth]]:
-    """Earlier months from the 历史记录 sheets of ``DIR/汇总_*.xlsx`` (months before ``month``)."""
-    hist: dict[str, dict[str, PastMonth]] = {}
-    for f in sorted(out_dir.glob(f"{SUMMARY}_*.xlsx")):
-        try:
-            wb = load_workbook(f, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - a damaged old summary must not stop this month
-            continue
-        if HISTORY_SHEET not in wb.sheetnames:
-            continue
-        for row in wb[HISTORY_SHEET].iter_rows(min_row=2, values_only=True):
-            if not row or not row[0] or not row[1] or str(row[0]) >= month:
-                continue
-            m, agent, rank, grade, viol, appraised = (list(row) + [None] * 6)[:6]
-            hist.setdefault(str(agent), {})[str(m)] = PastMonth(
-                str(m), int(rank) if isinstance(rank, (int, float)) else None, grade or None,
-                int(viol or 0) if isinstance(viol, (int, float)) else 0, appraised != "否")
-        wb.close()
-    return {a: sorted(ms.values(), key=lambda h: h.month) for a, ms in hist.items()}
-
-
-def read_previous(out_dir: Path, month: str) -> dict[str, dict[str, Any]]:
-    """What supervisors typed into this month's earlier outputs: agent → {input: value}."""
+def read_previous(out_dir: Path, month: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """What supervisors typed into this month's earlier outputs: agent → {input: value}; and the files it could not read."""
     typed: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
     files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
     for f in sorted(files):
         if f.name.startswith(("~$", ".")) or f.name.startswith(f"{SUMMARY}_"):
             continue
         try:
             found = read_typed(f)
-        except Exception:  # noqa: BLE001 - an unreadable old output: nothing to carry from it
+        except Exception as exc:  # noqa: BLE001 - reported: what was typed into it cannot be carried
+            problems.append(unreadable_output(f, exc))
             continue
         for (agent, m), values in found.items():
             if m == month:
                 typed.setdefault(agent, {}).update(values)
-    return typed
+    return typed, problems
+
+
+def keep_unreadable(unread: Sequence[Problem], targets: Sequence[Path]) -> list[Problem]:
+    """Earlier outputs that could not be read and would now be replaced: renamed aside, never overwritten."""
+    out: list[Problem] = []
+    bad = {Path(p.file).resolve() for p in unread if p.file}
+    for t in targets:
+        if t.resolve() not in bad or not t.exists():
+            continue
+        aside = t.with_name(f"{t.name}.无法读取.bak")
+        k = 1
+        while aside.exists():
+            k += 1
+            aside = t.with_name(f"{t.name}.无法读取{k}.bak")
+        try:
+            t.rename(aside)
+        except OSError as exc:
+            out.append(os_error_problem(exc, "保留无法读取的旧考核表", "keeping the unreadable earlier output"))
+            continue
+        out.append(Problem(f"无法读取的旧考核表已改名保留为 {aside.name}（新表照常生成；需要其中手工填写的内容时请从它找回）",
+                           f"the unreadable earlier output was kept as {aside.name}", file=str(t), severity=WARNING))
+    return out
+
+
+def unreadable_output(path: Path, exc: BaseException) -> Problem:
+    """An earlier output of this month that cannot be read back: what was typed into it is not carried."""
+    from cskpi_xl.workbook.history import read_reason
+
+    return Problem(f"上次生成的考核表无法读取：{read_reason(exc)}；其中手工填写的评分和评语这次没有沿用"
+                   f"（关闭或修复该文件后重新生成即可沿用）",
+                   f"cannot read an earlier output ({type(exc).__name__}): what was typed into it is not carried",
+                   file=str(path), severity=WARNING)
 
 
 # ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
-
-
-def _daily_rows(points) -> list[tuple]:
-    return [(d.date, cached(d.inquiries), cached(d.orders), cached(d.rate), LOW if d.low else "") for d in points]
-
-
-def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: str) -> dict[str, Any]:
-    """A daily trend sheet (date, 咨询人数, 下单人数, 转化率, low flag) with a line chart; returns cached values."""
-    ws = wb.create_sheet(title)
-    ws.append(["日期", "咨询人数", "下单人数", "转化率", "低转化", "", "标记比例", float(flag_ratio)])
-    for c in ws[1][:5]:
-        c.font = Font(bold=True)
-        c.fill = HEAD
-    rows = _daily_rows(points)
-    n = len(rows)
-    last = n + 1
-    values: dict[str, Any] = {}
-    valid = [p.rate for p in points if isinstance(p.rate, Decimal)]
-    import statistics
-    median = statistics.median(valid) if valid else None
-    ws["G2"] = "当月中位数"
-    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"n/a",MEDIAN(D2:D{max(last, 2)}))'
-    values["H2"] = float(median) if median is not None else "n/a"
-    ws["G3"] = "低转化天数"
-    ws["H3"] = f'=COUNTIF(E2:E{max(last, 2)},"{LOW}")'
-    values["H3"] = sum(1 for p in points if p.low)
-    for i, (d, inq, orders, rate, low) in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=d)
-        ws.cell(row=i, column=2, value=inq)
-        ws.cell(row=i, column=3, value=orders)
-        ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"n/a",C{i}/B{i})').number_format = "0.00%"
-        values[f"D{i}"] = rate
-        ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
-        values[f"E{i}"] = low
-    ws.column_dimensions["A"].width = 12
-    ws.column_dimensions["G"].width = 12
-    if n:
-        ch = LineChart()
-        ch.title = chart_title
-        ch.y_axis.title = "人数"
-        ch.x_axis.title = "日期"
-        ch.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
-        ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-        ch.height, ch.width = 8, 18
-        ws.add_chart(ch, "G5")
-    return values
 
 
 _TEMPLATES: dict[bytes, bytes] = {}
@@ -273,7 +231,7 @@ def _progress(it, total: int, enabled: bool, desc: str):
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastMonth]) -> dict[str, Any]:
+def _extra(scheme: Scheme, res, figures: Mapping[str, Any]) -> dict[str, Any]:
     """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
     out: dict[str, Any] = {}
     p = scheme.pay
@@ -291,24 +249,21 @@ def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastM
             base += amt * n
         out[HISTORY_BONUS] = res.pay.get("奖励", Decimal(0)) - base.quantize(Decimal("0.01"))
     if p.fine is not None:
-        out[HISTORY_VIOLATIONS] = sum(h.violations for h in past)
+        out[HISTORY_VIOLATIONS] = res.earlier_violations
     return out
-
-
-def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
-    name = scheme.pay.fine.input if scheme.pay and scheme.pay.fine else "违规次数"
-    try:
-        return int(to_decimal(figures.get(name) or 0))
-    except (ValueError, TypeError):
-        return 0
 
 
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
-              template: str | os.PathLike | None = None, public_sales: Any = None,
+              template: str | os.PathLike | None = None,
+              history: Sequence[str | os.PathLike] = (), public_sales: Any = None,
               team: Sequence[str] | Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
+
+    Earlier months for the multi-month rules are looked for in ``out_dir``,
+    month-named folders beside or under it, and the ``history`` files or
+    folders (see :mod:`cskpi_xl.workbook.history`).
 
     From :data:`PARALLEL_FROM` agents the workbooks are written by worker
     processes (spawned ones from :data:`SPAWN_FROM`, so a script calling this
@@ -359,7 +314,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
             remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
-                    problems, t0, public_sales, team)
+                    problems, t0, history, public_sales, team)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
         problems.append(os_error_problem(exc))
         return report, problems
@@ -367,8 +322,17 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         lock.release()
 
 
+def _shop_argv(public_sales: Any, team: Any) -> list[str]:
+    """The ``--public-sales`` / ``--team`` options of the command kept in the 汇总 (to regenerate the month)."""
+    argv = ["--public-sales", str(public_sales)] if public_sales is not None else []
+    items = team.items() if isinstance(team, Mapping) else [(t, None) for t in team or ()]
+    for k, v in items:
+        argv += ["--team", k if v is None else f"{k}={v}"]
+    return argv
+
+
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
-         report, problems, t0, public_sales=None, team=None):
+         report, problems, t0, history_paths=(), public_sales=None, team=None):
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
@@ -382,14 +346,16 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     figures = figures_for(scheme, data)
     daily = daily_for(scheme, data)
-    typed = read_previous(out, month)
+    typed, unread = read_previous(out, month)
+    problems += unread
     for a, vals in typed.items():
         if a in figures:
             figures[a].update(vals)
             problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
                                     f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
                                     severity=WARNING))
-    history = read_history(out, month)
+    history, found, more = find_history(out, month, history_paths, scheme)
+    problems += more
 
     # the template; HR's own may carry changed numbers on its 规则 sheet
     if template is not None:
@@ -407,6 +373,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
             twb.save(buf)
             tbytes = buf.getvalue()
 
+    team_arg = team
     given, more = parse_assignments(team) if not isinstance(team, Mapping) else (dict(team), [])
     scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
     problems += more + more2
@@ -415,11 +382,18 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     problems += more
     refused = {p.column for p in more2}
     team.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in refused}, **team.given}
+    if team.missing_history:
+        problems.append(where_problem(found))
+    stale = stale_problem(scheme, month, found)
+    if stale is not None:
+        problems.append(stale)
+        report["stale"] = stale_months(scheme, month, found)
+        report["stale_commands"] = [found.commands.get(m) for m in report["stale"]]
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
     label = str(template or f"{scheme.id}.xlsx")
-    extras = {res.agent: _extra(scheme, res, figures[res.agent], history.get(res.agent, [])) for res in team.agents}
+    extras = {res.agent: _extra(scheme, res, figures[res.agent]) for res in team.agents}
     first = team.agents[0]
     first_plan = plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent])
     problems += first_plan.problems
@@ -443,6 +417,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
             problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
                                     file=str(t)))
             return report, problems
+    problems += keep_unreadable(unread, targets)
 
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
@@ -478,7 +453,10 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         report["outputs"] = [str(book)]
         files = {res.agent: targets[0].name for res in team.agents}
 
-    write_summary(summary_path, scheme, team, figures, files, daily, problems)
+    write_summary(summary_path, scheme, team, figures, files, daily, problems,
+                  command=regenerate_argv(exports, scheme.id, month, out, manual=manual, aliases=aliases, layout=layout,
+                                          template=template, history=history_paths) + _shop_argv(public_sales, team_arg),
+                  history_start=history.start)
     report["summary"] = str(summary_path)
     report["agents"] = [res.agent for res in team.agents]
     report["seconds"] = round(time.perf_counter() - t0, 2)
@@ -518,114 +496,4 @@ def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, te
     wb._sheets.sort(key=lambda ws: 0 if ws.title in made else 1)
     wb.active = 0
     save_workbook(wb, path, values)
-    return path
-
-
-# ---- the summary ------------------------------------------------------------------------------------------------
-
-
-def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
-                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem]) -> Path:
-    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SUMMARY
-    month = team.month or ""
-    ws["A1"] = f"{scheme.name} · {month} 汇总"
-    ws["A1"].font = Font(bold=True, size=14)
-    header = ["排名", "客服昵称", "总分", "等级", "个人提成", "公共提成", "当月工资", "不参加考核", "标记", "文件", "参与排名的总分"]
-    hr = 3
-    for c, h in enumerate(header, start=1):
-        cell = ws.cell(row=hr, column=c, value=h)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD
-    order = team.ranking() + [a for a in team.agents if a.rank is None]
-    first = hr + 1
-    last = hr + len(order)
-    values: dict[str, Any] = {}
-    for i, a in enumerate(order):
-        r = first + i
-        ranked = a.rank is not None
-        ws.cell(row=r, column=11, value=cached(a.total) if ranked else None)
-        ws.cell(row=r, column=1, value=f"=IF(ISNUMBER(K{r}),RANK(K{r},$K${first}:$K${last}),\"\")")
-        values[f"A{r}"] = a.rank if ranked else ""
-        write_text_cell(ws.cell(row=r, column=2), a.agent)
-        ws.cell(row=r, column=3, value=cached_total(a.total)).number_format = "0.00"
-        ws.cell(row=r, column=4, value=a.grade or "")
-        ws.cell(row=r, column=5, value=cached(a.commission)).number_format = "#,##0.00"
-        ws.cell(row=r, column=6, value=cached(a.public_commission)).number_format = "#,##0.00"
-        ws.cell(row=r, column=7, value=cached(a.pay_total) if a.pay_total is not None else None).number_format = "#,##0.00"
-        write_text_cell(ws.cell(row=r, column=8), a.excluded or "")
-        write_text_cell(ws.cell(row=r, column=9), "；".join(a.flags + a.grade_notes))
-        write_text_cell(ws.cell(row=r, column=10), files.get(a.agent, ""))
-    tr_ = last + 1
-    ws.cell(row=tr_, column=2, value="合计").font = Font(bold=True)
-    for col, key in ((5, "commission"), (6, "public_commission"), (7, "pay_total")):
-        letter = "EFG"[col - 5]
-        ws.cell(row=tr_, column=col, value=f"=SUM({letter}{first}:{letter}{last})").number_format = "#,##0.00"
-        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order))
-    pr = tr_ + 2
-    ws.cell(row=pr, column=1, value="公共提成池").font = Font(bold=True)
-    pub = team.team.get("公共销售额")
-    rate = scheme.pay.public_rate if scheme.pay and scheme.pay.public_rate is not None else None
-    ws.cell(row=pr + 1, column=1, value="公共销售额")
-    ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
-    source = {"given": "（批量生成时指定）", "column": "（导入表中的「公共销售额」列）"}.get(getattr(team, "public_sales_from", ""))
-    if source:  # the default (the team's 销售额) is left unsaid, as before
-        ws.cell(row=pr + 1, column=3, value=source)
-    for k, (name, v) in enumerate((getattr(team, "given", None) or {}).items()):  # given for the month (--team)
-        ws.cell(row=pr + 4 + k, column=1, value=name)
-        ws.cell(row=pr + 4 + k, column=2, value=cached(v))
-        ws.cell(row=pr + 4 + k, column=3, value="（批量生成时指定）")
-    ws.cell(row=pr + 2, column=1, value="提成比例")
-    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
-    ws.cell(row=pr + 3, column=1, value="客服人数")
-    ws.cell(row=pr + 3, column=2, value=len(team.agents))
-    for c, w in zip("ABCDEFGHIJK", (6, 14, 9, 8, 11, 11, 11, 22, 30, 22, 8)):
-        ws.column_dimensions[c].width = w
-    ws.column_dimensions["K"].hidden = True
-    ws.freeze_panes = f"A{first}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{hr}:{hr}"
-    if order:
-        ch = BarChart()
-        ch.type = "bar"
-        ch.title = "总分排名"
-        ch.y_axis.title = "总分"
-        ranked_n = len(team.ranking()) or len(order)
-        ch.add_data(Reference(ws, min_col=3, min_row=hr, max_row=hr + ranked_n), titles_from_data=True)
-        ch.set_categories(Reference(ws, min_col=2, min_row=first, max_row=hr + ranked_n))
-        ch.height, ch.width = 8, 16
-        ch.legend = None
-        ws.add_chart(ch, f"A{pr + 6}")
-    summary_values = {SUMMARY: values}
-
-    hs = wb.create_sheet(HISTORY_SHEET)
-    hs.append(list(HISTORY_HEADER))
-    for r, a in enumerate(team.agents, start=2):  # row numbers counted: ws.max_row scans every cell
-        hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
-                   "否" if a.excluded else "是"])
-        write_text_cell(hs.cell(row=r, column=2), a.agent)
-
-    if scheme.daily is not None and daily:
-        rows = []
-        for a in team.agents:
-            for p in daily.get(a.agent, []):
-                rows.append((p.date, {"咨询人数": p.inquiries, "下单人数": p.orders}))
-        pts = daily_trend(rows, scheme.daily.flag_ratio)
-        summary_values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, scheme.daily.flag_ratio, "全团队每日咨询与下单")
-
-    ps = wb.create_sheet("问题")
-    ps.append(["级别", "位置", "说明"])
-    for r, p in enumerate(problems, start=2):
-        ps.append([p.label(), None, None])
-        write_text_cell(ps.cell(row=r, column=2), p.where())
-        write_text_cell(ps.cell(row=r, column=3), p.message)
-    ps.column_dimensions["B"].width = 50
-    ps.column_dimensions["C"].width = 80
-    save_workbook(wb, path, summary_values)
     return path
