@@ -52,7 +52,8 @@ def scheme_inputs(scheme: Scheme) -> set[str]:
 def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
                 aliases: str | None = None, public_sales: Any = None,
                 history: Mapping[str, Sequence[PastMonth]] | History | None = None,
-                history_from: Sequence[Any] | None = None) -> tuple[TeamResult | None, list[Problem]]:
+                history_from: Sequence[Any] | None = None,
+                team_figures: Mapping[str, Any] | None = None) -> tuple[TeamResult | None, list[Problem]]:
     """Import ``files`` (exports or a canonical table) and score the month under ``scheme``.
 
     ``history_from``: files or folders of earlier months to look in once the
@@ -69,7 +70,7 @@ def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = Non
     else:
         found = None
     team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,
-                            public_sales=public_sales)
+                            public_sales=public_sales, team_figures=team_figures)
     if team.missing_history:
         more.append(where_problem(found) if found is not None else Problem(
             "没有指定之前月份的结果：用 --history 指定之前月份的 汇总_*.xlsx、放各月文件夹的文件夹或历史记录表",

@@ -160,7 +160,7 @@ def fill_book(book) -> list[Problem]:
     from cskpi_xl.scoring import figures_for, import_for
     from cskpi_xl.workbook.apply import apply_plan_xlwings
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-    from cskpi_xl.workbook.rulesread import read_rules
+    from cskpi_xl.workbook.rulesread import needs_reset, read_rules
     from cskpi_xl.workbook.template import plan_fill
 
     settings, problems = read_settings(book)
@@ -172,8 +172,11 @@ def fill_book(book) -> list[Problem]:
     if scheme is None:
         return _report(book, problems, "未填充：方案无法加载")
     if RULES_SHEET in [s.name for s in book.sheets]:  # numbers HR changed on the 规则 sheet count
-        scheme, more = read_rules(scheme, xlwings_value_at(book), getattr(book, "name", None))
+        value_at = xlwings_value_at(book)
+        scheme, more = read_rules(scheme, value_at, getattr(book, "name", None))
         problems += more
+        if needs_reset(scheme, value_at):  # HR moved rows on 规则: write it afresh, nothing stale left
+            book.sheets[RULES_SHEET].range("A1:AZ1000").clear_contents()
     data, more = import_for(scheme, settings.exports, month=settings.month, manual=settings.manual,
                             aliases=settings.aliases)
     problems += more

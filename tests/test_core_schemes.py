@@ -148,7 +148,7 @@ def test_yali_trainee_flags_commission_and_two_month_streak():
     a, w = team.agents
     assert [i.points for i in a.items] == [90, 85, 50, 90, 80]
     assert a.total == D(79) and a.grade == "合格" and a.commission == D("150.00")
-    assert a.flags == ["首次响应超过15秒", "平均响应超过15秒"]
+    assert a.flags == ["首次响应超过标准秒数", "平均响应超过标准秒数"]
     # weak: 10% → 100 − 20×5 = 0; both responses and 答问比 n/a → 100 each; 抽检 50 → 350/5 = 70 → 合格
     assert w.total == D(70) and w.grade == "合格"
     team, _ = score_team(builtin("yali"), {"weak": {**weak, "随机抽检": 0, "首次响应总秒数": 3000, "首次响应次数": 100}},
@@ -170,15 +170,23 @@ def test_operations_caps_and_exclusions():
         "punished": {**top, "惩戒处分次数": 1},
         "demerit": {**top, "记过未撤销": 1},
         "late": {**top, "迟到早退次数": 3},
+        "later": {**top, "迟到早退次数": 6},
+        "absent3": {**top, "缺勤天数": 3},
+        "absent4": {**top, "缺勤天数": 4},
+        "absent10": {**top, "缺勤天数": 10},
         "first_only": {k: v for k, v in top.items() if "二次" not in k},
         "probation": {**top, "试用期": 1},
         "new": {**top, "工龄月数": 3},
     })
     r = {a.agent: a for a in team.agents}
-    assert r["a"].total == D("4.75") and r["a"].grade == "A"  # (5+5+4+5)/4
+    # weighted 40/40/15/5 (S3's 运营 line): 5×0.4 + 5×0.4 + 4×0.15 + 5×0.05 = 2 + 2 + 0.6 + 0.25 = 4.85
+    assert r["a"].total == D("4.85") and r["a"].grade == "A"
     assert r["punished"].grade == "B" and "曾受过惩戒处分" in r["punished"].grade_notes[0]
     assert r["demerit"].grade == "C"
-    assert r["late"].grade == "C"
+    # the two cap levels have their own counts: 3 lates → not A (B); 6 → not A or B (C)
+    assert r["late"].grade == "B" and r["later"].grade == "C"
+    # 缺勤 (any reason) more than 3 days → not A; more than 6 → not A or B
+    assert r["absent3"].grade == "A" and r["absent4"].grade == "B" and r["absent10"].grade == "C"
     assert r["first_only"].total == D(4) and r["first_only"].grade == "B"
     assert r["probation"].excluded == "试用期未满，不参加考核" and r["probation"].rank is None
     assert r["new"].excluded == "连续工作不满半年，不参加考核"

@@ -21,6 +21,11 @@ def register(subparsers) -> None:
     p.add_argument("--out", help=tr("输出文件", "output file"))
     p.add_argument("--manual", help=tr("手工录入表", "manual inputs"))
     p.add_argument("--aliases", help=tr("别名表", "alias map"))
+    p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
+                                             "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
+    p.add_argument("--team", action="append", metavar="名称=数值",
+                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
+                           "a shop-wide figure for the month (repeatable): a scheme parameter, a team value or 公共销售额"))
     p.set_defaults(func=run)
 
 
@@ -28,7 +33,8 @@ def run(args) -> int:
     from cskpi_xl.workbook.fill import fill_template
 
     out, problems = fill_template(args.template, args.exports, args.agent, args.month, scheme_id=args.scheme,
-                                  out=args.out, manual=args.manual, aliases=args.aliases)
+                                  out=args.out, manual=args.manual, aliases=args.aliases,
+                                  public_sales=getattr(args, "public_sales", None), team=getattr(args, "team", None))
     for p in problems:
         print(p.format(), file=sys.stderr)
     if out is None:

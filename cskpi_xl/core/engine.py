@@ -22,7 +22,7 @@ from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escal
                                    streak_needs, walk_back)
 from cskpi_xl.core.metrics import compute_metrics, team_values
 from cskpi_xl.core.names import NO_DATA
-from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import NA, Exact, from_ratio, number_text, quotient, ratio_of, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
@@ -95,13 +95,18 @@ class AgentResult:
 
 @dataclass
 class TeamResult:
-    """The scored month; ``missing_history`` lists the earlier months a multi-month rule needed and did not find."""
+    """The scored month; ``missing_history`` lists the earlier months a multi-month rule needed and did not find;
+    ``public_sales_from`` says where the public sales total came from (``given``: the caller, e.g.
+    ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额); ``given`` holds the
+    shop-wide figures given for the month (``--team``)."""
 
     scheme: Scheme
     month: str | None
     agents: list[AgentResult]
     team: dict[str, Any]
     missing_history: tuple[str, ...] = ()
+    public_sales_from: str = ""
+    given: dict[str, Any] = field(default_factory=dict)
 
     def agent(self, name: str) -> AgentResult:
         """The agent's result (by a name index built once: the batch asks for every agent)."""
@@ -116,11 +121,32 @@ class TeamResult:
 
 
 def _clamp(points: Decimal, item: Item) -> Decimal:
-    if item.floor is not None and points < item.floor:
-        points = item.floor
-    if item.cap is not None and points > item.cap:
-        points = item.cap
+    """Floor and cap, compared exactly (an :class:`Exact` by its ratio)."""
+    if not isinstance(points, Exact):
+        if item.floor is not None and points < item.floor:
+            return item.floor
+        if item.cap is not None and points > item.cap:
+            return item.cap
+        return points
+    n, d = ratio_of(points)
+    if item.floor is not None:
+        fn, fd = ratio_of(item.floor)
+        if n * fd < fn * d:
+            return item.floor
+    if item.cap is not None:
+        cn, cd = ratio_of(item.cap)
+        if n * cd > cn * d:
+            return item.cap
     return points
+
+
+def exact_sum(values: Sequence[Any]) -> Decimal:
+    """The exact sum of Decimals (some :class:`Exact`), as a Decimal that keeps it."""
+    num, den = 0, 1
+    for v in values:
+        n, d = ratio_of(v)
+        num, den = num * d + n * den, den * d
+    return from_ratio(num, den)
 
 
 def _filled(v: Any) -> bool:
@@ -151,7 +177,8 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
         if review.self_column and final is not None and _filled(res.reviews.get(review.self_column)):
             res.differs = str(res.reviews[review.self_column]).strip() != str(final).strip()
     start = item.start
-    delta = Decimal(0)
+    deltas: list[Decimal] = []  # summed exactly and rounded once, at the end
+    inexact = isinstance(start, Exact)
     for r in item.rules:
         o = r.apply(ctx)
         if o.error:
@@ -167,7 +194,8 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
             res.value = o.value
             if o.note:
                 res.notes.append(o.note)
-        delta += o.delta
+        deltas.append(o.delta)
+        inexact = inexact or isinstance(o.delta, Exact)
         if o.override is not None:
             override = o.override if override is None else min(override, o.override)
             res.notes.append(o.note)
@@ -176,9 +204,11 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
     if res.value is None:
         res.value = _shown_value(item, ctx)
     if res.na is not None and item.na_points is not None:
-        points = item.na_points
+        points: Decimal = item.na_points
+    elif inexact or isinstance(start, Exact):
+        points = exact_sum([start, *deltas])
     else:
-        points = start + delta
+        points = sum(deltas, start)  # finite decimals: exact
     if override is not None:
         points = override
     res.points = round_points(_clamp(points, item))
@@ -204,6 +234,12 @@ def _shown_value(item: Item, ctx: Mapping[str, Any]) -> Any:
     return None
 
 
+def _times(a: Decimal, b: Decimal) -> Decimal:
+    """``a × b`` exactly (``b`` may be an :class:`Exact`)."""
+    (n, d), (m, e) = ratio_of(a), ratio_of(b)
+    return from_ratio(n * m, d * e)
+
+
 def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dict[str, Decimal | NA]]:
     """The total (rounded to 2 decimals) and each section's score."""
     missing = [i.name for i in items if i.points is None]
@@ -216,19 +252,21 @@ def total_of(scheme: Scheme, items: list[ItemResult]) -> tuple[Decimal | NA, dic
             sections[s.name] = Decimal(0)
         elif s.combine == "sum":
             sections[s.name] = sum(pts, Decimal(0))
-        else:
-            sections[s.name] = sum(pts, Decimal(0)) / len(pts)
+        else:  # a mean is kept exact (1/3 of a cent counts when weighted)
+            sections[s.name] = quotient(sum(pts, Decimal(0)), len(pts))
     if missing:
         return NA("未评分：" + "、".join(missing), "not scored: " + ", ".join(missing)), sections
+    total: Decimal
     if scheme.total == "sections":
-        total = Decimal(0)
+        parts = []
         for s in scheme.sections:
             v = sections[s.name]
-            total += v if s.addon else s.weight * v / Decimal(100)
+            parts.append(v if s.addon else quotient(_times(s.weight, v), 100))
+        total = exact_sum(parts)
     elif scheme.total == "mean":
-        total = sum((i.points for i in items), Decimal(0)) / len(items) if items else Decimal(0)
+        total = quotient(sum((i.points for i in items), Decimal(0)), len(items)) if items else Decimal(0)
     else:
-        total = sum((i.points for i in items), Decimal(0))
+        total = sum((i.points for i in items), Decimal(0))  # points have 2 decimals: exact
     return round_points(total), sections
 
 
@@ -264,6 +302,7 @@ def score_team(
     month: str | None = None,
     history: History | Mapping[str, Sequence[PastMonth]] | None = None,
     public_sales: Any = None,
+    team_figures: Mapping[str, Any] | None = None,
 ) -> tuple[TeamResult, list[Problem]]:
     """Score every agent of a month; never raises on bad figures.
 
@@ -273,15 +312,36 @@ def score_team(
     mapping agent → earlier months (the months in it count as found), or
     None: no earlier results at all — a multi-month rule that needs one then
     shows 待核实 and a problem says which months are missing;
-    ``public_sales`` is the public sales total (default: the team's sales).
+    ``public_sales`` is the public sales total (default: a 公共销售额 column, else the team's
+    sales); ``team_figures`` are team values given for the month (团队客单价 …, see
+    :mod:`cskpi_xl.core.shopwide`), used instead of the computed ones.
     """
     problems: list[Problem] = []
     history = history if isinstance(history, History) else History.of(history)
+    public_from = "given" if public_sales is not None else ""
+    if public_sales is not None and not isinstance(public_sales, Decimal):
+        try:
+            public_sales = number_text(public_sales) if isinstance(public_sales, str) else to_decimal(public_sales)
+        except ValueError:
+            problems.append(Problem(f"公共销售额不是数字：{public_sales!r}", f"the public sales total is not a number: {public_sales!r}",
+                                    column="公共销售额", value=public_sales))
+            public_sales, public_from = None, ""
+    if public_sales is not None and public_sales < 0:
+        problems.append(Problem(f"公共销售额不能为负数：{public_sales}", "the public sales total cannot be negative",
+                                column="公共销售额", value=str(public_sales)))
+        public_sales, public_from = None, ""
+    if public_sales is None:
+        public_sales, more = public_sales_column(agents)
+        problems += more
+        public_from = "column" if public_sales is not None else ""
     team = team_values(agents, public_sales)
+    given = {k: to_decimal(v) for k, v in (team_figures or {}).items()}
+    team.update(given)  # shop-wide figures given for the month win over the computed ones
     results: list[AgentResult] = []
     contexts: dict[str, dict[str, Any]] = {}
     for name, figures in agents.items():
         metrics = compute_metrics(figures, team)
+        metrics["公共销售额"] = team["公共销售额"]  # shop-wide: the option or the agreed column, never one row's figure
         ctx: dict[str, Any] = {**scheme.params, **metrics}
         contexts[name] = ctx
         res = AgentResult(name, metrics, [])
@@ -329,7 +389,7 @@ def score_team(
         bonus = checks.streaks(res) if month else Decimal(0)
         _pay(scheme, res, ctx, team, n_agents, past, bonus, checks)
     problems += checks.problems()
-    return TeamResult(scheme, month, results, team, checks.missing_months()), problems
+    return TeamResult(scheme, month, results, team, checks.missing_months(), public_from, given), problems
 
 
 class _HistoryChecks:
@@ -434,6 +494,41 @@ class _HistoryChecks:
             value=union, severity=WARNING)]
 
 
+def public_sales_column(agents: Mapping[str, Mapping[str, Any]]) -> tuple[Decimal | None, list[Problem]]:
+    """The shop-wide 公共销售额 given as a column (the same figure on every agent's row), or None.
+
+    Agents whose rows leave it empty do not count; different figures on different rows are an
+    error (a shop has one public sales total a month) and the largest is used, said in the message.
+
+    >>> public_sales_column({"a": {"公共销售额": 100000}, "b": {"公共销售额": "100000"}, "c": {}})
+    (Decimal('100000'), [])
+    """
+    seen: dict[Decimal, list[str]] = {}
+    problems: list[Problem] = []
+    for name, f in agents.items():
+        v = f.get("公共销售额")
+        if not _filled(v):
+            continue
+        try:
+            d = to_decimal(v)
+        except ValueError:
+            problems.append(Problem(f"公共销售额不是数字：{v!r}", f"public sales is not a number: {v!r}", agent=name,
+                                    column="公共销售额", value=v))
+            continue
+        seen.setdefault(d, []).append(name)
+    if not seen:
+        return None, problems
+    if len(seen) > 1:
+        use = max(seen)
+        listed = "；".join(f"{format(d.normalize(), ',f')}（{'、'.join(ns[:3])}{'等' if len(ns) > 3 else ''}）" for d, ns in seen.items())
+        problems.append(Problem(f"公共销售额是全店一个数，但各行不同：{listed}；按最大的 {format(use.normalize(), ',f')} 计算，"
+                                f"请改正或用 --public-sales 指定",
+                                f"the public sales total differs between rows: {listed}; using the largest; fix it or give --public-sales",
+                                column="公共销售额"))
+        return use, problems
+    return next(iter(seen)), problems
+
+
 def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping[str, Any],
          n_agents: int, past: Mapping[str, PastMonth], bonus: Decimal, checks: _HistoryChecks) -> None:
     c = scheme.commission
@@ -457,14 +552,19 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     if p.public_rate is not None:
         res.public_commission = public_commission(team.get("公共销售额", 0), p.public_rate, n_agents)
         pay["公共提成"] = res.public_commission
-    if p.seniority_per_year is not None:
+    own = _num(ctx, "工龄工资")  # an agent's own figure wins over the per-year amount
+    if p.seniority_per_year is not None and own is None:
         pay["工龄工资"] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
     else:
-        pay["工龄工资"] = _num(ctx, "工龄工资") or Decimal(0)
+        pay["工龄工资"] = own or Decimal(0)
     if p.performance_pay:
         base = _num(ctx, "绩效工资") or Decimal(0)
         pct = res.grade_attrs.get("绩效工资比例")
-        if pct == "得分" and isinstance(res.total, Decimal):
+        if p.exempt and any_holds(p.exempt, ctx):  # S3 试用期: the result does not set the pay
+            factor = p.exempt_factor
+            if p.exempt_text:
+                res.flags.append(p.exempt_text)
+        elif pct == "得分" and isinstance(res.total, Decimal):
             factor = res.total / Decimal(100)
         elif pct is not None and pct != "得分":
             factor = to_decimal(pct)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from typing import Any, Callable
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.grades import GradeBand, Grades
-from cskpi_xl.core.numbers import to_decimal
+from cskpi_xl.core.numbers import number_text, to_decimal
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.core.rules import Band, Condition, Linear, Option, PerCount, Rubric, Score, Test
 from cskpi_xl.core.scheme import (
@@ -36,6 +37,9 @@ BUILTIN_IDS = ("duoyi", "standard", "kpi_ko_ksa", "employee_form", "yali", "oper
 #: Numbers a scheme may hold: beyond these, scoring arithmetic could overflow Decimal.
 _MAX_ABS = Decimal("1e15")
 _MIN_ABS = Decimal("1e-100")
+
+
+SHARES = N.SHARES
 
 
 class SchemeError(ValueError):
@@ -76,7 +80,7 @@ class _Ctx:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
         try:
-            d = to_decimal(v)
+            d = number_text(v) if isinstance(v, str) else to_decimal(v)
         except ValueError:
             self.err(f"{path}.{key}", "应为数字", "must be a number", v)
             return default
@@ -118,19 +122,39 @@ class _Ctx:
 
 
 def _ref(ctx: _Ctx, node: dict, key: str, path: str) -> Decimal | str | None:
-    """A threshold: a number, or the name of a team value or parameter."""
+    """A threshold: a number (``0.34``, ``"34%"``, ``"３４％"``), or the name of a team value or parameter.
+
+    Text with a digit or a percent sign that is not a number is refused, never taken for a name.
+    """
     v = node.get(key)
     if isinstance(v, str) and v.strip() and not _looks_numeric(v):
+        if any(unicodedata.normalize("NFKC", c) in "0123456789%" for c in v):
+            ctx.err(f"{path}.{key}", f"「{v}」既不是数字，也不是团队数值或参数的名称（数字写成 0.34 或 \"34%\"）",
+                    f"{v!r} is neither a number nor the name of a team value or parameter", v)
+            return None
         return v
     return ctx.num(node, key, path)
 
 
 def _looks_numeric(s: str) -> bool:
     try:
-        to_decimal(s)
+        number_text(s)
         return True
     except ValueError:
         return False
+
+
+def _check_share(ctx: _Ctx, metric: str, node: dict, path: str, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+    """A share metric (询单转化率 …) compared with a number above 1, or counted in units of 1 or more: a percent written as a whole number."""
+    if metric not in SHARES:
+        return
+    for k, v in zip(keys, values):
+        if isinstance(v, Decimal) and k != "unit" and v > 1:
+            ctx.err(f"{path}.{k}", f"{metric}是比率（0.34 表示 34%），{k} = {node.get(k)} 大于 100%：是不是想写 {v / 100}（或 \"{v}%\"）？",
+                    f"{metric} is a fraction (0.34 means 34%); {k} = {node.get(k)} is above 100%: did you mean {v / 100}?", node.get(k))
+        if isinstance(v, Decimal) and k == "unit" and v >= 1:
+            ctx.err(f"{path}.unit", f"{metric}是比率（0.01 表示 1 个百分点），unit = {node.get(k)} 是 {v * 100}%：是不是想写 {v / 100}？",
+                    f"{metric} is a fraction; unit = {node.get(k)} is {v * 100}%: did you mean {v / 100}?", node.get(k))
 
 
 def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
@@ -145,7 +169,9 @@ def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
         if op not in (">", ">=", "<", "<=", "==", "!="):
             ctx.err(f"{p}.op", "比较符只能是 > >= < <= == !=", "op must be one of > >= < <= == !=", op)
             continue
-        v = ctx.num(t, "value", p)
+        v = _ref(ctx, t, "value", p)  # a number, or a parameter's name (响应标准秒数)
+        if len(ins) == 1:
+            _check_share(ctx, N.canonical(ins[0]), t, p, ("value",), (v,))
         if v is not None and ins:
             out.append(Test(ins, op, v))
     if node is not None and not out and not any(pp.path and pp.path.startswith(path) for pp in ctx.problems):
@@ -178,6 +204,8 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
             ctx.err(f"{path}.unit", "unit 必须大于 0", "unit must be > 0", r.get("unit"))
             return None
         metric = ctx.text(r, "metric", path)
+        _check_share(ctx, N.canonical(metric), r, path, ("baseline", "unit") if "baseline" in r else ("upper", "lower", "unit"),
+                     (up, unit) if "baseline" in r else (up, lo, unit))
         return Linear(N.canonical(metric), up, lo, unit, ctx.num(r, "above", path, Decimal(0)),
                       ctx.num(r, "below", path, Decimal(0)), ctx.boolean(r, "step", path, False))
     if kind == "per_count":
@@ -292,8 +320,7 @@ def _commission(ctx: _Ctx, node: Any, path: str):
             rate = ctx.num(t, "rate", p, Decimal(0))
             if k != "fixed" and "rate" not in t:
                 ctx.err(f"{p}.rate", "缺少提成比例 rate", "missing rate")
-            if rate is not None and not (Decimal(0) <= rate <= Decimal(1)):
-                ctx.err(f"{p}.rate", "提成比例应在 0 到 1 之间（0.015 表示 1.5%）", "rate must be between 0 and 1", t.get("rate"))
+            _check_rate(ctx, rate, t, p)
             tiers.append(Tier(ctx.num(t, "lower", p), ctx.num(t, "upper", p), ctx.boolean(t, "lower_inclusive", p, True),
                               ctx.boolean(t, "upper_inclusive", p, True), k, rate or Decimal(0), ctx.num(t, "base", p, Decimal(0)),
                               ctx.num(t, "threshold", p)))
@@ -308,6 +335,7 @@ def _commission(ctx: _Ctx, node: Any, path: str):
             p = f"{path}.bands[{i}]"
             b = ctx.keys(b, p, {"low", "high", "rate", "low_inclusive", "high_inclusive"}, ("rate",))
             if b:
+                _check_rate(ctx, ctx.num(b, "rate", p), b, p)
                 bands.append(CoefficientBand(ctx.num(b, "low", p), ctx.num(b, "high", p), ctx.num(b, "rate", p, Decimal(0)),
                                              ctx.boolean(b, "low_inclusive", p, True), ctx.boolean(b, "high_inclusive", p, False)))
         if not bands:
@@ -322,6 +350,15 @@ def _commission(ctx: _Ctx, node: Any, path: str):
     return None
 
 
+def _check_rate(ctx: _Ctx, rate: Decimal | None, node: dict, path: str, key: str = "rate") -> None:
+    """A commission rate is a fraction below 1 (0.015 means 1.5%); ``rate = 1`` (meant 1%) would pay all the sales."""
+    if rate is not None and not (Decimal(0) <= rate < Decimal(1)):
+        hint = f"：是不是想写 {rate / 100}（{rate}%）？" if rate >= 1 else ""
+        ctx.err(f"{path}.{key}", f"提成比例应在 0 到 1 之间（不含 1；0.015 表示 1.5%）{hint}",
+                f"a rate must be at least 0 and below 1 (0.015 means 1.5%)" + (f"; did you mean {rate / 100}?" if rate >= 1 else ""),
+                node.get(key))
+
+
 def _check_tiers(ctx: _Ctx, tiers: list[Tier], path: str) -> None:
     as_grades = Grades(tuple(GradeBand(f"第{i + 1}档", t.lower, t.upper, t.lower_inclusive, t.upper_inclusive)
                              for i, t in enumerate(tiers)))
@@ -334,7 +371,7 @@ def _check_tiers(ctx: _Ctx, tiers: list[Tier], path: str) -> None:
 def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
     if node is None:
         return None
-    node = ctx.keys(node, path, {"post_pay", "public_rate", "seniority_per_year", "performance_pay", "rewards", "fine"})
+    node = ctx.keys(node, path, {"post_pay", "public_rate", "seniority_per_year", "performance_pay", "rewards", "fine", "exempt"})
     post = node.get("post_pay", "input")
     if post not in ("grade", "input", "none"):
         ctx.err(f"{path}.post_pay", "post_pay 只能是 grade、input 或 none", "post_pay must be grade, input or none", post)
@@ -364,8 +401,24 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
                 period = "year"
             fine = EscalatingFine(ctx.text(f, "input", p), tuple(amounts), ctx.text(f, "flag", p), ctx.text(f, "text", p),
                                   period)
+    exempt: tuple[Test, ...] = ()
+    exempt_factor, exempt_text = Decimal(0), ""
+    if "exempt" in node:
+        p = f"{path}.exempt"
+        e = ctx.keys(node["exempt"], p, {"when", "factor", "text"}, ("when", "text"))
+        if e:
+            exempt = _tests(ctx, e.get("when"), f"{p}.when")
+            exempt_factor = ctx.num(e, "factor", p, Decimal(0))
+            if exempt_factor is not None and not (0 <= exempt_factor <= 1):
+                ctx.err(f"{p}.factor", "factor 是绩效工资的比例，应在 0 到 1 之间（1 表示全额）", "factor must be between 0 and 1",
+                        e.get("factor"))
+            exempt_text = ctx.text(e, "text", p)
+        if not node.get("performance_pay"):
+            ctx.err(p, "exempt 只用于 performance_pay = true 的方案", "exempt needs performance_pay = true")
+    _check_rate(ctx, ctx.num(node, "public_rate", path), node, path, "public_rate")
     return PayRules(post, ctx.num(node, "public_rate", path), ctx.num(node, "seniority_per_year", path),
-                    ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine)
+                    ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine, exempt,
+                    exempt_factor if exempt_factor is not None else Decimal(0), exempt_text)
 
 
 def _known(name: str, params: dict, review: Review | None, item_names: set[str]) -> bool:

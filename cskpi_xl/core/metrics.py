@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Mapping, NamedTuple
 
 from cskpi_xl.core.names import PAIRED
-from cskpi_xl.core.numbers import NA, is_na, to_decimal
+from cskpi_xl.core.numbers import NA, is_na, quotient, to_decimal
 
 
 class Ratio(NamedTuple):
@@ -67,7 +67,7 @@ def ratio(figures: Mapping[str, Any], r: Ratio) -> Decimal | NA:
     num = _num(figures, r.numerator)
     if isinstance(num, NA):
         return NA(f"{num.reason}，无法计算{r.name}", f"{num.reason_en}; cannot compute {r.name}")
-    return num / den
+    return quotient(num, den)  # exact: a rule at a step boundary must see 10, not 9.999…97
 
 
 def compute_metrics(figures: Mapping[str, Any], team: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -138,8 +138,8 @@ def team_values(agents_figures: Mapping[str, Mapping[str, Any]], public_sales: A
         "团队接待人数": served,
         "团队销售额": sales,
         "团队销售人数": buyers,
-        "团队客单价": sales / buyers if buyers else NA("团队销售人数为 0", "team has no paying buyers"),
-        "人均咨询占比": Decimal(1) / Decimal(n) if n else NA("团队没有客服", "no agents"),
+        "团队客单价": quotient(sales, buyers) if buyers else NA("团队销售人数为 0", "team has no paying buyers"),
+        "人均咨询占比": quotient(1, n) if n else NA("团队没有客服", "no agents"),
     }
     out["公共销售额"] = to_decimal(public_sales) if public_sales is not None else sales
     return out

@@ -108,6 +108,7 @@ MANUAL_INPUTS: tuple[Name, ...] = (
     Name("罚款", "money", "other fines"),
     Name("缺岗月数", "number", "months absent in the period"),
     Name("出勤天数", "number", "days attended"),
+    Name("缺勤天数", "number", "days absent (any reason)"),
     Name("试用期", "number", "on probation (1 = yes)"),
     Name("惩戒处分次数", "count", "disciplinary records"),
     Name("记过未撤销", "count", "unrevoked demerits"),
@@ -116,6 +117,9 @@ MANUAL_INPUTS: tuple[Name, ...] = (
 )
 
 ALL: dict[str, Name] = {n.name: n for n in EXPORT_FIGURES + METRICS + TEAM_VALUES + MANUAL_INPUTS}
+
+#: Metrics that are shares of a whole (0.34 means 34%, never above 1): a threshold above 1 is a unit mistake.
+SHARES = frozenset(n.name for n in METRICS + TEAM_VALUES + MANUAL_INPUTS if n.kind == "ratio") - {"指标完成率", "答问比"}
 
 # Names the rulebook uses for the same metric (S1 vs S5).
 ALIASES: dict[str, str] = {

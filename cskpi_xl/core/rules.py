@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Mapping
 
-from cskpi_xl.core.numbers import NA, to_decimal
+from cskpi_xl.core.numbers import NA, exact, from_ratio, ratio_of, to_decimal
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,6 @@ class Linear:
     kind = "linear"
     is_value = False
 
-    def _units(self, distance: Decimal) -> Decimal:
-        u = distance / self.unit
-        return u.to_integral_value(rounding=ROUND_FLOOR) if self.step else u
-
     def apply(self, ctx: Mapping[str, Any]) -> Outcome:
         v = _get(ctx, self.metric)
         if isinstance(v, NA):
@@ -113,12 +110,23 @@ class Linear:
         for t in (up, lo):
             if isinstance(t, NA):
                 return Outcome(na=t, note=t.reason)
-        delta = Decimal(0)
-        if v > up and self.above:
-            delta += self.above * self._units(v - up)
-        if v < lo and self.below:
-            delta += self.below * self._units(lo - v)
-        return Outcome(delta=delta)
+        # exact integer-ratio arithmetic: a ratio of counts exactly at a step boundary counts the step
+        (a, b), (c, d), (e, f) = ratio_of(v), ratio_of(up), ratio_of(lo)
+        g, h = ratio_of(self.unit)
+        num, den = 0, 1
+        if self.above and a * d > c * b:
+            un, ud = (a * d - c * b) * h, b * d * g  # (v − upper) ÷ unit
+            if self.step:
+                un, ud = un // ud, 1
+            pn, pd = ratio_of(self.above)
+            num, den = num * pd * ud + pn * un * den, den * pd * ud
+        if self.below and a * f < e * b:
+            un, ud = (e * b - a * f) * h, b * f * g  # (lower − v) ÷ unit
+            if self.step:
+                un, ud = un // ud, 1
+            pn, pd = ratio_of(self.below)
+            num, den = num * pd * ud + pn * un * den, den * pd * ud
+        return Outcome(delta=from_ratio(num, den))
 
     def describe(self) -> str:
         parts = []
@@ -189,22 +197,28 @@ class Test:
 
     inputs: tuple[str, ...]
     op: str
-    threshold: Decimal
+    threshold: Decimal | str
     __test__ = False  # not a pytest test class
 
     def holds(self, ctx: Mapping[str, Any]) -> bool:
-        """Whether the test holds; it never holds when none of its inputs is recorded."""
-        total, seen = Decimal(0), False
+        """Whether the test holds; it never holds when none of its inputs is recorded.
+
+        The threshold may name a parameter (yali's 响应标准秒数); a threshold that is n/a never holds.
+        """
+        threshold = resolve(self.threshold, ctx)
+        if isinstance(threshold, NA):
+            return False
+        total, seen = Fraction(0), False
         for name in self.inputs:
             v = ctx.get(name)
             if v is None or v == "" or isinstance(v, NA):
                 continue
             try:
-                total += to_decimal(v)
+                total += exact(v)
                 seen = True
             except ValueError:
                 continue
-        return seen and _OPS[self.op](total, self.threshold)
+        return seen and _OPS[self.op](total, exact(threshold))  # exact: a ratio on the line is on it
 
     def describe(self) -> str:
         return f"{'+'.join(self.inputs)} {self.op} {_fmt(self.threshold)}"
@@ -337,12 +351,24 @@ class Score:
             return Outcome(error=f"{self.input}不是数字：{raw!r}")
         if not (self.low <= v <= self.high):
             return Outcome(error=f"{self.input}应在 {_fmt(self.low)}–{_fmt(self.high)} 之间：{raw!r}")
-        label = None
+        band = self.band(v)
+        return Outcome(value=v, label=band.text if band is not None else None)
+
+    def band(self, v: Decimal) -> Band | None:
+        """The band ``v`` falls in; a fractional score between two whole-number bands (14.5 between
+        13–14 and 15) stays in the lower one until it reaches the next band's low.
+
+        >>> s = Score("x", Decimal(0), Decimal(15), (Band(Decimal(15), Decimal(15), "15"), Band(Decimal(13), Decimal(14), "13–14")))
+        >>> s.band(Decimal("14.5")).text, s.band(Decimal(15)).text, s.band(Decimal("12.5"))
+        ('13–14', '15', None)
+        """
         for b in self.bands:
             if b.contains(v):
-                label = b.text
-                break
-        return Outcome(value=v, label=label)
+                return b
+        below = [b for b in self.bands if b.high < v]
+        if not below:
+            return None
+        return max(below, key=lambda b: b.high)
 
     def describe(self) -> str:
         if self.bands:

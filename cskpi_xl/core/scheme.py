@@ -169,6 +169,10 @@ class PayRules:
       performance_pay: True: 绩效工资 × the grade's 绩效工资比例 (S3).
       rewards: money per occurrence (数据纠错次数 +10, 建议采纳次数 +30).
       fine: the escalating off-task fine, if any.
+      exempt: when any of these tests holds (S3 试用期), the appraisal does not set the performance
+        pay: it is 绩效工资 × ``exempt_factor`` instead, with ``exempt_text`` as a flag.
+
+    An agent's own 工龄工资 figure, when given, is paid instead of ``seniority_per_year`` × 工龄年数.
     """
 
     post_pay: str = "input"
@@ -177,6 +181,9 @@ class PayRules:
     performance_pay: bool = False
     rewards: tuple[MoneyPerCount, ...] = ()
     fine: EscalatingFine | None = None
+    exempt: tuple[Test, ...] = ()
+    exempt_factor: Decimal = Decimal(0)
+    exempt_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,7 @@ class Scheme:
             for t in ts:
                 for n in t.inputs:
                     add(n)
+                add(t.threshold)  # a named threshold (a team value; parameters are skipped)
 
         for it in self.items:
             add(it.metric)
@@ -276,9 +284,12 @@ class Scheme:
             if p.public_rate is not None:
                 add("公共销售额")
                 add("团队人数")
-            add("工龄年数" if p.seniority_per_year is not None else "工龄工资")
+            if p.seniority_per_year is not None:
+                add("工龄年数")
+            add("工龄工资")  # an agent's own figure wins over the per-year amount
             if p.performance_pay:
                 add("绩效工资")
+                tests(p.exempt)
             add("奖励")
             for rw in p.rewards:
                 add(rw.input)

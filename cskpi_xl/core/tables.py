@@ -306,8 +306,9 @@ def rows_to_tiers(rows: Any, where: str = "", first_row: int = 1, basis: str = "
         rate = tb.num(rowno, row, "比例", None, percent=True)
         if rate is None and kind != "fixed" and "比例" in tb.columns:
             tb.err(rowno, "比例", "缺少提成比例（如 0.015 或 1.5%）", "missing rate")
-        if rate is not None and not (Decimal(0) <= rate <= Decimal(1)):
-            tb.err(rowno, "比例", "比例应在 0 到 1 之间（写 0.015 或 1.5%）", "rate must be between 0 and 1", tb.get(row, "比例"))
+        if rate is not None and not (Decimal(0) <= rate < Decimal(1)):
+            tb.err(rowno, "比例", "比例应在 0 到 1 之间，不含 1（写 0.015 或 1.5%）" + (f"：是不是想写 {rate}%？" if rate >= 1 else ""),
+                   "rate must be at least 0 and below 1", tb.get(row, "比例"))
         if lower is not None and upper is not None and lower > upper:
             tb.err(rowno, "上限", f"上限（{upper}）小于下限（{lower}）", "upper is below lower", tb.get(row, "上限"))
         tiers.append(Tier(lower, upper, tb.flag(rowno, row, "含下限", True), tb.flag(rowno, row, "含上限", False), kind,
@@ -422,8 +423,9 @@ def rows_to_coefficient(rows: Any, where: str = "", first_row: int = 1,
         rate = tb.num(rowno, row, "比例", None, percent=True)
         if rate is None and "比例" in tb.columns and tb.get(row, "比例") is None:
             tb.err(rowno, "比例", "缺少比例", "missing rate")
-        elif rate is not None and not (Decimal(0) <= rate <= Decimal(1)):
-            tb.err(rowno, "比例", "比例应在 0 到 1 之间（写 0.01 或 1%）", "rate must be between 0 and 1", tb.get(row, "比例"))
+        elif rate is not None and not (Decimal(0) <= rate < Decimal(1)):
+            tb.err(rowno, "比例", "比例应在 0 到 1 之间，不含 1（写 0.01 或 1%）" + (f"：是不是想写 {rate}%？" if rate >= 1 else ""),
+                   "rate must be at least 0 and below 1", tb.get(row, "比例"))
         bands.append(CoefficientBand(tb.num(rowno, row, "下限"), tb.num(rowno, row, "上限"), rate or Decimal(0),
                                      tb.flag(rowno, row, "含下限", True), tb.flag(rowno, row, "含上限", False)))
     if not bands and not tb.failed:
@@ -571,6 +573,12 @@ def _rule_from_row(tb: _Table, rowno: int, row: list):
             return None
         elif isinstance(up, Decimal) and isinstance(lo, Decimal) and lo > up:
             tb.err(rowno, "下基准", f"下基准（{lo}）大于上基准（{up}）", "lower baseline exceeds upper", tb.get(row, "下基准"))
+        if N.canonical(what) in N.SHARES:
+            for col, v in (("基准" if base is not None else "上基准", up), ("下基准", lo if base is None else None)):
+                if isinstance(v, Decimal) and v > 1:
+                    tb.err(rowno, col, f"{N.canonical(what)}是比率（0.34 表示 34%），{v} 大于 100%：是不是想写 {v}%？",
+                           "a share above 100%: a percent typed as a number", tb.get(row, col))
+                    return None
         unit = tb.num(rowno, row, "单位", Decimal(1), percent=True)
         if unit is not None and unit <= 0:
             tb.err(rowno, "单位", "单位必须大于 0", "unit must be > 0", tb.get(row, "单位"))

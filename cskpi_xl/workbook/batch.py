@@ -45,11 +45,12 @@ from openpyxl import load_workbook
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
                              safe_file_stem, safe_sheet_name)
 from cskpi_xl.workbook import xlsxpost
@@ -256,7 +257,8 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
               template: str | os.PathLike | None = None,
-              history: Sequence[str | os.PathLike] = ()) -> tuple[dict[str, Any], list[Problem]]:
+              history: Sequence[str | os.PathLike] = (), public_sales: Any = None,
+              team: Sequence[str] | Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
 
     Earlier months for the multi-month rules are looked for in ``out_dir``,
@@ -270,7 +272,10 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
     The batch writes native formulas only (they work in Excel, WPS and
     LibreOffice without Python; the UDFs are for formulas HR types). Returns ``(report, problems)``; the report
-    has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``.
+    has ``outputs``, ``summary``, ``agents``, ``seconds`` and ``month``. ``public_sales`` is the
+    shop's public sales total (default: a 公共销售额 column, else the team's 销售额), shown on the 汇总;
+    ``team`` the month's shop-wide figures (``["询单转化率目标=30%"]`` or a mapping, see
+    :mod:`cskpi_xl.core.shopwide`), shown on the 汇总 too.
     """
     t0 = time.perf_counter()
     problems: list[Problem] = []
@@ -283,7 +288,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         problems.append(Problem("月份格式应为 YYYY-MM（例如 2026-10）", "the month must be YYYY-MM (e.g. 2026-10)", value=str(month)))
         return report, problems
     scheme, sp = load_scheme(scheme_id)
-    problems += [p for p in sp if p.is_error]
+    problems += sp  # the scheme's warnings too: every command that loads a scheme shows them
     if scheme is None:
         return report, problems
     report["scheme"] = scheme.id
@@ -309,7 +314,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
             remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
-                    problems, t0, history)
+                    problems, t0, history, public_sales, team)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
         problems.append(os_error_problem(exc))
         return report, problems
@@ -317,8 +322,17 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         lock.release()
 
 
+def _shop_argv(public_sales: Any, team: Any) -> list[str]:
+    """The ``--public-sales`` / ``--team`` options of the command kept in the 汇总 (to regenerate the month)."""
+    argv = ["--public-sales", str(public_sales)] if public_sales is not None else []
+    items = team.items() if isinstance(team, Mapping) else [(t, None) for t in team or ()]
+    for k, v in items:
+        argv += ["--team", k if v is None else f"{k}={v}"]
+    return argv
+
+
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
-         report, problems, t0, history_paths=()):
+         report, problems, t0, history_paths=(), public_sales=None, team=None):
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
@@ -353,9 +367,21 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     if template is not None and RULES_SHEET in twb.sheetnames:
         scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
         problems += more
+        if needs_reset(scheme, openpyxl_value_at(twb)):  # HR moved rows on 规则: write it afresh, nothing stale
+            clear_openpyxl(twb)
+            buf = io.BytesIO()
+            twb.save(buf)
+            tbytes = buf.getvalue()
 
-    team, more = score_team(scheme, figures, month, history)
+    team_arg = team
+    given, more = parse_assignments(team) if not isinstance(team, Mapping) else (dict(team), [])
+    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
+    problems += more + more2
+    team, more = score_team(scheme, figures, month, history, public_sales=public_sales if public_sales is not None else public,
+                            team_figures=team_figures)
     problems += more
+    refused = {p.column for p in more2}
+    team.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in refused}, **team.given}
     if team.missing_history:
         problems.append(where_problem(found))
     stale = stale_problem(scheme, month, found)
@@ -429,7 +455,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     write_summary(summary_path, scheme, team, figures, files, daily, problems,
                   command=regenerate_argv(exports, scheme.id, month, out, manual=manual, aliases=aliases, layout=layout,
-                                          template=template, history=history_paths),
+                                          template=template, history=history_paths) + _shop_argv(public_sales, team_arg),
                   history_start=history.start)
     report["summary"] = str(summary_path)
     report["agents"] = [res.agent for res in team.agents]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from openpyxl import load_workbook
 
@@ -21,7 +21,7 @@ from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.rulesheet import SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
 from cskpi_xl.workbook.template import plan_fill, read_template
 
 
@@ -38,7 +38,8 @@ def scheme_of_template(wb) -> str | None:
 def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLike], agent: str, month: str | None,
                   *, scheme_id: str | None = None, out: str | os.PathLike | None = None,
                   manual: str | os.PathLike | None = None,
-                  aliases: str | os.PathLike | None = None) -> tuple[Path | None, list[Problem]]:
+                  aliases: str | os.PathLike | None = None, public_sales: Any = None,
+                  team: Any = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
     template = Path(template)
     problems = check_spreadsheet_file(template)
@@ -49,12 +50,22 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if not sid:
         return None, [Problem("模板没有指明方案，请用 --scheme 指定", "the template names no scheme; use --scheme", file=str(template))]
     scheme, sp = load_scheme(sid)
-    problems += [p for p in sp if p.is_error]
+    problems += sp  # the scheme's warnings too: every command that loads a scheme shows them
     if scheme is None:
         return None, problems
     if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
-        scheme, more = read_rules(scheme, openpyxl_value_at(wb), str(template))
+        value_at = openpyxl_value_at(wb)
+        scheme, more = read_rules(scheme, value_at, str(template))
         problems += more
+        if needs_reset(scheme, value_at):  # HR moved rows: write the sheet afresh, nothing stale left
+            clear_openpyxl(wb)
+    from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
+
+    given, more = parse_assignments(team) if not isinstance(team, dict) else (dict(team), [])
+    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
+    problems += more + more2
+    if public_sales is None:
+        public_sales = public
     exports = [Path(e) for e in exports]
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += [p for p in more if p.agent in (None, agent)]
@@ -64,8 +75,8 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    team, more = score_team(scheme, figures_for(scheme, data), month)
-    problems += [p for p in more if p.agent == agent]
+    team, more = score_team(scheme, figures_for(scheme, data), month, public_sales=public_sales, team_figures=team_figures)
+    problems += [p for p in more if p.agent in (None, agent)]
     plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
     problems += plan.problems
     if out is None:

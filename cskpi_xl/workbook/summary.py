@@ -146,6 +146,13 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     rate = scheme.pay.public_rate if scheme.pay and scheme.pay.public_rate is not None else None
     ws.cell(row=pr + 1, column=1, value="公共销售额")
     ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
+    source = {"given": "（批量生成时指定）", "column": "（导入表中的「公共销售额」列）"}.get(getattr(team, "public_sales_from", ""))
+    if source:  # the default (the team's 销售额) is left unsaid, as before
+        ws.cell(row=pr + 1, column=3, value=source)
+    for k, (name, v) in enumerate((getattr(team, "given", None) or {}).items()):  # given for the month (--team)
+        ws.cell(row=pr + 4 + k, column=1, value=name)
+        ws.cell(row=pr + 4 + k, column=2, value=cached(v))
+        ws.cell(row=pr + 4 + k, column=3, value="（批量生成时指定）")
     ws.cell(row=pr + 2, column=1, value="提成比例")
     ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
     ws.cell(row=pr + 3, column=1, value="客服人数")
@@ -170,7 +177,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         ch.set_categories(Reference(ws, min_col=2, min_row=first, max_row=hr + ranked_n))
         ch.height, ch.width = 8, 16
         ch.legend = None
-        ws.add_chart(ch, f"A{pr + 6}")
+        ws.add_chart(ch, f"A{pr + 6 + len(getattr(team, 'given', None) or {})}")
     summary_values = {SUMMARY: values}
 
     hs = wb.create_sheet(HISTORY_SHEET)

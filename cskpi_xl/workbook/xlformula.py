@@ -352,7 +352,8 @@ class Emitter:
         total = self._count(t.inputs)
         seen = [f"ISNUMBER({self.expr(n)})" for n in t.inputs]
         seen_s = seen[0] if len(seen) == 1 else f"OR({','.join(seen)})"
-        return f"AND({seen_s},{total}{_OPS[t.op]}{lit(t.threshold)})"
+        threshold = self.expr(t.threshold) if isinstance(t.threshold, str) else lit(t.threshold)
+        return f"AND({seen_s},{total}{_OPS[t.op]}{threshold})"
 
     def any_test(self, tests: tuple[Test, ...]) -> str:
         parts = [self.test(t) for t in tests]
@@ -592,9 +593,10 @@ class Emitter:
         if part == "公共提成":
             return self.expr("公共提成")
         if part == "工龄工资":
+            own = self.expr("工龄工资")  # an agent's own figure wins over the per-year amount
             if p.seniority_per_year is not None:
-                return f'ROUND({self.refs.pay["每年工龄工资"]}*N({self.expr("工龄年数")}),2)'
-            return f'ROUND(N({self.expr("工龄工资")}),2)'
+                return f'ROUND(IF(ISNUMBER({own}),{own},{self.refs.pay["每年工龄工资"]}*N({self.expr("工龄年数")})),2)'
+            return f'ROUND(N({own}),2)'
         if part == "绩效工资":
             g = self.expr("等级")
             col = self.refs.grade_columns.get("绩效工资比例")
@@ -603,6 +605,8 @@ class Emitter:
             t = self.expr("总分")
             attr = f"INDEX({col},MATCH({g},{self.refs.grade_labels},0))"
             factor = f'IF({g}="",0,IF({attr}&""="得分",IF(ISNUMBER({t}),{t}/100,0),N({attr})))'
+            if p.exempt:
+                factor = f"IF({self.any_test(p.exempt)},{lit(p.exempt_factor)},{factor})"
             return f'ROUND(N({self.expr("绩效工资")})*{factor},2)'
         if part == "奖励":
             terms = [f"N({self.expr(HISTORY_BONUS)})", f'N({self.expr("奖励")})']
