@@ -87,6 +87,13 @@ class TestAgentTotalAgreesWithEngine:
         # 咨询占比 typed 0.45 vs 人均 0.2: 25 points → 5 whole steps → 其他加减分 5 + 5 = 10; total 100 + 5
         assert U.AGENT_TOTAL([["咨询占比", "接待人数", "团队接待人数", "团队人数"]], [[0.45, 30, 100, 5]]) == 105
 
+    def test_a_share_exactly_on_a_step_boundary(self):
+        # 接待 50 / 50 / 500 of 600, 人均 1/3: 50/600 − 1/3 = −25 points exactly → −5 whole steps → 其他加减分 0,
+        # total 95; 500/600 − 1/3 = +50 points → +10 → 其他加减分 15, total 110. (Found by the property below:
+        # 1 ÷ 团队人数 rounded to 28 digits made it −24.99…, 4 steps, 96.)
+        head = [["接待人数", "团队接待人数", "团队人数"]]
+        assert U.AGENT_TOTAL(head, [[50, 600, 3], [50, 600, 3], [500, 600, 3]], "duoyi") == [[95.0], [95.0], [110.0]]
+
     @settings(max_examples=40, deadline=None)
     @given(st.lists(st.fixed_dictionaries({
         "询单人数": st.integers(0, 300), "最终付款人数": st.integers(0, 300), "下单人数": st.integers(0, 300),

@@ -108,6 +108,15 @@ def compute_metrics(figures: Mapping[str, Any], team: Mapping[str, Any] | None =
     return out
 
 
+def per_capita_share(agents: Any) -> Any:
+    """人均咨询占比 = 1 ÷ the number of agents, exactly (a rule compares the share with it at step boundaries).
+
+    >>> per_capita_share(12).exact, per_capita_share(0)
+    (Fraction(1, 12), NA('团队没有客服'))
+    """
+    return quotient(1, agents) if agents else NA("团队没有客服", "no agents")
+
+
 def team_values(agents_figures: Mapping[str, Mapping[str, Any]], public_sales: Any = None) -> dict[str, Any]:
     """Values for the whole team of a month (DOMAIN.md "Which export figure feeds which rule").
 
@@ -139,7 +148,7 @@ def team_values(agents_figures: Mapping[str, Mapping[str, Any]], public_sales: A
         "团队销售额": sales,
         "团队销售人数": buyers,
         "团队客单价": quotient(sales, buyers) if buyers else NA("团队销售人数为 0", "team has no paying buyers"),
-        "人均咨询占比": quotient(1, n) if n else NA("团队没有客服", "no agents"),
+        "人均咨询占比": per_capita_share(n),
     }
     out["公共销售额"] = to_decimal(public_sales) if public_sales is not None else sales
     return out

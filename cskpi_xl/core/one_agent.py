@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from cskpi_xl.core.engine import AgentResult, score_item, total_of
-from cskpi_xl.core.metrics import compute_metrics
+from cskpi_xl.core.metrics import compute_metrics, per_capita_share
 from cskpi_xl.core.numbers import to_decimal
 from cskpi_xl.core.scheme import Scheme
 
@@ -45,7 +45,7 @@ def typed_team(figures: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     except ValueError:  # not typed, n/a or not a number: no per-capita share
         n = None
     if "人均咨询占比" not in own and n is not None and n > 0:
-        own["人均咨询占比"] = Decimal(1) / n
+        own["人均咨询占比"] = per_capita_share(n)
     team = None
     if "团队接待人数" in own and "咨询占比" not in own:
         team = {"团队接待人数": own["团队接待人数"]}
