@@ -150,13 +150,10 @@ def _need(s: Settings, *fields: str) -> list[Problem]:
 
 def fill_book(book) -> list[Problem]:
     """Fill the open workbook for the agent named in 设置; returns the problems (also written to 设置)."""
-    from cskpi_xl.core.engine import score_team
+    from cskpi_xl import pipeline
     from cskpi_xl.core.loader import load_scheme
-    from cskpi_xl.scoring import figures_for, import_for
     from cskpi_xl.workbook.apply import apply_plan_xlwings
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-    from cskpi_xl.workbook.rulesread import read_rules
-    from cskpi_xl.workbook.template import plan_fill
 
     settings, problems = read_settings(book)
     missing = _need(settings, "scheme", "agent", "exports") if not problems else []
@@ -166,22 +163,20 @@ def fill_book(book) -> list[Problem]:
     problems += sp
     if scheme is None:
         return _report(book, problems, "未填充：方案无法加载")
-    if RULES_SHEET in [s.name for s in book.sheets]:  # numbers HR changed on the 规则 sheet count
-        scheme, more = read_rules(scheme, xlwings_value_at(book), getattr(book, "name", None))
-        problems += more
-    data, more = import_for(scheme, settings.exports, month=settings.month, manual=settings.manual,
-                            aliases=settings.aliases)
+    rule_sheets = [(xlwings_value_at(book), getattr(book, "name", None))] \
+        if RULES_SHEET in [s.name for s in book.sheets] else []  # numbers HR changed on the 规则 sheet count
+    scheme, more = pipeline.load(scheme, rule_sheets)
     problems += more
-    figures = figures_for(scheme, data)
-    if settings.agent not in figures:
-        have = "、".join(figures) or "（无）"
+    m, more = pipeline.score_month(scheme, settings.exports, month=settings.month, manual=settings.manual,
+                                   aliases=settings.aliases)
+    problems += more
+    if settings.agent not in m.figures:
+        have = "、".join(m.figures) or "（无）"
         problems.append(Problem(f"导出文件中没有客服「{settings.agent}」；有：{have}", f"no agent {settings.agent!r} in the exports",
                                 sheet=SETTINGS_SHEET))
         return _report(book, problems, "未填充")
-    month = data.month or settings.month
-    team, more = score_team(scheme, figures, month)
-    problems += more
-    plan = plan_fill(template_cells(book), scheme, team, settings.agent, file=getattr(book, "name", None), month=month)
+    month = m.month or settings.month
+    plan = pipeline.plan_agent(template_cells(book), m, settings.agent, file=getattr(book, "name", None))
     problems += plan.problems
     apply_plan_xlwings(book, plan)
     return _report(book, problems, f"已填充 {settings.agent}（{month or ''}，{len(plan)} 个单元格）")

@@ -42,10 +42,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.engine import TeamResult, score_team
-from cskpi_xl.scoring import daily_for, figures_for, import_for
+from cskpi_xl import pipeline
+from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import openpyxl_value_at
 from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
@@ -56,7 +56,7 @@ from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, F
 from cskpi_xl.workbook import xlsxpost
 from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
-from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
+from cskpi_xl.workbook.template import FillPlan, TemplateCell, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
 from cskpi_xl.workbook.history import read_history
 from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, write_summary
@@ -146,14 +146,17 @@ def write_agent_book(task: dict) -> str:
     """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
     sh = _SHARED
     rules_xml = sh.get("rules_xml")
-    plan = plan_fill(sh["tcells"], sh["scheme"], sh["team"], sh["team"].agent(task["agent"]), file=sh["file"],
-                     month=task["month"], extra=task["extra"], rules=rules_xml is None)
-    wb = template_copy(sh["template"])
-    values = apply_plan(wb, plan, agent=task["agent"], month=task["month"])
-    if task.get("daily") is not None:
-        pts, ratio = task["daily"]
-        values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
-    save_workbook(wb, task["path"], values, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
+    m: pipeline.Month = sh["month"]
+    plan = pipeline.plan_agent(sh["tcells"], m, m.team.agent(task["agent"]), file=sh["file"], extra=task["extra"],
+                               rules=rules_xml is None)
+
+    def daily_sheet(wb, values) -> None:
+        if task.get("daily") is not None:
+            pts, ratio = task["daily"]
+            values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
+
+    pipeline.write_book(template_copy(sh["template"]), plan, task["path"], agent=task["agent"], month=task["month"],
+                        before_save=daily_sheet, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
     return str(task["path"])
 
 
@@ -280,28 +283,6 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
          report, problems, t0):
-    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
-    problems += more
-    month = data.month or month
-    if not month:
-        problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
-        return report, problems
-    report["month"] = month
-    if not data.agents:
-        problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
-        return report, problems
-
-    figures = figures_for(scheme, data)
-    daily = daily_for(scheme, data)
-    typed = read_previous(out, month)
-    for a, vals in typed.items():
-        if a in figures:
-            figures[a].update(vals)
-            problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
-                                    f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
-                                    severity=WARNING))
-    history = read_history(out, month)
-
     # the template; HR's own may carry changed numbers on its 规则 sheet
     if template is not None:
         tbytes = Path(template).read_bytes()
@@ -309,19 +290,33 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         tbytes = template_bytes(scheme)
     twb = load_workbook(io.BytesIO(tbytes))
     tcells = read_template(twb)
-    if template is not None and RULES_SHEET in twb.sheetnames:
-        scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
-        problems += more
-
-    team, more = score_team(scheme, figures, month, history)
+    rule_sheets = [(openpyxl_value_at(twb), str(template))] if template is not None and RULES_SHEET in twb.sheetnames else []
+    scheme, more = pipeline.load(scheme, rule_sheets)
     problems += more
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases,
+                                   typed=lambda mo: read_previous(out, mo), history=lambda mo: read_history(out, mo))
+    problems += more
+    month = m.month
+    if not month:
+        problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
+        return report, problems
+    report["month"] = month
+    if m.team is None:
+        problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
+        return report, problems
+    for a, vals in m.typed.items():
+        if a in m.figures:
+            problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
+                                    f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
+                                    severity=WARNING))
+    scheme, team, figures, daily, history = m.scheme, m.team, m.figures, m.daily, m.history
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
     label = str(template or f"{scheme.id}.xlsx")
     extras = {res.agent: _extra(scheme, res, figures[res.agent], history.get(res.agent, [])) for res in team.agents}
     first = team.agents[0]
-    first_plan = plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent])
+    first_plan = pipeline.plan_agent(tcells, m, first, file=label, extra=extras[first.agent])
     problems += first_plan.problems
 
     # where each output goes
@@ -348,8 +343,9 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         context = _pool_context(len(tasks)) if workers > 1 else None
         worker_template, rules_xml = shared_rules(tbytes, first_plan)
-        shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "scheme": scheme, "team": team,
-                  "file": label}
+        # the workers need the scheme and the scored team, not the imported rows
+        light = pipeline.Month(scheme, None, month, {}, {}, team)
+        shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "month": light, "file": label}
         _share(shared)
         if context is not None:
             try:
@@ -372,7 +368,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         report["outputs"] = done
         files = {t["agent"]: t["path"].name for t in tasks}
     else:
-        plans = {res.agent: plan_fill(tcells, scheme, team, res, file=label, month=month, extra=extras[res.agent])
+        plans = {res.agent: pipeline.plan_agent(tcells, m, res, file=label, extra=extras[res.agent])
                  for res in team.agents}
         book = write_one_book(tbytes, tcells, scheme, team, plans, month, targets[0], daily, progress)
         report["outputs"] = [str(book)]

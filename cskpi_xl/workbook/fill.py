@@ -14,15 +14,13 @@ from typing import Iterable
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl import pipeline
 from cskpi_xl.core.problems import Problem
-from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
-from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.rulesheet import SHEET
-from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
-from cskpi_xl.workbook.template import plan_fill, read_template
+from cskpi_xl.workbook.rulesread import openpyxl_value_at
+from cskpi_xl.workbook.template import read_template
+from cskpi_xl.workbook.xlsxio import write_text_cell
 
 
 def scheme_of_template(wb) -> str | None:
@@ -48,25 +46,22 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     sid = scheme_id or scheme_of_template(wb)
     if not sid:
         return None, [Problem("模板没有指明方案，请用 --scheme 指定", "the template names no scheme; use --scheme", file=str(template))]
-    scheme, sp = load_scheme(sid)
-    problems += [p for p in sp if p.is_error]
+    rule_sheets = [(openpyxl_value_at(wb), str(template))] if SHEET in wb.sheetnames else []
+    scheme, more = pipeline.load(sid, rule_sheets)  # HR may have changed numbers on the template's 规则 sheet
+    problems += more
     if scheme is None:
         return None, problems
-    if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
-        scheme, more = read_rules(scheme, openpyxl_value_at(wb), str(template))
-        problems += more
     exports = [Path(e) for e in exports]
-    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
-    problems += [p for p in more if p.agent in (None, agent)]
-    month = data.month or month
-    if agent not in data.agents:
-        known = "、".join(data.agents) or "（无）"
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases)
+    month = m.month
+    if agent not in m.figures:
+        problems += [p for p in more if p.agent in (None, agent)]
+        known = "、".join(m.data.agents) or "（无）"
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    team, more = score_team(scheme, figures_for(scheme, data), month)
-    problems += [p for p in more if p.agent == agent]
-    plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
+    problems += [p for p in more if p.agent in (None, agent)]
+    plan = pipeline.plan_agent(read_template(wb), m, agent, file=str(template))
     problems += plan.problems
     if out is None:
         out = path_inside(template.parent if template.parent.exists() else Path("."),
@@ -77,17 +72,17 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         problems.append(Problem("输出文件与模板或导出文件相同，已停止（不会覆盖输入）",
                                 "the output would overwrite the template or an export; stopped", file=str(out)))
         return None, problems
-    values = apply_plan(wb, plan, agent=agent, month=month)
-    if "设置" in wb.sheetnames:
-        from cskpi_xl.workbook.xlsxio import write_text_cell
 
-        for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
-            if row[0].value == "月份":
-                row[1].value = month
-            elif row[0].value == "客服昵称":
-                write_text_cell(row[1], agent)
+    def settings(wb, values) -> None:
+        if "设置" in wb.sheetnames:
+            for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
+                if row[0].value == "月份":
+                    row[1].value = month
+                elif row[0].value == "客服昵称":
+                    write_text_cell(row[1], agent)
+
     try:
-        save_workbook(wb, out, values)
+        pipeline.write_book(wb, plan, out, agent=agent, month=month, before_save=settings)
     except OSError as exc:
         problems.append(os_error_problem(exc))
         return None, problems
