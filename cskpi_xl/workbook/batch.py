@@ -66,21 +66,24 @@ from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, wri
 # ---- inputs -----------------------------------------------------------------------------------------------------
 
 
-def read_previous(out_dir: Path, month: str) -> dict[str, dict[str, Any]]:
-    """What supervisors typed into this month's earlier outputs: agent → {input: value}."""
-    typed: dict[str, dict[str, Any]] = {}
+def previous_files(out_dir: Path, month: str) -> list[Path]:
+    """The earlier outputs of ``month`` in ``out_dir``: the one-book files and ``DIR/<月份>/*.xlsx``."""
     files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
-    for f in sorted(files):
-        if f.name.startswith(("~$", ".")) or f.name.startswith(f"{SUMMARY}_"):
-            continue
-        try:
-            found = read_typed(f)
-        except Exception:  # noqa: BLE001 - an unreadable old output: nothing to carry from it
-            continue
-        for (agent, m), values in found.items():
-            if m == month:
-                typed.setdefault(agent, {}).update(values)
-    return typed
+    return sorted(f for f in files if not f.name.startswith(("~$", ".")) and not f.name.startswith(f"{SUMMARY}_"))
+
+
+def read_previous(out_dir: Path, month: str, agents: Iterable[str] | None = None, *, aliases: Any = None,
+                  own_file=None, scheme: Scheme | None = None) -> pipeline.Previous:
+    """What people typed into this month's earlier outputs (see :func:`cskpi_xl.pipeline.read_previous`).
+
+    Every file that cannot be read back is named in the problems with the reason.
+    """
+    files = previous_files(out_dir, month)
+    if agents is None:  # every agent the files name
+        from cskpi_xl.workbook.registry import read_book
+
+        agents = {a for f in files for a in read_book(f).agents}
+    return pipeline.read_previous(files, month, agents, aliases=aliases, own_file=own_file, scheme=scheme)
 
 
 # ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
@@ -293,9 +296,19 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     rule_sheets = [(openpyxl_value_at(twb), str(template))] if template is not None and RULES_SHEET in twb.sheetnames else []
     scheme, more = pipeline.load(scheme, rule_sheets)
     problems += more
-    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases,
-                                   typed=lambda mo: read_previous(out, mo), history=lambda mo: read_history(out, mo))
-    problems += more
+    prev_box: list[pipeline.Previous] = []
+
+    def typed(mo: str, agents: set[str]):
+        own = (lambda a: (out / mo / f"{safe_file_stem(a, set())}.xlsx")) if layout == "per-agent" else \
+            (lambda a: out / f"{safe_file_stem(f'{scheme.id}_{mo}', set())}.xlsx")
+        prev = read_previous(out, mo, agents, aliases=aliases, own_file=own, scheme=scheme)
+        prev_box.append(prev)
+        return prev.typed
+
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases, typed=typed,
+                                   history=lambda mo: read_history(out, mo))
+    prev = prev_box[0] if prev_box else pipeline.Previous()
+    problems += prev.problems + more
     month = m.month
     if not month:
         problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
@@ -326,12 +339,12 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         folder = out / month
         folder.mkdir(exist_ok=True)
         for res in team.agents:
-            p = path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx")
+            p = _writable(path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx"), prev, problems, res.agent)
             tasks.append({"agent": res.agent, "month": month, "path": p, "extra": extras[res.agent],
                           "daily": (daily[res.agent], scheme.daily.flag_ratio) if res.agent in daily else None})
         targets = [t["path"] for t in tasks]
     else:
-        targets = [path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx")]
+        targets = [_writable(path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx"), prev, problems)]
     summary_path = path_inside(out, safe_file_stem(f"{SUMMARY}_{month}", set()), ".xlsx")
     for t in targets + [summary_path]:  # path_inside gives resolved paths (links followed)
         if t in inputs:
@@ -344,7 +357,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         context = _pool_context(len(tasks)) if workers > 1 else None
         worker_template, rules_xml = shared_rules(tbytes, first_plan)
         # the workers need the scheme and the scored team, not the imported rows
-        light = pipeline.Month(scheme, None, month, {}, {}, team)
+        light = pipeline.Month(scheme, None, month, {}, {}, team, {}, m.typed)
         shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "month": light, "file": label}
         _share(shared)
         if context is not None:
@@ -379,6 +392,34 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     report["agents"] = [res.agent for res in team.agents]
     report["seconds"] = round(time.perf_counter() - t0, 2)
     return report, problems
+
+
+def _writable(path: Path, prev: pipeline.Previous, problems: list[Problem], agent: str | None = None) -> Path:
+    """``path``, or the file beside it when ``path`` is a person's file that must be kept (see :class:`pipeline.Previous`)."""
+    why = prev.keep.get(path)
+    if why is None and path.exists() and not _ours(path):
+        why = "不是本程序生成的表（没有登记表）"
+    if why is None:
+        return path
+    new = pipeline.beside(path)
+    problems.append(Problem(f"保留 {path.name}（{why}），新表写在 {new.name}",
+                            f"{path.name} is kept ({why}); the new one is written to {new.name}", file=str(path),
+                            agent=agent, severity=WARNING))
+    return new
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is an output of this program (it has the registry sheet)."""
+    import zipfile
+
+    from cskpi_xl.workbook.registry import REGISTRY
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            wbxml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - not a readable .xlsx: not ours
+        return False
+    return f'name="{REGISTRY}"' in wbxml
 
 
 def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, team: TeamResult,
