@@ -212,7 +212,8 @@ def read_previous(files: Iterable[Path], month: str, agents: Iterable[str], *, a
                 f"cannot read back the earlier output {f.name} ({book.error}): its typed entries are not carried; "
                 f"the file is kept", file=str(f)))
             continue
-        if book.foreign:
+        if book.foreign:  # not an output of this program: never written over
+            prev.keep[f] = "不是本程序生成的表（没有登记表）"
             continue
         if book.rule_edits:
             prev.keep[f] = "「规则」表改动过"

@@ -29,14 +29,17 @@ def batch(out: Path, scheme: str, *, exports=None, layout: str = "per-agent", al
     return report, problems
 
 
-def inputs(path: Path, agent: str | None = None) -> dict[str, tuple[str, str]]:
-    """The input cells of an output as generated: ``{key: (sheet, cell)}`` (from the registry, as written)."""
-    wb = load_workbook(path)
+def _inputs(wb, agent: str | None = None) -> dict[str, tuple[str, str]]:
     out = {}
     for row in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
         if row[6] in INPUT_SOURCES and (agent is None or row[0] == agent):
             out[row[4]] = (row[2], row[3])
     return out
+
+
+def inputs(path: Path, agent: str | None = None) -> dict[str, tuple[str, str]]:
+    """The input cells of an output as generated: ``{key: (sheet, cell)}`` (from the registry, as written)."""
+    return _inputs(load_workbook(path), agent)
 
 
 def agent_cell(path: Path, agent: str | None = None) -> tuple[str, str]:
@@ -49,8 +52,8 @@ def agent_cell(path: Path, agent: str | None = None) -> tuple[str, str]:
 
 def type_into(path: Path, values: dict[str, object], agent: str | None = None) -> None:
     """Type ``values`` (None: clear) into the input cells of ``path`` with openpyxl, as a person would, and save."""
-    where = inputs(path, agent)
     wb = load_workbook(path)
+    where = _inputs(wb, agent)
     for key, v in values.items():
         sheet, cell = where[key]
         wb[sheet][cell].value = v
@@ -58,8 +61,8 @@ def type_into(path: Path, values: dict[str, object], agent: str | None = None) -
 
 
 def read_inputs(path: Path, keys, agent: str | None = None) -> dict[str, object]:
-    where = inputs(path, agent)
     wb = load_workbook(path)
+    where = _inputs(wb, agent)
     return {k: wb[where[k][0]][where[k][1]].value for k in keys}
 
 
@@ -91,3 +94,8 @@ def as_number(v):
     if isinstance(v, Decimal):
         return float(v)
     return v
+
+
+#: 小美's supervisor scores under employee_form (rubric 7/5/3/2/1 items and 0–10 scores), a comment and a count.
+TYPED_EF = {"事项追踪进度(主管)": 8, "工作积极性(主管)": 9, "工作责任心(主管)": 5, "工作态度(主管)": 7,
+            "团队意识(主管)": 3, "服从意识(主管)": 7, "主管评语": "本月表现稳定，注意回复速度。", "发错货次数": 2}

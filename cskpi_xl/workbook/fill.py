@@ -15,7 +15,7 @@ from typing import Iterable
 from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
-from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import openpyxl_value_at
@@ -52,7 +52,28 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if scheme is None:
         return None, problems
     exports = [Path(e) for e in exports]
-    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases)
+
+    def target(mo: str | None) -> Path:
+        if out is not None:
+            return Path(out)
+        return path_inside(template.parent if template.parent.exists() else Path("."),
+                           safe_file_stem(f"{template.stem}_{agent}_{mo or ''}", set()), ".xlsx")
+
+    prev_box: list[pipeline.Previous] = []
+
+    def typed(mo: str, agents: set[str]):
+        # filling over an earlier output: what a person typed there is theirs, and stays
+        t = target(mo)
+        if not t.exists():
+            return {}
+        prev = pipeline.read_previous([t], mo, agents, aliases=aliases,
+                                      own_file=lambda a: t.resolve() if a == agent else None, scheme=scheme)
+        prev_box.append(prev)
+        return {a: v for a, v in prev.typed.items() if a == agent}
+
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases, typed=typed)
+    prev = prev_box[0] if prev_box else pipeline.Previous()
+    problems += prev.problems
     month = m.month
     if agent not in m.figures:
         problems += [p for p in more if p.agent in (None, agent)]
@@ -63,10 +84,14 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     problems += [p for p in more if p.agent in (None, agent)]
     plan = pipeline.plan_agent(read_template(wb), m, agent, file=str(template))
     problems += plan.problems
-    if out is None:
-        out = path_inside(template.parent if template.parent.exists() else Path("."),
-                          safe_file_stem(f"{template.stem}_{agent}_{month or ''}", set()), ".xlsx")
-    out = Path(out)
+    out = target(month)
+    if out.exists() and (out.resolve() in prev.keep or not prev_box):
+        why = prev.keep.get(out.resolve(), "不是本程序生成的表，或无法读回")
+        new = pipeline.beside(out)
+        problems.append(Problem(f"保留 {out.name}（{why}），新表写在 {new.name}",
+                                f"{out.name} is kept ({why}); the new one is written to {new.name}", file=str(out),
+                                agent=agent, severity=WARNING))
+        out = new
     inputs = {p.resolve() for p in exports + [template] + [Path(x) for x in (manual, aliases) if x]}
     if out.resolve() in inputs:
         problems.append(Problem("输出文件与模板或导出文件相同，已停止（不会覆盖输入）",

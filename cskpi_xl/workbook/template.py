@@ -322,7 +322,9 @@ class _Resolver:
         return None
 
     def figure(self, name: str) -> Target:
-        derived = name in RATIO_BY_NAME or name == "咨询占比" or name in self.s.params
+        # computed (ratios, parameters) or read from the earlier months (连续奖励, 此前违规次数): not typed on the sheet
+        derived = name in RATIO_BY_NAME or name == "咨询占比" or name in self.s.params or \
+            name in (HISTORY_BONUS, HISTORY_VIOLATIONS)
         manual = name in {n.name for n in N.MANUAL_INPUTS}
         return Target(name, input=not derived, kind=_figure_kind(name) or "value",
                       validation=None) if not manual else Target(name, input=True, kind=_figure_kind(name) or "value")
