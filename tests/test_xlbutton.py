@@ -191,3 +191,21 @@ def test_errors_never_reach_excel(monkeypatch):
     problems = B._guarded(B.fill_book, book)
     assert "ZeroDivisionError" in problems[0].message
     assert book.sheets["设置"].values[(1, 4)] == "运行出错"
+
+
+def test_batch_button_keeps_typed_entries(tmp_path):
+    """The 批量生成全部 button regenerates through the same pipeline: what a supervisor typed stays, run after run."""
+    from tests.regen_helpers import read_inputs, type_into
+
+    if not EXPORT.is_file():
+        pytest.skip("sample export missing")
+    out = tmp_path / "out"
+    book = _book([["方案", "employee_form"], ["月份", "2026-10"], ["导出文件", str(EXPORT)], ["输出文件夹", str(out)]])
+    B.batch_book(book)
+    f = sorted((out / "2026-10").glob("*.xlsx"))[0]
+    typed = {"工作态度(主管)": 5, "主管评语": "按钮生成后填写"}
+    type_into(f, typed)
+    for _ in range(2):
+        B.batch_book(book)
+        assert book.sheets["设置"].values[(1, 4)].startswith("已生成")
+        assert read_inputs(f, typed) == typed

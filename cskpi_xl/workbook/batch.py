@@ -12,9 +12,13 @@ Output folder layout (``DIR``):
   reads back for the multi-month rules (streaks, escalating fines).
 
 Nothing is lost: before writing, the previous outputs of the month in
-``DIR`` are read back and every input cell whose value differs from what was
-generated there (scores in rubric/appraiser columns, counts typed by hand,
-the 主管评语 box) is carried into the new sheet *and into the scoring*.
+``DIR`` are read back (:func:`cskpi_xl.pipeline.read_previous`): every
+entry a person typed (scores in rubric/appraiser columns, counts typed by
+hand, the 主管评语 box), found by the defined name that moved with its cell,
+is carried into the new sheet *and into the scoring*, marked as the
+person's so any later run keeps it too. A file whose entries cannot be read
+with certainty is kept as it is and the new one written beside it
+(``小美.新.xlsx``), with the reason.
 Inputs are never overwritten (an output path equal to an input is refused),
 each file is written atomically (temp file + rename) and ``DIR`` is locked
 against a second batch (:class:`~cskpi_xl.safety.FolderLock`).

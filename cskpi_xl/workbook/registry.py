@@ -32,6 +32,7 @@ the caller keeps the person's file and writes the new one beside it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -41,7 +42,6 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 
 from cskpi_xl.core.problems import WARNING, Problem
-from cskpi_xl.workbook.xlsxio import write_text_cell
 
 REGISTRY = "_cskpi"
 HEADER = ("客服", "月份", "工作表", "单元格", "录入项", "写入的值", "来源", "名称", "行标签", "标签名称")
@@ -84,13 +84,13 @@ def record(wb, rows: list[Row]) -> None:
         if r.label_name:
             r.label_name = f"{NAME_PREFIX}{n}_L"
             names[r.label_name] = DefinedName(r.label_name, attr_text=_ref(r.sheet, r.label_cell))
-        values = r.as_tuple()
-        for col, v in enumerate(values, start=1):
+        for col, v in enumerate(r.as_tuple(), start=1):
+            if v is None or v == "":
+                continue
             c = ws.cell(row=n, column=col)
+            c.value = v
             if isinstance(v, str):
-                write_text_cell(c, v)
-            else:
-                c.value = v
+                c.data_type = "s"  # text stays text (a nickname like "=1+1" is never a formula)
 
 
 def _ref(sheet: str, cell: str) -> str:
@@ -192,26 +192,21 @@ def _rows(wb) -> list[Row]:
     return out
 
 
+_ONE_CELL = re.compile(r"(?:'((?:[^']|'')+)'|([^'!:]+))!\$?([A-Z]{1,3})\$?([0-9]+)")
+
+
 def _locate(wb, name: str):
     """The (worksheet, coordinate) a defined name points at now, or None when it no longer points at one cell."""
     dn = wb.defined_names.get(name)
-    if dn is None:
+    if dn is None or not dn.attr_text:
         return None
-    try:
-        dests = list(dn.destinations)
-    except Exception:  # noqa: BLE001 - #REF! and the like
+    m = _ONE_CELL.fullmatch(dn.attr_text.strip())
+    if m is None:  # #REF! (the cell was deleted), a range, several areas
         return None
-    if len(dests) != 1:
+    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    if sheet not in wb.sheetnames:
         return None
-    sheet, coord = dests[0]
-    coord = coord.replace("$", "")
-    if sheet not in wb.sheetnames or ":" in coord:
-        return None
-    try:
-        coordinate_from_string(coord)
-    except Exception:  # noqa: BLE001
-        return None
-    return wb[sheet], coord
+    return wb[sheet], f"{m.group(3)}{m.group(4)}"
 
 
 def claimed_agent(now: Any, written: Any, agent: str) -> str | None:
