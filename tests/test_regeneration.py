@@ -300,3 +300,18 @@ def test_every_entry_present_and_counted_after_every_run(tmp_path_factory, schem
         scored = {k: v for k, v in typed.items() if k != "主管评语"}
         got, want = total_cell(f, "小美"), expected_total(scheme_id, [e], "小美", scored)
         assert got == want or (isinstance(got, float) and isinstance(want, (int, float)) and abs(got - want) < 1e-9)
+
+
+def test_one_book_with_an_agent_gone_is_kept_and_written_beside(tmp_path):
+    """In one book, regenerating without 阿强 would drop his sheet and his entries: the book is kept instead."""
+    e = export(tmp_path / "in", ROWS)
+    out = tmp_path / "out"
+    report, _ = run(out, "employee_form", [e], layout="one-book")
+    book = Path(report["outputs"][0])
+    type_into(book, {"工作态度(主管)": 2}, "阿强")
+    before = digest(book)
+    e2 = export(tmp_path / "in2", {"小美": ROWS["小美"]})
+    report, problems = run(out, "employee_form", [e2], layout="one-book")
+    assert digest(book) == before
+    assert Path(report["outputs"][0]).name == book.stem + ".新.xlsx"
+    assert any(p.agent == "阿强" and "不在本月的导出数据中" in p.message for p in problems)
