@@ -159,6 +159,14 @@ def fill_book(book) -> list[Problem]:
     missing = _need(settings, "scheme", "agent", "exports") if not problems else []
     if missing or any(p.is_error for p in problems):
         return _report(book, problems + missing, "未填充")
+    cells = template_cells(book)
+    if not cells:  # filled before: its placeholders are gone, and what people typed there is theirs
+        problems.append(Problem("本表没有占位符（{{…}}），可能已经填过：没有改动任何单元格。要重新计算，请在模板上重新填充，"
+                                "或用「批量生成全部」重新生成（手填的内容会保留）",
+                                "no placeholders on this workbook (filled already?): nothing was changed; fill the "
+                                "template again or regenerate with the batch button (typed entries are kept)",
+                                sheet=SETTINGS_SHEET))
+        return _report(book, problems, "未填充")
     scheme, sp = load_scheme(settings.scheme)
     problems += sp
     if scheme is None:
@@ -176,7 +184,7 @@ def fill_book(book) -> list[Problem]:
                                 sheet=SETTINGS_SHEET))
         return _report(book, problems, "未填充")
     month = m.month or settings.month
-    plan = pipeline.plan_agent(template_cells(book), m, settings.agent, file=getattr(book, "name", None))
+    plan = pipeline.plan_agent(cells, m, settings.agent, file=getattr(book, "name", None))
     problems += plan.problems
     apply_plan_xlwings(book, plan)
     return _report(book, problems, f"已填充 {settings.agent}（{month or ''}，{len(plan)} 个单元格）")
