@@ -77,13 +77,17 @@ def record(wb, rows: list[Row]) -> None:
         ws.sheet_state = "veryHidden"
     n = ws.max_row  # scans every cell once; counted from here on
     names = wb.defined_names
+    labels: dict[tuple[str, str], str] = {}  # one name per label cell, shared by the inputs of its row
     for r in rows:
         n += 1
         r.name = f"{NAME_PREFIX}{n}"
         names[r.name] = DefinedName(r.name, attr_text=_ref(r.sheet, r.cell))
         if r.label_name:
-            r.label_name = f"{NAME_PREFIX}{n}_L"
-            names[r.label_name] = DefinedName(r.label_name, attr_text=_ref(r.sheet, r.label_cell))
+            at = (r.sheet, r.label_cell)
+            if at not in labels:
+                labels[at] = f"{NAME_PREFIX}{n}_L"
+                names[labels[at]] = DefinedName(labels[at], attr_text=_ref(r.sheet, r.label_cell))
+            r.label_name = labels[at]
         for col, v in enumerate(r.as_tuple(), start=1):
             if v is None or v == "":
                 continue
