@@ -155,47 +155,52 @@ def _need(s: Settings, *fields: str) -> list[Problem]:
 
 def fill_book(book) -> list[Problem]:
     """Fill the open workbook for the agent named in 设置; returns the problems (also written to 设置)."""
-    from cskpi_xl.core.engine import score_team
+    from cskpi_xl import pipeline
     from cskpi_xl.core.loader import load_scheme
-    from cskpi_xl.scoring import figures_for, import_for
     from cskpi_xl.workbook.apply import apply_plan_xlwings
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-    from cskpi_xl.workbook.rulesread import needs_reset, read_rules
-    from cskpi_xl.workbook.template import plan_fill
+    from cskpi_xl.workbook.rulesread import needs_reset
 
     settings, problems = read_settings(book)
     missing = _need(settings, "scheme", "agent", "exports") if not problems else []
     if missing or any(p.is_error for p in problems):
         return _report(book, problems + missing, "未填充")
+    cells = template_cells(book)
+    if not cells:  # filled before: its placeholders are gone, and what people typed there is theirs
+        problems.append(Problem("本表没有占位符（{{…}}），可能已经填过：没有改动任何单元格。要重新计算，请在模板上重新填充，"
+                                "或用「批量生成全部」重新生成（手填的内容会保留）",
+                                "no placeholders on this workbook (filled already?): nothing was changed; fill the "
+                                "template again or regenerate with the batch button (typed entries are kept)",
+                                sheet=SETTINGS_SHEET))
+        return _report(book, problems, "未填充")
     scheme, sp = load_scheme(settings.scheme)
     problems += sp
     if scheme is None:
         return _report(book, problems, "未填充：方案无法加载")
-    if RULES_SHEET in [s.name for s in book.sheets]:  # numbers HR changed on the 规则 sheet count
-        value_at = xlwings_value_at(book)
-        scheme, more = read_rules(scheme, value_at, getattr(book, "name", None))
-        problems += more
-        if needs_reset(scheme, value_at):  # HR moved rows on 规则: write it afresh, nothing stale left
-            book.sheets[RULES_SHEET].range("A1:AZ1000").clear_contents()
-    data, more = import_for(scheme, settings.exports, month=settings.month, manual=settings.manual,
-                            aliases=settings.aliases)
+    rule_sheets = [(xlwings_value_at(book), getattr(book, "name", None))] \
+        if RULES_SHEET in [s.name for s in book.sheets] else []  # numbers HR changed on the 规则 sheet count
+    scheme, more = pipeline.load(scheme, rule_sheets)
     problems += more
-    figures = figures_for(scheme, data)
-    if settings.agent not in figures:
-        have = "、".join(figures) or "（无）"
+    if rule_sheets and needs_reset(scheme, rule_sheets[0][0]):  # HR moved rows on 规则: write it afresh, nothing stale
+        book.sheets[RULES_SHEET].range("A1:AZ1000").clear_contents()
+
+    def earlier(mo: str):
+        from cskpi_xl.workbook.history import find_history
+
+        history, _found, found_problems = find_history(settings.out_dir, mo, settings.history, scheme)
+        problems.extend(found_problems)
+        return history
+
+    m, more = pipeline.score_month(scheme, settings.exports, month=settings.month, manual=settings.manual,
+                                   aliases=settings.aliases, history=earlier)
+    problems += more
+    if settings.agent not in m.figures:
+        have = "、".join(m.figures) or "（无）"
         problems.append(Problem(f"导出文件中没有客服「{settings.agent}」；有：{have}", f"no agent {settings.agent!r} in the exports",
                                 sheet=SETTINGS_SHEET))
         return _report(book, problems, "未填充")
-    month = data.month or settings.month
-    history = None
-    if month:
-        from cskpi_xl.workbook.history import find_history
-
-        history, _found, more = find_history(settings.out_dir, month, settings.history, scheme)
-        problems += more
-    team, more = score_team(scheme, figures, month, history)
-    problems += more
-    plan = plan_fill(template_cells(book), scheme, team, settings.agent, file=getattr(book, "name", None), month=month)
+    month = m.month or settings.month
+    plan = pipeline.plan_agent(cells, m, settings.agent, file=getattr(book, "name", None))
     problems += plan.problems
     apply_plan_xlwings(book, plan)
     return _report(book, problems, f"已填充 {settings.agent}（{month or ''}，{len(plan)} 个单元格）")

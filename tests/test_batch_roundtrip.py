@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cskpi_xl.safety import FolderLock
-from cskpi_xl.workbook.apply import REGISTRY
+from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY
 from cskpi_xl.workbook.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +21,8 @@ ALIASES = ROOT / "samples" / "manual" / "别名表.csv"
 
 def cell_of(path: Path, key: str) -> tuple[str, str]:
     wb = load_workbook(path)
-    for _, _, sheet, cell, k, _ in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
-        if k == key:
+    for _, _, sheet, cell, k, _, source, *_ in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
+        if k == key and source in INPUT_SOURCES:
             return sheet, cell
     raise KeyError(key)
 

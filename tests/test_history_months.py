@@ -159,9 +159,10 @@ def test_an_unreadable_earlier_agent_workbook_is_reported_and_kept(months, tmp_p
     report, problems = batch(root, "2026-12", root / "绩效" / "2026-12")
     about = [p.message for p in problems if p.file == str(book)]
     assert about[0].startswith("上次生成的考核表无法读取：文件已损坏或不是有效的工作簿（BadZipFile")
-    assert "手工填写的评分和评语这次没有沿用" in about[0]
-    assert about[1] == "无法读取的旧考核表已改名保留为 甲.xlsx.无法读取.bak（新表照常生成；需要其中手工填写的内容时请从它找回）"
-    assert (book.parent / "甲.xlsx.无法读取.bak").read_bytes() == b"PK\x03\x04 not really a workbook"
+    assert "手工填写的评分和评语这次没有沿用。该文件保留未动，新表写在旁边（甲.新.xlsx）" in about[0]
+    # the person's file is kept as it was; this month's sheet is written beside it (issue 12)
+    assert book.read_bytes() == b"PK\x03\x04 not really a workbook"
+    assert (book.parent / "甲.新.xlsx").exists()
     assert summary_rows(Path(report["summary"]))["甲"] == (1, 110, "卓越", 2165, BONUS)
 
 
@@ -356,22 +357,22 @@ def test_regenerate_later_fixes_the_stale_months(tmp_path, capsys):
 
 def test_an_agent_workbook_locked_by_excel_is_reported(months, tmp_path, monkeypatch):
     """Excel holds 丙.xlsx open (reading it fails with a permission error): the reason says so, by file."""
-    import cskpi_xl.workbook.batch as wbatch
+    import openpyxl
 
     root = copy_of(months, tmp_path)
     locked = root / "绩效" / "2026-12" / "2026-12" / "丙.xlsx"
-    real = wbatch.read_typed
+    real = openpyxl.load_workbook
 
-    def read_typed(path):
-        if Path(path) == locked:
+    def load_workbook(path, *a, **kw):
+        if isinstance(path, (str, Path)) and Path(path).resolve() == locked.resolve():
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, *a, **kw)
 
-    monkeypatch.setattr(wbatch, "read_typed", read_typed)
+    monkeypatch.setattr(openpyxl, "load_workbook", load_workbook)
     _, problems = batch(root, "2026-12", root / "绩效" / "2026-12")
-    about = [p.message for p in problems if p.file == str(locked)]
+    about = [p.message for p in problems if p.file in (str(locked), str(locked.resolve()))]
     assert about[0] == ("上次生成的考核表无法读取：没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）；"
-                        "其中手工填写的评分和评语这次没有沿用（关闭或修复该文件后重新生成即可沿用）")
+                        "其中手工填写的评分和评语这次没有沿用。该文件保留未动，新表写在旁边（丙.新.xlsx）；关闭或修复该文件后重新生成即可沿用")
 
 
 def test_a_locked_earlier_summary_is_reported(months, tmp_path, monkeypatch):

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from cskpi_xl.core.loader import BUILTIN_IDS, builtin
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.workbook import libreoffice
-from cskpi_xl.workbook.apply import REGISTRY
+from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.fill import fill_template
 
@@ -38,7 +38,9 @@ def type_scores(path: Path, scheme_id: str, seed: int) -> int:
     scheme = builtin(scheme_id)
     wb = load_workbook(path)
     typed = 0
-    for agent, month, sheet, cell, key, _ in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
+    for agent, month, sheet, cell, key, _, source, *_ in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
+        if source not in INPUT_SOURCES:
+            continue
         item_name, _, column = key.partition("(")
         column = column.rstrip(")")
         try:

@@ -56,6 +56,7 @@ class FakeRange:
     @formula.setter
     def formula(self, f):
         self.sheet.formulas[self.grid[0][0]] = f
+        self.sheet.values[self.grid[0][0]] = None  # Excel would show the result; the fake does not calculate
 
     number_format = None
 
@@ -191,3 +192,40 @@ def test_errors_never_reach_excel(monkeypatch):
     problems = B._guarded(B.fill_book, book)
     assert "ZeroDivisionError" in problems[0].message
     assert book.sheets["设置"].values[(1, 4)] == "运行出错"
+
+
+def test_batch_button_keeps_typed_entries(tmp_path):
+    """The 批量生成全部 button regenerates through the same pipeline: what a supervisor typed stays, run after run."""
+    from tests.regen_helpers import read_inputs, type_into
+
+    if not EXPORT.is_file():
+        pytest.skip("sample export missing")
+    out = tmp_path / "out"
+    book = _book([["方案", "employee_form"], ["月份", "2026-10"], ["导出文件", str(EXPORT)], ["输出文件夹", str(out)]])
+    B.batch_book(book)
+    f = sorted((out / "2026-10").glob("*.xlsx"))[0]
+    typed = {"工作态度(主管)": 5, "主管评语": "按钮生成后填写"}
+    type_into(f, typed)
+    for _ in range(2):
+        B.batch_book(book)
+        assert book.sheets["设置"].values[(1, 4)].startswith("已生成")
+        assert read_inputs(f, typed) == typed
+
+
+def test_second_fill_click_never_overwrites_what_was_typed():
+    """After 填充本表 the placeholders are gone: a second click changes nothing and says why."""
+    if not EXPORT.is_file():
+        pytest.skip("sample export missing")
+    from cskpi_xl.importers import import_files
+
+    data, _ = import_files([EXPORT], "2026-10")
+    agent = next(iter(data.agents))
+    book = _book([["方案", "duoyi"], ["月份", "2026-10"], ["客服昵称", agent], ["导出文件", str(EXPORT)]])
+    B.fill_book(book)
+    t = book.sheets["考核表"]
+    t.values[(3, 3)] = 17  # a person types over the filled sheet
+    before = (dict(t.values), dict(t.formulas))
+    problems = B.fill_book(book)
+    assert (t.values, t.formulas) == before
+    assert book.sheets["设置"].values[(1, 4)] == "未填充"
+    assert "没有占位符" in problems[-1].message

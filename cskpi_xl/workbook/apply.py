@@ -8,9 +8,10 @@ writes plus row inserts; applying it here is the only place cells change:
 - names typed by people are literal strings (:func:`write_text_cell`), never formulas;
 - input cells are unlocked, get their dropdowns, and the agent sheets are
   protected without a password (formula cells locked);
-- every input cell is recorded on the very hidden ``_cskpi`` sheet with the
-  value written, so a later run can tell what a supervisor typed (see
-  :func:`read_typed`);
+- every input cell, formula cell and the agent's name cell is recorded on the
+  very hidden ``_cskpi`` sheet with the value written, who it is from and a
+  defined name that moves with the cell, so a later run can tell what a
+  person typed (see :mod:`cskpi_xl.workbook.registry`);
 - formula cells get the core's value as their cached value when saved by
   :func:`save_workbook`.
 """
@@ -34,8 +35,8 @@ from cskpi_xl.workbook import fastsave, xlsxpost
 from cskpi_xl.workbook.template import FillPlan, RowInsert
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
-REGISTRY = "_cskpi"
-REGISTRY_HEADER = ("客服", "月份", "工作表", "单元格", "录入项", "生成时的值")
+from cskpi_xl.workbook import registry as reg
+from cskpi_xl.workbook.registry import REGISTRY
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -197,7 +198,6 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
         insert_rows(sheet(ins.sheet), ins)
     values: dict[str, dict[str, Any]] = {}
     validations: dict[tuple[str, str], list[str]] = {}
-    registry: list[tuple] = []
     styles: dict[tuple, Any] = {}
     for w in plan:
         ws = sheet(w.sheet)
@@ -229,8 +229,6 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
                     styles[key] = copy(c._style)
         if w.validation:
             validations.setdefault((ws.title, w.validation), []).append(w.cell)
-        if w.key:
-            registry.append((agent or "", month or "", ws.title, w.cell, w.key, _show(w.value)))
     for (sh, spec), cells in validations.items():
         add_validation(found[sh], spec, cells)
     if protect:
@@ -239,68 +237,22 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
             ws.protection.sheet = True
             ws.protection.formatColumns = False
             ws.protection.formatRows = False
-    if registry:
-        record_inputs(wb, registry)
+    rows = reg.rows_for_plan(plan, title, agent or "", month or "", plan.agent_sheets, sheet)
+    if rows:
+        reg.record(wb, rows)
     return values
 
 
-def _show(v: Any) -> Any:
-    if v is None:
-        return ""
-    return v
-
-
-def record_inputs(wb, rows: Iterable[tuple]) -> None:
-    """Append ``(agent, month, sheet, cell, key, value written)`` rows to the very hidden registry sheet."""
-    if REGISTRY in wb.sheetnames:
-        ws = wb[REGISTRY]
-    else:
-        ws = wb.create_sheet(REGISTRY)
-        ws.append(REGISTRY_HEADER)
-        ws.sheet_state = "veryHidden"
-    row = ws.max_row  # scans every cell once; counted from here on
-    for r in rows:
-        ws.append(list(r))
-        row += 1
-        for col, v in enumerate(r, start=1):
-            if isinstance(v, str):
-                write_text_cell(ws.cell(row=row, column=col), v)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    try:
-        return abs(float(a) - float(b)) < 1e-9
-    except (TypeError, ValueError):
-        return str(a).strip() == str(b).strip()
-
-
 def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
-    """What people typed into an earlier output: ``{(agent, month): {input key: value}}``.
+    """What people typed into an earlier output: ``{(agent, month): {input key: value}}`` (None: emptied).
 
-    A cell counts as typed when its value now differs from the value this
-    program wrote there (recorded on the ``_cskpi`` sheet); a cell emptied by
-    hand counts too (its value is then None).
+    Agents whose entries cannot be read with certainty are left out; see
+    :func:`cskpi_xl.workbook.registry.read_book` for the reasons.
     """
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path)
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    if REGISTRY not in wb.sheetnames:
-        return out
-    reg = wb[REGISTRY]
-    by_title = {ws.title: ws for ws in wb.worksheets}
-    for row in reg.iter_rows(min_row=2, values_only=True):
-        if not row or len(row) < 6:
-            continue
-        agent, month, sheet, cell, key, generated = row[:6]
-        if sheet not in by_title or not cell or not key:
-            continue
-        now = by_title[sheet][cell].value
-        if not _same(now, generated):
-            out.setdefault((str(agent or ""), str(month or "")), {})[str(key)] = now
-    return out
+    book = reg.read_book(path)
+    if book.error:
+        raise ValueError(book.error)
+    return {(a.agent, a.month): dict(a.typed) for a in book.agents.values() if a.refused is None}
 
 
 # ---- saving -----------------------------------------------------------------------------------------------------

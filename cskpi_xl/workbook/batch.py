@@ -12,9 +12,13 @@ Output folder layout (``DIR``):
   reads back for the multi-month rules (streaks, escalating fines).
 
 Nothing is lost: before writing, the previous outputs of the month in
-``DIR`` are read back and every input cell whose value differs from what was
-generated there (scores in rubric/appraiser columns, counts typed by hand,
-the 主管评语 box) is carried into the new sheet *and into the scoring*.
+``DIR`` are read back (:func:`cskpi_xl.pipeline.read_previous`): every
+entry a person typed (scores in rubric/appraiser columns, counts typed by
+hand, the 主管评语 box), found by the defined name that moved with its cell,
+is carried into the new sheet *and into the scoring*, marked as the
+person's so any later run keeps it too. A file whose entries cannot be read
+with certainty is kept as it is and the new one written beside it
+(``小美.新.xlsx``), with the reason.
 Inputs are never overwritten (an output path equal to an input is refused),
 each file is written atomically (temp file + rename) and ``DIR`` is locked
 against a second batch (:class:`~cskpi_xl.safety.FolderLock`).
@@ -42,21 +46,20 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.engine import TeamResult, score_team
-from cskpi_xl.scoring import daily_for, figures_for, import_for
+from cskpi_xl import pipeline
+from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
-from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
                              safe_file_stem, safe_sheet_name)
 from cskpi_xl.workbook import xlsxpost
-from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workbook_bytes, workbook_parts
+from cskpi_xl.workbook.apply import apply_plan, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
-from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
+from cskpi_xl.workbook.template import FillPlan, TemplateCell, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
 from cskpi_xl.workbook.history import (find_history, read_history, regenerate_argv, stale_months,  # noqa: F401
                                        stale_problem, where_problem)
@@ -67,55 +70,24 @@ from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, wri
 # ---- inputs -----------------------------------------------------------------------------------------------------
 
 
-def read_previous(out_dir: Path, month: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
-    """What supervisors typed into this month's earlier outputs: agent → {input: value}; and the files it could not read."""
-    typed: dict[str, dict[str, Any]] = {}
-    problems: list[Problem] = []
+def previous_files(out_dir: Path, month: str) -> list[Path]:
+    """The earlier outputs of ``month`` in ``out_dir``: the one-book files and ``DIR/<月份>/*.xlsx``."""
     files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
-    for f in sorted(files):
-        if f.name.startswith(("~$", ".")) or f.name.startswith(f"{SUMMARY}_"):
-            continue
-        try:
-            found = read_typed(f)
-        except Exception as exc:  # noqa: BLE001 - reported: what was typed into it cannot be carried
-            problems.append(unreadable_output(f, exc))
-            continue
-        for (agent, m), values in found.items():
-            if m == month:
-                typed.setdefault(agent, {}).update(values)
-    return typed, problems
+    return sorted(f for f in files if not f.name.startswith(("~$", ".")) and not f.name.startswith(f"{SUMMARY}_"))
 
 
-def keep_unreadable(unread: Sequence[Problem], targets: Sequence[Path]) -> list[Problem]:
-    """Earlier outputs that could not be read and would now be replaced: renamed aside, never overwritten."""
-    out: list[Problem] = []
-    bad = {Path(p.file).resolve() for p in unread if p.file}
-    for t in targets:
-        if t.resolve() not in bad or not t.exists():
-            continue
-        aside = t.with_name(f"{t.name}.无法读取.bak")
-        k = 1
-        while aside.exists():
-            k += 1
-            aside = t.with_name(f"{t.name}.无法读取{k}.bak")
-        try:
-            t.rename(aside)
-        except OSError as exc:
-            out.append(os_error_problem(exc, "保留无法读取的旧考核表", "keeping the unreadable earlier output"))
-            continue
-        out.append(Problem(f"无法读取的旧考核表已改名保留为 {aside.name}（新表照常生成；需要其中手工填写的内容时请从它找回）",
-                           f"the unreadable earlier output was kept as {aside.name}", file=str(t), severity=WARNING))
-    return out
+def read_previous(out_dir: Path, month: str, agents: Iterable[str] | None = None, *, aliases: Any = None,
+                  own_file=None, scheme: Scheme | None = None) -> pipeline.Previous:
+    """What people typed into this month's earlier outputs (see :func:`cskpi_xl.pipeline.read_previous`).
 
+    Every file that cannot be read back is named in the problems with the reason.
+    """
+    files = previous_files(out_dir, month)
+    if agents is None:  # every agent the files name
+        from cskpi_xl.workbook.registry import read_book
 
-def unreadable_output(path: Path, exc: BaseException) -> Problem:
-    """An earlier output of this month that cannot be read back: what was typed into it is not carried."""
-    from cskpi_xl.workbook.history import read_reason
-
-    return Problem(f"上次生成的考核表无法读取：{read_reason(exc)}；其中手工填写的评分和评语这次没有沿用"
-                   f"（关闭或修复该文件后重新生成即可沿用）",
-                   f"cannot read an earlier output ({type(exc).__name__}): what was typed into it is not carried",
-                   file=str(path), severity=WARNING)
+        agents = {a for f in files for a in read_book(f).agents}
+    return pipeline.read_previous(files, month, agents, aliases=aliases, own_file=own_file, scheme=scheme)
 
 
 # ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
@@ -181,14 +153,17 @@ def write_agent_book(task: dict) -> str:
     """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
     sh = _SHARED
     rules_xml = sh.get("rules_xml")
-    plan = plan_fill(sh["tcells"], sh["scheme"], sh["team"], sh["team"].agent(task["agent"]), file=sh["file"],
-                     month=task["month"], extra=task["extra"], rules=rules_xml is None)
-    wb = template_copy(sh["template"])
-    values = apply_plan(wb, plan, agent=task["agent"], month=task["month"])
-    if task.get("daily") is not None:
-        pts, ratio = task["daily"]
-        values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
-    save_workbook(wb, task["path"], values, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
+    m: pipeline.Month = sh["month"]
+    plan = pipeline.plan_agent(sh["tcells"], m, m.team.agent(task["agent"]), file=sh["file"], extra=task["extra"],
+                               rules=rules_xml is None)
+
+    def daily_sheet(wb, values) -> None:
+        if task.get("daily") is not None:
+            pts, ratio = task["daily"]
+            values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
+
+    pipeline.write_book(template_copy(sh["template"]), plan, task["path"], agent=task["agent"], month=task["month"],
+                        before_save=daily_sheet, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
     return str(task["path"])
 
 
@@ -333,30 +308,6 @@ def _shop_argv(public_sales: Any, team: Any) -> list[str]:
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
          report, problems, t0, history_paths=(), public_sales=None, team=None):
-    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
-    problems += more
-    month = data.month or month
-    if not month:
-        problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
-        return report, problems
-    report["month"] = month
-    if not data.agents:
-        problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
-        return report, problems
-
-    figures = figures_for(scheme, data)
-    daily = daily_for(scheme, data)
-    typed, unread = read_previous(out, month)
-    problems += unread
-    for a, vals in typed.items():
-        if a in figures:
-            figures[a].update(vals)
-            problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
-                                    f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
-                                    severity=WARNING))
-    history, found, more = find_history(out, month, history_paths, scheme)
-    problems += more
-
     # the template; HR's own may carry changed numbers on its 规则 sheet
     if template is not None:
         tbytes = Path(template).read_bytes()
@@ -364,38 +315,64 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         tbytes = template_bytes(scheme)
     twb = load_workbook(io.BytesIO(tbytes))
     tcells = read_template(twb)
-    if template is not None and RULES_SHEET in twb.sheetnames:
-        scheme, more = read_rules(scheme, openpyxl_value_at(twb), str(template))
-        problems += more
-        if needs_reset(scheme, openpyxl_value_at(twb)):  # HR moved rows on 规则: write it afresh, nothing stale
-            clear_openpyxl(twb)
-            buf = io.BytesIO()
-            twb.save(buf)
-            tbytes = buf.getvalue()
-
-    team_arg = team
-    given, more = parse_assignments(team) if not isinstance(team, Mapping) else (dict(team), [])
-    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
-    problems += more + more2
-    team, more = score_team(scheme, figures, month, history, public_sales=public_sales if public_sales is not None else public,
-                            team_figures=team_figures)
+    rule_sheets = [(openpyxl_value_at(twb), str(template))] if template is not None and RULES_SHEET in twb.sheetnames else []
+    scheme, more = pipeline.load(scheme, rule_sheets)
     problems += more
-    refused = {p.column for p in more2}
-    team.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in refused}, **team.given}
+    if rule_sheets and needs_reset(scheme, openpyxl_value_at(twb)):  # HR moved rows on 规则: write it afresh, nothing stale
+        clear_openpyxl(twb)
+        buf = io.BytesIO()
+        twb.save(buf)
+        tbytes = buf.getvalue()
+    prev_box: list[pipeline.Previous] = []
+
+    def typed(mo: str, agents: set[str]):
+        own = (lambda a: (out / mo / f"{safe_file_stem(a, set())}.xlsx")) if layout == "per-agent" else \
+            (lambda a: out / f"{safe_file_stem(f'{scheme.id}_{mo}', set())}.xlsx")
+        prev = read_previous(out, mo, agents, aliases=aliases, own_file=own, scheme=scheme)
+        prev_box.append(prev)
+        return prev.typed
+
+    found_box: list[tuple[Any, list[Problem]]] = []
+
+    def earlier(mo: str):
+        history, found, more = find_history(out, mo, history_paths, scheme)
+        found_box.append((found, more))
+        return history
+
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases, typed=typed,
+                                   history=earlier, public_sales=public_sales, team=team)
+    prev = prev_box[0] if prev_box else pipeline.Previous()
+    problems += prev.problems + (found_box[0][1] if found_box else []) + more
+    month = m.month
+    if not month:
+        problems.append(Problem("无法确定考核月份，请用 --month 指定（例如 2026-10）", "cannot tell the month; use --month"))
+        return report, problems
+    report["month"] = month
+    if m.team is None:
+        problems.append(Problem("导出文件中没有任何客服的数据", "no agent data in the exports"))
+        return report, problems
+    for a, vals in m.typed.items():
+        if a in m.figures:
+            problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
+                                    f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
+                                    severity=WARNING))
+    team_arg = team
+    scheme, team, figures, daily, history = m.scheme, m.team, m.figures, m.daily, m.history
+    found = found_box[0][0]
     if team.missing_history:
         problems.append(where_problem(found))
     stale = stale_problem(scheme, month, found)
     if stale is not None:
         problems.append(stale)
         report["stale"] = stale_months(scheme, month, found)
-        report["stale_commands"] = [found.commands.get(m) for m in report["stale"]]
+        report["stale_commands"] = [found.commands.get(m_) for m_ in report["stale"]]
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
     label = str(template or f"{scheme.id}.xlsx")
     extras = {res.agent: _extra(scheme, res, figures[res.agent]) for res in team.agents}
     first = team.agents[0]
-    first_plan = plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent])
+    first_plan = pipeline.plan_agent(tcells, m, first, file=label, extra=extras[first.agent])
     problems += first_plan.problems
 
     # where each output goes
@@ -405,26 +382,26 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         folder = out / month
         folder.mkdir(exist_ok=True)
         for res in team.agents:
-            p = path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx")
+            p = _writable(path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx"), prev, problems, res.agent)
             tasks.append({"agent": res.agent, "month": month, "path": p, "extra": extras[res.agent],
                           "daily": (daily[res.agent], scheme.daily.flag_ratio) if res.agent in daily else None})
         targets = [t["path"] for t in tasks]
     else:
-        targets = [path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx")]
+        targets = [_writable(path_inside(out, safe_file_stem(f"{scheme.id}_{month}", taken), ".xlsx"), prev, problems)]
     summary_path = path_inside(out, safe_file_stem(f"{SUMMARY}_{month}", set()), ".xlsx")
     for t in targets + [summary_path]:  # path_inside gives resolved paths (links followed)
         if t in inputs:
             problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
                                     file=str(t)))
             return report, problems
-    problems += keep_unreadable(unread, targets)
 
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         context = _pool_context(len(tasks)) if workers > 1 else None
         worker_template, rules_xml = shared_rules(tbytes, first_plan)
-        shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "scheme": scheme, "team": team,
-                  "file": label}
+        # the workers need the scheme and the scored team, not the imported rows
+        light = pipeline.Month(scheme, None, month, {}, {}, team, {}, m.typed)
+        shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "month": light, "file": label}
         _share(shared)
         if context is not None:
             try:
@@ -447,7 +424,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         report["outputs"] = done
         files = {t["agent"]: t["path"].name for t in tasks}
     else:
-        plans = {res.agent: plan_fill(tcells, scheme, team, res, file=label, month=month, extra=extras[res.agent])
+        plans = {res.agent: pipeline.plan_agent(tcells, m, res, file=label, extra=extras[res.agent])
                  for res in team.agents}
         book = write_one_book(tbytes, tcells, scheme, team, plans, month, targets[0], daily, progress)
         report["outputs"] = [str(book)]
@@ -461,6 +438,34 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     report["agents"] = [res.agent for res in team.agents]
     report["seconds"] = round(time.perf_counter() - t0, 2)
     return report, problems
+
+
+def _writable(path: Path, prev: pipeline.Previous, problems: list[Problem], agent: str | None = None) -> Path:
+    """``path``, or the file beside it when ``path`` is a person's file that must be kept (see :class:`pipeline.Previous`)."""
+    why = prev.keep.get(path)
+    if why is None and path.exists() and not _ours(path):
+        why = "不是本程序生成的表（没有登记表）"
+    if why is None:
+        return path
+    new = pipeline.beside(path)
+    problems.append(Problem(f"保留 {path.name}（{why}），新表写在 {new.name}",
+                            f"{path.name} is kept ({why}); the new one is written to {new.name}", file=str(path),
+                            agent=agent, severity=WARNING))
+    return new
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is an output of this program (it has the registry sheet)."""
+    import zipfile
+
+    from cskpi_xl.workbook.registry import REGISTRY
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            wbxml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - not a readable .xlsx: not ours
+        return False
+    return f'name="{REGISTRY}"' in wbxml
 
 
 def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, team: TeamResult,

@@ -14,15 +14,13 @@ from typing import Any, Iterable
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import load_scheme
-from cskpi_xl.core.problems import Problem
-from cskpi_xl.scoring import figures_for, import_for
+from cskpi_xl import pipeline
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
-from cskpi_xl.workbook.apply import apply_plan, save_workbook
 from cskpi_xl.workbook.rulesheet import SHEET
-from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at, read_rules
-from cskpi_xl.workbook.template import plan_fill, read_template
+from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
+from cskpi_xl.workbook.template import read_template
+from cskpi_xl.workbook.xlsxio import write_text_cell
 
 
 def scheme_of_template(wb) -> str | None:
@@ -49,56 +47,71 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     sid = scheme_id or scheme_of_template(wb)
     if not sid:
         return None, [Problem("模板没有指明方案，请用 --scheme 指定", "the template names no scheme; use --scheme", file=str(template))]
-    scheme, sp = load_scheme(sid)
-    problems += sp  # the scheme's warnings too: every command that loads a scheme shows them
+    rule_sheets = [(openpyxl_value_at(wb), str(template))] if SHEET in wb.sheetnames else []
+    scheme, more = pipeline.load(sid, rule_sheets)  # HR may have changed numbers on the template's 规则 sheet
+    problems += more
     if scheme is None:
         return None, problems
-    if SHEET in wb.sheetnames:  # HR may have changed numbers on the template's 规则 sheet
-        value_at = openpyxl_value_at(wb)
-        scheme, more = read_rules(scheme, value_at, str(template))
-        problems += more
-        if needs_reset(scheme, value_at):  # HR moved rows: write the sheet afresh, nothing stale left
-            clear_openpyxl(wb)
-    from cskpi_xl.core.shopwide import apply_shop_figures, parse_assignments
-
-    given, more = parse_assignments(team) if not isinstance(team, dict) else (dict(team), [])
-    scheme, team_figures, public, more2 = apply_shop_figures(scheme, given)
-    problems += more + more2
-    if public_sales is None:
-        public_sales = public
+    if rule_sheets and needs_reset(scheme, openpyxl_value_at(wb)):  # HR moved rows: write the sheet afresh
+        clear_openpyxl(wb)
     exports = [Path(e) for e in exports]
-    data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
-    problems += [p for p in more if p.agent in (None, agent)]
-    month = data.month or month
-    if agent not in data.agents:
-        known = "、".join(data.agents) or "（无）"
+
+    def target(mo: str | None) -> Path:
+        if out is not None:
+            return Path(out)
+        return path_inside(template.parent if template.parent.exists() else Path("."),
+                           safe_file_stem(f"{template.stem}_{agent}_{mo or ''}", set()), ".xlsx")
+
+    prev_box: list[pipeline.Previous] = []
+
+    def typed(mo: str, agents: set[str]):
+        # filling over an earlier output: what a person typed there is theirs, and stays
+        t = target(mo)
+        if not t.exists():
+            return {}
+        prev = pipeline.read_previous([t], mo, agents, aliases=aliases,
+                                      own_file=lambda a: t.resolve() if a == agent else None, scheme=scheme)
+        prev_box.append(prev)
+        return {a: v for a, v in prev.typed.items() if a == agent}
+
+    m, more = pipeline.score_month(scheme, exports, month=month, manual=manual, aliases=aliases, typed=typed,
+                                   public_sales=public_sales, team=team)
+    prev = prev_box[0] if prev_box else pipeline.Previous()
+    problems += prev.problems
+    month = m.month
+    if agent not in m.figures:
+        problems += [p for p in more if p.agent in (None, agent)]
+        known = "、".join(m.data.agents) or "（无）"
         problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
                                 agent=agent))
         return None, problems
-    team, more = score_team(scheme, figures_for(scheme, data), month, public_sales=public_sales, team_figures=team_figures)
     problems += [p for p in more if p.agent in (None, agent)]
-    plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
+    plan = pipeline.plan_agent(read_template(wb), m, agent, file=str(template))
     problems += plan.problems
-    if out is None:
-        out = path_inside(template.parent if template.parent.exists() else Path("."),
-                          safe_file_stem(f"{template.stem}_{agent}_{month or ''}", set()), ".xlsx")
-    out = Path(out)
+    out = target(month)
+    if out.exists() and (out.resolve() in prev.keep or not prev_box):
+        why = prev.keep.get(out.resolve(), "不是本程序生成的表，或无法读回")
+        new = pipeline.beside(out)
+        problems.append(Problem(f"保留 {out.name}（{why}），新表写在 {new.name}",
+                                f"{out.name} is kept ({why}); the new one is written to {new.name}", file=str(out),
+                                agent=agent, severity=WARNING))
+        out = new
     inputs = {p.resolve() for p in exports + [template] + [Path(x) for x in (manual, aliases) if x]}
     if out.resolve() in inputs:
         problems.append(Problem("输出文件与模板或导出文件相同，已停止（不会覆盖输入）",
                                 "the output would overwrite the template or an export; stopped", file=str(out)))
         return None, problems
-    values = apply_plan(wb, plan, agent=agent, month=month)
-    if "设置" in wb.sheetnames:
-        from cskpi_xl.workbook.xlsxio import write_text_cell
 
-        for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
-            if row[0].value == "月份":
-                row[1].value = month
-            elif row[0].value == "客服昵称":
-                write_text_cell(row[1], agent)
+    def settings(wb, values) -> None:
+        if "设置" in wb.sheetnames:
+            for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
+                if row[0].value == "月份":
+                    row[1].value = month
+                elif row[0].value == "客服昵称":
+                    write_text_cell(row[1], agent)
+
     try:
-        save_workbook(wb, out, values)
+        pipeline.write_book(wb, plan, out, agent=agent, month=month, before_save=settings)
     except OSError as exc:
         problems.append(os_error_problem(exc))
         return None, problems

@@ -49,7 +49,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
@@ -101,6 +101,11 @@ class CellWrite:
       validation: a dropdown list (``"7,5,3,2,1"``) or a range ``"between:0:10"``.
       key: the name of the input, for cells typed by hand (kept on regeneration).
       style: ``title``/``caption``/``header``/``note``/``data`` for cells of the 规则 sheet.
+      source: for an input, who the value is from: ``生成`` (the program), ``手填`` (a person's entry
+        carried over), ``清空`` (emptied by a person on purpose); see :mod:`cskpi_xl.workbook.registry`.
+      anchor: ``agent`` for the cell naming the agent.
+      item: for an input in an item's row, the item's name (found again beside the input after a sort).
+      what: for a formula cell, the placeholder it fills (named in a conflict message).
     """
 
     sheet: str
@@ -113,6 +118,10 @@ class CellWrite:
     validation: str | None = None
     key: str | None = None
     style: str | None = None
+    source: str | None = None
+    anchor: str | None = None
+    item: str | None = None
+    what: str | None = None
 
 
 class RowInsert(NamedTuple):
@@ -204,6 +213,7 @@ class Target(NamedTuple):
     validation: str | None = None
     static: Any = None        # a fixed value (item name, rule text…) when not from the emitter
     has_static: bool = False
+    item: str | None = None   # for an input in an item's row: the item's name (the row's label)
 
 
 def _kind_format(kind: str | None) -> str | None:
@@ -256,11 +266,11 @@ class _Resolver:
             vr = it.value_rule
             if vr is None or s.review is not None:
                 return Target(item_key(it.name, fld), static=None, has_static=True)
-            return Target(vr.input, input=True, validation=_validation(vr))
+            return Target(vr.input, input=True, validation=_validation(vr), item=it.name)
         if s.review is not None and fld in s.review.columns:
             vr = it.value_rule
             val = _validation(vr) if vr is not None else f"between:0:{format(it.full.normalize(), 'f')}"
-            return Target(Review.key(it.name, fld), input=True, validation=val)
+            return Target(Review.key(it.name, fld), input=True, validation=val, item=it.name)
         return None
 
     def resolve(self, name: str, context: tuple[str, Any, int] | None) -> Target | None:
@@ -312,7 +322,9 @@ class _Resolver:
         return None
 
     def figure(self, name: str) -> Target:
-        derived = name in RATIO_BY_NAME or name == "咨询占比" or name in self.s.params
+        # computed (ratios, parameters) or read from the earlier months (连续奖励, 此前违规次数): not typed on the sheet
+        derived = name in RATIO_BY_NAME or name == "咨询占比" or name in self.s.params or \
+            name in (HISTORY_BONUS, HISTORY_VIOLATIONS)
         manual = name in {n.name for n in N.MANUAL_INPUTS}
         return Target(name, input=not derived, kind=_figure_kind(name) or "value",
                       validation=None) if not manual else Target(name, input=True, kind=_figure_kind(name) or "value")
@@ -376,15 +388,18 @@ class _Slot:
 
 def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_result: Any, agent: str | Any, *,
               file: str | None = None, month: str | None = None, extra: dict[str, Any] | None = None,
-              rules: bool = True) -> FillPlan:
+              rules: bool = True, typed: Mapping[str, Any] | None = None) -> FillPlan:
     """The cell writes that fill a template for one agent.
 
     ``team_result`` is the core's :class:`~cskpi_xl.core.engine.TeamResult`;
     ``agent`` the agent's name (or its AgentResult). ``extra`` gives values
     the core does not hold (history: 连续奖励, 此前违规次数). With ``rules``
     (default) the plan also writes the 规则 sheet the formulas reference.
+    ``typed`` are the agent's entries typed by a person (None: emptied on
+    purpose): their input cells are marked as the person's.
     The plan's ``problems`` name every unknown placeholder.
     """
+    typed = typed or {}
     result = agent if hasattr(agent, "items") and hasattr(agent, "agent") else team_result.agent(agent)
     name = result.agent
     month = month if month is not None else getattr(team_result, "month", None)
@@ -484,7 +499,10 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
             continue
         if len(only) == 1 and plain:
             t, is_formula = only[0][1]
-            writes.append(_write_one(sl, t, is_formula, em, placed))
+            w = _write_one(sl, t, is_formula, em, placed)
+            if w.key is not None and w.key in typed:
+                w.source = "清空" if typed[w.key] is None else "手填"
+            writes.append(w)
             continue
         out = []
         for lit_text, p in parts:
@@ -494,7 +512,8 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
                 t, _ = p
                 v = t.static if t.has_static else em.value(t.key)
                 out.append(_display(v, t.kind))
-        writes.append(CellWrite(sl.sheet, sl.address, "".join(out), text=True))
+        writes.append(CellWrite(sl.sheet, sl.address, "".join(out), text=True,
+                                anchor="agent" if any(p[1][0].key == "客服昵称" for p in only) else None))
 
     if rules:
         for rc in refs_cells:
@@ -507,7 +526,8 @@ def _write_one(sl: _Slot, t: Target, is_formula: bool, em: Emitter, placed: dict
     fmt = _kind_format(t.kind)
     if t.has_static:
         v = t.static
-        return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt)
+        anchor = "agent" if t.key == "客服昵称" else None
+        return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt, anchor=anchor)
     if t.input:
         v = em.value(t.key) if not t.key.startswith("项目:") else None
         if t.key == COMMENT:
@@ -516,11 +536,11 @@ def _write_one(sl: _Slot, t: Target, is_formula: bool, em: Emitter, placed: dict
             v = cached(em.raw(t.key))
         mine = placed.get(t.key) == (sl.sheet, sl.address)
         return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt, locked=False,
-                         validation=t.validation, key=t.key if mine else None)
+                         validation=t.validation, key=t.key if mine else None, item=t.item)
     v = em.value(t.key)
     f = em.formula(t.key) if is_formula else None
     if t.key.startswith("项目:") and t.key.endswith(":满分") and not is_formula:
         v = em.value(t.key)
     if f is None:
         return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt)
-    return CellWrite(sl.sheet, sl.address, v, formula=f, number_format=fmt)
+    return CellWrite(sl.sheet, sl.address, v, formula=f, number_format=fmt, what=t.key)
