@@ -8,6 +8,7 @@ import sys
 from cskpi_xl.core.describe import agent_json, agent_lines
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import has_errors
+from cskpi_xl.commands.inputs import expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
 from cskpi_xl.scoring import score_files
 
@@ -26,12 +27,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    scheme, problems = load_scheme(args.scheme)
+    scheme, problems = load_scheme(scheme_arg(args.scheme))
     if scheme is None:
         for p in problems:
             print(p.format(), file=sys.stderr)
         return 1
-    team, more = score_files(scheme, args.files, month=args.month, manual=args.manual, aliases=args.aliases,
+    team, more = score_files(scheme, expand_exports(args.files), month=args.month, manual=args.manual, aliases=args.aliases,
                              public_sales=args.public_sales)
     problems = problems + more
     if args.json:

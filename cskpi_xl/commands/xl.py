@@ -341,7 +341,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "xl",
         help=tr("生成 Excel 用的 VBA 文件（函数与按钮）并显示安装步骤", "write the VBA for Excel (functions, buttons) and show the install steps"),
-        description=tr("把 cskpi_udfs.bas、cskpi_udfs_generated.bas、cskpi_buttons.bas 写到 DIR（默认 ./macros）",
+        description=tr("把 cskpi_udfs.bas、cskpi_udfs_generated.bas、cskpi_buttons.bas 写到输出文件夹（默认 ./macros）",
                        "write the .bas files into DIR (default ./macros)"),
     )
     p.add_argument("--out", metavar="DIR", default="macros", help=tr("输出文件夹（默认 ./macros）", "output folder (default ./macros)"))

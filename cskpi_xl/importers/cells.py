@@ -35,7 +35,7 @@ from typing import Any
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 
-MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "#n/a", "无"})
+MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "#n/a", "无", "无法计算"})
 NOT_FINAL_TEXTS = ("延迟统计", "统计中", "计算中", "待统计", "暂无数据")
 
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)

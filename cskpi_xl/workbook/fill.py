@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import Problem
+from cskpi_xl.importers.subaccounts import person_of
 from cskpi_xl.scoring import figures_for, import_for
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.apply import apply_plan, save_workbook
@@ -61,15 +62,20 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     month = data.month or month
     if agent not in data.agents:
         known = "、".join(data.agents) or "（无）"
-        problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
-                                agent=agent))
+        subs = [n for n in data.agents if person_of(n) == agent]
+        hint = (f"。「{'」「'.join(subs)}」很可能是「{agent}」的子账号：请用 --aliases 别名表把它们合并到「{agent}」"
+                if subs else "")
+        problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}{hint}", f"no agent {agent!r} in the exports"
+                                + (f"; {', '.join(subs)} look like {agent}'s sub-accounts: map them with --aliases"
+                                   if subs else ""), agent=agent))
         return None, problems
     team, more = score_team(scheme, figures_for(scheme, data), month)
     problems += [p for p in more if p.agent == agent]
     plan = plan_fill(read_template(wb), scheme, team, agent, file=str(template), month=month)
     problems += plan.problems
     if out is None:
-        out = path_inside(template.parent if template.parent.exists() else Path("."),
+        # the current folder, never the template's (workbook_templates/ stays as built)
+        out = path_inside(Path("."),
                           safe_file_stem(f"{template.stem}_{agent}_{month or ''}", set()), ".xlsx")
     out = Path(out)
     inputs = {p.resolve() for p in exports + [template] + [Path(x) for x in (manual, aliases) if x]}

@@ -19,7 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult
-from cskpi_xl.core.numbers import to_decimal
+from cskpi_xl.core.numbers import NA_TEXT, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook.apply import save_workbook
@@ -52,8 +52,8 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
     valid = [p.rate for p in points if isinstance(p.rate, Decimal)]
     median = statistics.median(valid) if valid else None
     ws["G2"] = "当月中位数"
-    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"n/a",MEDIAN(D2:D{max(last, 2)}))'
-    values["H2"] = float(median) if median is not None else "n/a"
+    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"{NA_TEXT}",MEDIAN(D2:D{max(last, 2)}))'
+    values["H2"] = float(median) if median is not None else NA_TEXT
     ws["G3"] = "低转化天数"
     ws["H3"] = f'=COUNTIF(E2:E{max(last, 2)},"{LOW}")'
     values["H3"] = sum(1 for p in points if p.low)
@@ -61,7 +61,7 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
         ws.cell(row=i, column=1, value=d)
         ws.cell(row=i, column=2, value=inq)
         ws.cell(row=i, column=3, value=orders)
-        ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"n/a",C{i}/B{i})').number_format = "0.00%"
+        ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"{NA_TEXT}",C{i}/B{i})').number_format = "0.00%"
         values[f"D{i}"] = rate
         ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
         values[f"E{i}"] = low
