@@ -57,6 +57,11 @@ def first_sheet_only(src: Path, dst: Path) -> None:
 
     Only ``xl/workbook.xml`` is rewritten, so charts, styles and cached values stay as they are.
     """
+    only_sheet(src, dst, 0)
+
+
+def only_sheet(src: Path, dst: Path, keep: int) -> None:
+    """Copy ``src`` to ``dst`` with every sheet but the ``keep``-th (from 0) hidden."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -67,10 +72,11 @@ def first_sheet_only(src: Path, dst: Path) -> None:
                     nonlocal seen
                     seen += 1
                     tag = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
-                    return tag if seen == 1 else tag[:-2].rstrip() + b' state="hidden"/>'
+                    return tag if seen == keep + 1 else tag[:-2].rstrip() + b' state="hidden"/>'
 
                 data = _SHEET_TAG.sub(hide, data)
-                data = re.sub(rb'activeTab="\d+"', b'activeTab="0"', data)
+                data = re.sub(rb'activeTab="\d+"', b'activeTab="%d"' % keep, data)
+                data = re.sub(rb'firstSheet="\d+"', b'firstSheet="%d"' % keep, data)
             zout.writestr(info, data)
 
 
