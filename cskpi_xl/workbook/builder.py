@@ -132,6 +132,9 @@ def build_template(scheme: Scheme) -> Workbook:
                 ws.cell(row=r, column=c, value=index)
             elif f == "名称":
                 ws.cell(row=r, column=c, value=name)
+            elif f == "说明" and scheme.review is not None and scheme.review.self_column:
+                # the agent reads on their own sheet where their self score and the final one differ
+                ws.cell(row=r, column=c, value=f"{{{{{name}.说明}}}}\n{{{{{name}.差异}}}}")
             else:
                 ws.cell(row=r, column=c, value=f"{{{{{'=' if eq else ''}{name}.{f}}}}}")
         _box(ws, r, n)
@@ -147,7 +150,7 @@ def build_template(scheme: Scheme) -> Workbook:
     if scheme.sections:
         for sec in scheme.sections:
             row += 1
-            w = "加分项（加权后直接相加）" if sec.addon else f"权重 {sec.weight.normalize():f}%"
+            w = "不加权，直接加到总分" if sec.addon else f"权重 {sec.weight.normalize():f}%"
             ws.cell(row=row, column=1, value=f"{sec.name}（{w}，{'各项合计' if sec.combine == 'sum' else '各项平均'}）")
             ws.merge_cells(start_row=row, end_row=row, start_column=1, end_column=n - 2)
             ws.cell(row=row, column=n - 1, value=f"{{{{=分区.{sec.name}}}}}").number_format = "0.00"

@@ -127,6 +127,7 @@ GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 PENDING_FILL = PatternFill("solid", fgColor="FFEB9C")
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+NO_CHART = "还没有人有总分（都有待评分的项目）：主管评完分后重新生成，这里就会出现总分排名图。"
 #: The ranking chart: its height grows with the number of agents, up to about half a landscape page.
 BAR_CM_PER_AGENT, BAR_CM_MIN, BAR_CM_MAX = 0.5, 7.0, 15.0
 
@@ -216,11 +217,14 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
             col.name = h
         ws.add_table(table)
         _colour(ws, scheme, first, last)
+    ranked_n = len(team.ranking())
+    if order and not ranked_n:  # an empty chart would say nothing: say why there is none
+        ws.cell(row=pr + 5, column=1, value=NO_CHART).font = Font(color="9C5700")
+    if ranked_n:
         ch = BarChart()
         ch.type = "bar"
         ch.title = "总分排名"
         ch.y_axis.title = "总分"
-        ranked_n = len(team.ranking()) or len(order)
         ch.add_data(Reference(ws, min_col=3, min_row=hr, max_row=hr + ranked_n), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=2, min_row=first, max_row=hr + ranked_n))
         ch.x_axis.scaling.orientation = "maxMin"  # rank 1 on top, as in the table
