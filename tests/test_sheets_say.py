@@ -59,3 +59,15 @@ def test_settings_sheet_the_docs_and_the_button_agree():
     rows[i - 1][1], rows[i][1], rows[i + 1][1] = "a.xlsx", "b.xlsx", "c.csv"
     settings, problems = parse_settings(rows)
     assert settings.exports == ("a.xlsx", "b.xlsx", "c.csv") and problems == []
+
+
+def test_pay_of_a_pending_total_is_pending_in_the_summary(tmp_path):
+    from cskpi_xl.cli import main
+
+    assert main(["batch", "--demo", "--scheme", "kpi_ko_ksa", "--out", str(tmp_path), "--quiet"]) == 0
+    ws = load_workbook(tmp_path / "kpi_ko_ksa" / "汇总_2026-10.xlsx", data_only=True)["汇总"]
+    rows = [r for r in ws.iter_rows(min_row=4, max_row=11, values_only=True)]
+    assert [r[2] for r in rows] == ["待评分"] * 8  # KO and KSA await the supervisor for everyone
+    assert [r[6] for r in rows] == ["待评分"] * 8  # so does the pay (its 绩效工资 follows the grade), not 0.00
+    assert ws["G12"].value == 0  # the 合计 adds the known pays only
+    assert "这里就会出现总分排名图" in ws["A19"].value  # where the chart would stand, under the pool

@@ -20,7 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult
-from cskpi_xl.core.numbers import NA_TEXT, to_decimal
+from cskpi_xl.core.numbers import NA, NA_TEXT, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook.apply import save_workbook
@@ -164,7 +164,8 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         ws.cell(row=r, column=4, value=a.grade or "")
         ws.cell(row=r, column=5, value=cached(a.commission))
         ws.cell(row=r, column=6, value=cached(a.public_commission))
-        ws.cell(row=r, column=7, value=cached(a.pay_total) if a.pay_total is not None else None)
+        # the pay of a total still awaiting scores is not known yet either (its grade decides parts of it)
+        ws.cell(row=r, column=7, value=PENDING_TOTAL if _pending(a) else cached(a.pay_total) if a.pay_total is not None else None)
         write_text_cell(ws.cell(row=r, column=8), a.excluded or "")
         write_text_cell(ws.cell(row=r, column=9), "；".join(a.flags + a.grade_notes))
         write_text_cell(ws.cell(row=r, column=10), files.get(a.agent, ""))
@@ -180,7 +181,8 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         c = ws.cell(row=tr_, column=col, value=f"=SUM({letter}{first}:{letter}{last})")
         c.number_format = P.MONEY
         c.font = Font(bold=True)
-        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order))
+        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order
+                                             if not (key == "pay_total" and _pending(a))))
     P.box(ws, hr, tr_, 1, 10)
     pr = tr_ + 2
     ws.cell(row=pr, column=1, value="公共提成池").font = Font(bold=True)
@@ -266,13 +268,20 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     return path
 
 
+def _pending(a) -> bool:
+    """Whether the agent's total still waits for a supervisor's score."""
+    return isinstance(a.total, NA) and a.excluded is None
+
+
 def _colour(ws, scheme: Scheme, first: int, last: int) -> None:
     """Best grade green, worst red, a total still awaiting scores yellow, a flagged row's 标记 orange."""
     labels = scheme.grades.labels() if scheme.grades is not None else []
     if len(labels) >= 2:
         ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f'$D{first}="{labels[0]}"'], fill=GOOD_FILL))
         ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f'$D{first}="{labels[-1]}"'], fill=BAD_FILL))
-    ws.conditional_formatting.add(f"C{first}:C{last}", FormulaRule(formula=[f'$C{first}="{PENDING_TOTAL}"'], fill=PENDING_FILL))
+    for col in "CG":
+        ws.conditional_formatting.add(f"{col}{first}:{col}{last}",
+                                      FormulaRule(formula=[f'${col}{first}="{PENDING_TOTAL}"'], fill=PENDING_FILL))
     ws.conditional_formatting.add(f"I{first}:I{last}", FormulaRule(formula=[f'LEN($I{first})>0'], fill=FLAG_FILL))
     ws.conditional_formatting.add(f"H{first}:H{last}", FormulaRule(formula=[f'LEN($H{first})>0'], font=Font(color="808080")))
 
