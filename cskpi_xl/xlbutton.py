@@ -213,7 +213,8 @@ def _resolved(settings: Settings, problems: list[Problem]) -> Settings | None:
     from cskpi_xl.commands.inputs import ArgumentProblem, expand_exports, scheme_arg
 
     try:
-        return settings._replace(scheme=scheme_arg(settings.scheme), exports=tuple(expand_exports(settings.exports)))
+        return settings._replace(scheme=scheme_arg(settings.scheme), exports=tuple(expand_exports(
+            settings.exports, skip=(settings.manual, settings.aliases, settings.template))))
     except ArgumentProblem as exc:
         problems.append(Problem(str(exc), str(exc), sheet=SETTINGS_SHEET))
         return None

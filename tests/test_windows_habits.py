@@ -59,6 +59,15 @@ class TestExpandExports:
         got = expand_exports([d / "旧.xls", str(d / "*.xlsx"), d, d / "千牛.xlsx"])
         assert [Path(p).name for p in got] == ["旧.xls", "千牛.xlsx", "京东.csv"]
 
+    def test_a_folder_with_everything_in_it(self, tmp_path):
+        # HR keeps the exports, the manual inputs, the alias map and last month's outputs in one folder
+        d = self.make(tmp_path)
+        for n in ("手工录入.xlsx", "别名表.csv", "汇总_2026-09.xlsx", "别名表_草稿.csv"):
+            (d / n).write_text("x", encoding="utf-8")
+        got = expand_exports([d], skip=[d / "手工录入.xlsx", str(d / "别名表.csv"), None])
+        assert [Path(p).name for p in got] == ["京东.csv", "千牛.xlsx", "旧.xls"]
+        assert [Path(p).name for p in expand_exports([str(d / "*.csv")], skip=[d / "别名表.csv"])] == ["京东.csv"]
+
     def test_plain_names_pass_through(self, tmp_path):
         assert expand_exports(["不存在.xlsx"]) == ["不存在.xlsx"]  # the importer says it is missing
 

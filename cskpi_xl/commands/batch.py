@@ -78,7 +78,8 @@ def run(args) -> int:
         print(tr("错误：需要导出文件、--scheme 和 --out（或用 --demo 看演示）", "error: EXPORTS, --scheme and --out are required (or --demo)"),
               file=sys.stderr)
         return 2
-    report, problems = run_batch(expand_exports(args.exports), scheme_arg(args.scheme), args.month, args.out,
+    exports = expand_exports(args.exports, skip=(args.manual, args.aliases, args.template))
+    report, problems = run_batch(exports, scheme_arg(args.scheme), args.month, args.out,
                                  manual=args.manual, aliases=args.aliases, layout=args.layout, jobs=args.jobs,
                                  progress=not args.quiet, template=args.template)
     code = _print(report, problems)

@@ -33,7 +33,8 @@ def run(args) -> int:
     from cskpi_xl.workbook.fill import fill_template
 
     try:
-        out, problems = fill_template(args.template, expand_exports(args.exports), args.agent, args.month,
+        exports = expand_exports(args.exports, skip=(args.template, args.manual, args.aliases))
+        out, problems = fill_template(args.template, exports, args.agent, args.month,
                                       scheme_id=scheme_arg(args.scheme), out=args.out, manual=args.manual,
                                       aliases=args.aliases)
     except OSError as exc:  # a file that vanished or cannot be opened, a workbook part openpyxl cannot find

@@ -70,7 +70,7 @@ def _pad(s: str, w: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    data, problems = import_files(expand_exports(args.files), month=args.month, aliases=args.aliases, manual=args.manual)
+    data, problems = import_files(expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month, aliases=args.aliases, manual=args.manual)
     metrics = {name: compute_metrics(a.figures) for name, a in data.agents.items()}
     if args.json:
         out = {

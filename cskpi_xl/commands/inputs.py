@@ -26,6 +26,8 @@ from cskpi_xl.importers.subaccounts import likely_subaccounts, person_of, split_
 #: Files in a folder that are taken as exports (what the importers read; the content decides the format).
 EXPORT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html"})
 _GLOB_CHARS = re.compile(r"[*?\[]")
+#: What a batch writes into its folder, never an export: the summary's name start and the draft alias map.
+OWN_SUMMARY, OWN_DRAFT = "汇总", "别名表_草稿.csv"
 
 
 class ArgumentProblem(ValueError):
@@ -36,13 +38,15 @@ def did_you_mean(guess: str) -> str:
     return tr(f"您是不是要 {guess}？", f"did you mean {guess}?")
 
 
-def expand_exports(args: Iterable[str | os.PathLike]) -> list[str]:
+def expand_exports(args: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike | None] = ()) -> list[str]:
     """Export arguments as files: a folder gives every export directly in it, a wildcard its matches.
 
     Files are kept in the order given (a folder's and a wildcard's in name order), each once.
-    Excel's ``~$`` lock files and hidden files in a folder are skipped. A wildcard or folder
-    that gives nothing is an :class:`ArgumentProblem`; a plain name is passed on as it is (the
-    importer says if it is missing).
+    Excel's ``~$`` lock files and hidden files in a folder are skipped, and so are the files
+    in ``skip`` (the manual inputs and alias map, often kept beside the exports) and what a
+    batch writes (``汇总_*.xlsx``, ``别名表_草稿.csv``). A wildcard or folder that gives
+    nothing is an :class:`ArgumentProblem`; a plain name is passed on as it is (the importer
+    says if it is missing).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -52,18 +56,23 @@ def expand_exports(args: Iterable[str | os.PathLike]) -> list[str]:
     >>> [Path(p).name for p in expand_exports([str(d / "*.xlsx"), str(d / "a.csv")])]
     ['b.xlsx', 'a.csv']
     """
+    skipped = {Path(s).resolve() for s in skip if s}
+
+    def wanted(f: Path) -> bool:
+        return (f.is_file() and not f.name.startswith(("~$", ".")) and f.resolve() not in skipped
+                and not (f.name.startswith(f"{OWN_SUMMARY}_") or f.name == OWN_DRAFT))
+
     out: list[str] = []
     for raw in args:
         arg = os.fspath(raw)
         p = Path(arg)
         if p.is_dir():
-            found = sorted(str(f) for f in p.iterdir()
-                           if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES and not f.name.startswith(("~$", ".")))
+            found = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in EXPORT_SUFFIXES and wanted(f))
             if not found:
                 raise ArgumentProblem(tr(f"文件夹 {arg} 里没有导出文件（.xlsx、.xls、.csv）",
                                          f"no export files (.xlsx, .xls, .csv) in the folder {arg}"))
         elif not p.exists() and _GLOB_CHARS.search(arg):
-            found = sorted(f for f in glob.glob(arg) if Path(f).is_file() and not Path(f).name.startswith("~$"))
+            found = sorted(f for f in glob.glob(arg) if wanted(Path(f)))
             if not found:
                 raise ArgumentProblem(tr(f"没有与 {arg} 匹配的文件", f"no files match {arg}"))
         else:
@@ -139,7 +148,7 @@ def write_alias_draft(found: Mapping[str, str], folder: str | os.PathLike) -> Pa
 
     if not found:
         return None
-    path = Path(folder) / "别名表_草稿.csv"
+    path = Path(folder) / OWN_DRAFT
     text = io.StringIO(newline="")
     w = csv.writer(text, lineterminator="\r\n")
     w.writerow(["子账号", "客服"])

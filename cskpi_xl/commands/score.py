@@ -32,7 +32,7 @@ def run(args) -> int:
         for p in problems:
             print(p.format(), file=sys.stderr)
         return 1
-    team, more = score_files(scheme, expand_exports(args.files), month=args.month, manual=args.manual, aliases=args.aliases,
+    team, more = score_files(scheme, expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month, manual=args.manual, aliases=args.aliases,
                              public_sales=args.public_sales)
     problems = problems + more
     if args.json:
