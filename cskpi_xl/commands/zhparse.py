@@ -61,7 +61,7 @@ ZH = {
 #: Chinese names for the metavars argparse would derive from option names, or that a command spells in English.
 METAVARS = {
     "agent": "客服", "aliases": "别名表", "command": "命令", "dir": "文件夹", "exports": "导出文件",
-    "file": "文件", "files": "文件", "jobs": "进程数", "manual": "手工录入表", "month": "月份",
+    "file": "文件", "files": "文件", "id": "编号", "jobs": "进程数", "manual": "手工录入表", "month": "月份",
     "out": "输出", "public_sales": "公共销售额", "scheme": "方案", "template": "模板", "workbook": "工作簿",
 }
 
