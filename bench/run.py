@@ -44,7 +44,6 @@ import datetime as _dt
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -259,11 +258,6 @@ def w_score(p: dict) -> dict:
 
 
 def w_batch(p: dict) -> dict:
-    fixes = None
-    if p.get("fixes"):
-        import proposed_fixes
-
-        fixes = proposed_fixes.enable()
     from cskpi_xl.workbook.batch import run_batch
 
     kw = {"manual": p.get("manual"), "layout": p["layout"], "jobs": p.get("jobs"), "progress": False}
@@ -275,7 +269,7 @@ def w_batch(p: dict) -> dict:
     files = sorted(str(f) for f in Path(p["out_dir"]).rglob("*.xlsx"))
     errors = [x for x in problems if getattr(x, "severity", "error") == "error"]
     return {"seconds": dt, "files": len(files), "problems": len(problems), "errors": len(errors),
-            "first_error": errors[0].format() if errors else None, "fixes": fixes}
+            "first_error": errors[0].format() if errors else None}
 
 
 _FLOOR: dict = {}
@@ -614,20 +608,16 @@ def run(args) -> dict:
         per_agent: dict[str, dict[int, float]] = {}
         lo_measured: dict[int, float] = {}
         batch_rows: list[dict] = []
-        variants = [("batch (import→score→sheets→汇总)", False)]
-        if args.with_proposed_fixes:
-            variants.append(("batch + proposed fixes (in-memory patches)", True))
         for n in sizes:
             d = data[n]["dir"]
             names = synth.agent_names(n)
             spec = None
             this: list[dict] = []
-            for label, fixes in (variants if batch_ok else []):
-                out = d / ("batch-fixed" if fixes else "batch")
+            for label in (["batch (import→score→sheets→汇总)"] if batch_ok else []):
+                out = d / "batch"
                 log(f"{label}: {n} agents")
                 params = {"exports": [data[n]["export"]], "manual": data[n]["manual"], "scheme": args.scheme,
-                          "month": synth.MONTH, "out_dir": str(out), "layout": args.layout, "jobs": args.jobs,
-                          "fixes": fixes}
+                          "month": synth.MONTH, "out_dir": str(out), "layout": args.layout, "jobs": args.jobs}
                 reps = repeats if n <= 100 else 1
                 res: dict = {}
                 for _ in range(reps):
@@ -642,11 +632,9 @@ def run(args) -> dict:
                         res["peak_mb"] = max(res["peak_mb"], r1["peak_mb"])
                 notes = (f"{res.get('files', '?')} files, layout {args.layout}, {workers} processes"
                          + (f", best of {reps}" if reps > 1 else ""))
-                if fixes and res.get("fixes"):
-                    notes += "; " + ", ".join(k for k, v in res["fixes"].items() if v == "applied")
                 b = row(label, f"{n:,} agents", res,
                         per_agent=res["seconds"] * 1000 / n if res.get("seconds") else None, notes=notes)
-                b["n"], b["fixes"] = n, fixes
+                b["n"] = n
                 this.append(b)
                 if res.get("seconds"):
                     per_agent.setdefault(label, {})[n] = res["seconds"] / n
@@ -718,17 +706,16 @@ def run(args) -> dict:
         for b in batch_rows:
             if not b.get("seconds"):
                 continue
-            tag = " (with proposed fixes)" if b["fixes"] else ""
             if b.get("x_floor") is not None:
                 others = ", ".join(f"{k.split(': ', 1)[1]}: {v:.2f}×" for k, v in b["x_floor_all"].items())
-                results["targets"].append((f"batch within 2× the floor, {b['size']}{tag}", "≤ 2.0×",
+                results["targets"].append((f"batch within 2× the floor, {b['size']}", "≤ 2.0×",
                                            f"{b['x_floor']:.2f}× the fastest floor ({others})", b["x_floor"] <= 2.0))
             if b.get("lo_over") is not None:
-                results["targets"].append((f"≥ 5× faster than LibreOffice, {b['size']}{tag}", "≥ 5.0×",
+                results["targets"].append((f"≥ 5× faster than LibreOffice, {b['size']}", "≥ 5.0×",
                                            f"{b['lo_over']:.1f}×" + (" (LO extrapolated)" if b.get("lo_extrapolated") else ""),
                                            b["lo_over"] >= 5.0))
             if b["n"] == 1000 and b.get("peak_mb"):
-                results["targets"].append((f"peak memory at 1,000 agents{tag}", "< 500 MB",
+                results["targets"].append(("peak memory at 1,000 agents", "< 500 MB",
                                            f"{b['peak_mb']:.0f} MB (process tree)", b["peak_mb"] < 500))
         results["linear"] = {}
         for label, pa in per_agent.items():
@@ -737,8 +724,7 @@ def run(args) -> dict:
             lo_n, hi_n = min(pa), max(pa)
             growth = pa[hi_n] / pa[lo_n]
             results["linear"][label] = {str(k): v * 1000 for k, v in sorted(pa.items())}
-            tag = " (with proposed fixes)" if "fixes" in label else ""
-            results["targets"].append((f"linear growth: per-agent time {hi_n:,} ÷ {lo_n:,}{tag}", "≤ 1.25",
+            results["targets"].append((f"linear growth: per-agent time {hi_n:,} ÷ {lo_n:,}", "≤ 1.25",
                                        f"{growth:.2f} (" + ", ".join(f"{k:,}: {v * 1000:.1f} ms"
                                                                      for k, v in sorted(pa.items())) + ")",
                                        growth <= 1.25))
@@ -820,7 +806,7 @@ def markdown(results: dict) -> str:
            "Each row is a fresh subprocess; peak MB is the process tree's peak RSS. "
            "× floor = time ÷ the fastest openpyxl floor (same cells, values only) at the same size; "
            "LO ÷ this = LibreOffice recalculation time ÷ this row's time. "
-           "Method, profiles and the proposed fixes: bench/README.md.", "",
+           "Method and profiles: bench/README.md.", "",
            "| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
     for r in results["rows"]:
         out.append("| " + " | ".join([
@@ -848,8 +834,6 @@ def main(argv=None) -> int:
     ap.add_argument("--lo-max", type=int, default=1000, help="largest size LibreOffice really runs")
     ap.add_argument("--no-libreoffice", action="store_true")
     ap.add_argument("--lo-chunk", type=int, default=100, help="files per soffice run (default 100)")
-    ap.add_argument("--with-proposed-fixes", action="store_true",
-                    help="also time the batch with bench/proposed_fixes.py applied in memory")
     ap.add_argument("--daily-rows", type=int, default=None)
     ap.add_argument("--calc-agents", type=int, default=None)
     ap.add_argument("--record", default=None, help="also write the report here (e.g. bench/RESULTS.md)")

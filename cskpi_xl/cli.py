@@ -28,6 +28,7 @@ COMMANDS = (
     "xl",
     "pdf",
     "templates",
+    "adopt",
 )
 
 

@@ -12,8 +12,8 @@ from typing import Any, Mapping, Sequence
 
 from cskpi_xl.core.daily import DayPoint, daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
-from cskpi_xl.core.history import PastMonth
-from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.history import History, PastMonth
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.importers import MonthData, import_files
 
@@ -51,11 +51,28 @@ def scheme_inputs(scheme: Scheme) -> set[str]:
 
 def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
                 aliases: str | None = None, public_sales: Any = None,
-                history: Mapping[str, Sequence[PastMonth]] | None = None) -> tuple[TeamResult | None, list[Problem]]:
-    """Import ``files`` (exports or a canonical table) and score the month under ``scheme``."""
+                history: Mapping[str, Sequence[PastMonth]] | History | None = None,
+                history_from: Sequence[Any] | None = None) -> tuple[TeamResult | None, list[Problem]]:
+    """Import ``files`` (exports or a canonical table) and score the month under ``scheme``.
+
+    ``history_from``: files or folders of earlier months to look in once the
+    month is known (see :func:`cskpi_xl.workbook.history.find_history`).
+    """
     data, problems = import_for(scheme, files, month=month, manual=manual, aliases=aliases)
     if not data.agents:
         return None, problems
+    if history_from is not None and data.month:
+        from cskpi_xl.workbook.history import find_history, where_problem
+
+        history, found, more = find_history(None, data.month, history_from, scheme)
+        problems = problems + more
+    else:
+        found = None
     team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,
                             public_sales=public_sales)
+    if team.missing_history:
+        more.append(where_problem(found) if found is not None else Problem(
+            "没有指定之前月份的结果：用 --history 指定之前月份的 汇总_*.xlsx、放各月文件夹的文件夹或历史记录表",
+            "no earlier months given: point --history at an earlier 汇总_*.xlsx, a folder of month folders or a history table",
+            severity=WARNING))
     return team, problems + more

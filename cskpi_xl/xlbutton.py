@@ -18,6 +18,8 @@ its value (further values of 导出文件 on the following rows, A left blank)::
     手工录入    D:\\导出\\手工录入.xlsx  (optional)
     别名表      D:\\导出\\别名表.csv     (optional)
     输出文件夹  D:\\绩效\\2026-10       (batch_all only)
+    历史记录    D:\\绩效               (optional: earlier months' 汇总, their folder, or a
+                                      hand-kept table; more on the following rows)
 
 :func:`fill_book` scores the team from the exports, plans the agent's
 cells with :func:`cskpi_xl.workbook.template.plan_fill` from the
@@ -37,7 +39,9 @@ from cskpi_xl.core.problems import Problem
 
 SETTINGS_SHEET = "设置"
 KEYS = {"方案": "scheme", "月份": "month", "客服昵称": "agent", "客服": "agent", "导出文件": "exports",
-        "手工录入": "manual", "别名表": "aliases", "输出文件夹": "out_dir", "模板": "template"}
+        "手工录入": "manual", "别名表": "aliases", "输出文件夹": "out_dir", "模板": "template", "历史记录": "history"}
+#: Settings that take several values, one a row (A left blank on the rows after the first).
+LISTS = ("exports", "history")
 STATUS_COLUMN = "D"
 
 
@@ -50,6 +54,7 @@ class Settings(NamedTuple):
     aliases: str | None = None
     out_dir: str | None = None
     template: str | None = None
+    history: tuple[str, ...] = ()
 
 
 def _text(v: Any) -> str | None:
@@ -71,7 +76,7 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
     ('duoyi', ('a.xlsx', 'b.csv'), '2026-10', [])
     """
     values: dict[str, Any] = {}
-    exports: list[str] = []
+    lists: dict[str, list[str]] = {k: [] for k in LISTS}
     problems: list[Problem] = []
     last = None
     for i, row in enumerate(rows or [], start=1):
@@ -79,8 +84,8 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
         name = _text(row[0]) if row else None
         value = _text(row[1]) if len(row) > 1 else None
         if name is None:
-            if last == "exports" and value:
-                exports.append(value)
+            if last in lists and value:
+                lists[last].append(value)
             continue
         key = KEYS.get(name.rstrip("：:"))
         if key is None:
@@ -90,12 +95,12 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
             last = None
             continue
         last = key
-        if key == "exports":
+        if key in lists:
             if value:
-                exports.append(value)
+                lists[key].append(value)
         elif value is not None:
             values[key] = value
-    return Settings(exports=tuple(exports), **values), problems
+    return Settings(**{k: tuple(v) for k, v in lists.items()}, **values), problems
 
 
 def read_settings(book) -> tuple[Settings, list[Problem]]:
@@ -182,7 +187,13 @@ def fill_book(book) -> list[Problem]:
                                 sheet=SETTINGS_SHEET))
         return _report(book, problems, "未填充")
     month = data.month or settings.month
-    team, more = score_team(scheme, figures, month)
+    history = None
+    if month:
+        from cskpi_xl.workbook.history import find_history
+
+        history, _found, more = find_history(settings.out_dir, month, settings.history, scheme)
+        problems += more
+    team, more = score_team(scheme, figures, month, history)
     problems += more
     plan = plan_fill(template_cells(book), scheme, team, settings.agent, file=getattr(book, "name", None), month=month)
     problems += plan.problems
@@ -202,7 +213,8 @@ def batch_book(book) -> list[Problem]:
     if settings is None:
         return _report(book, problems, "未生成")
     report, more = run_batch(settings.exports, settings.scheme, settings.month, settings.out_dir, manual=settings.manual,
-                             aliases=settings.aliases, progress=False, template=settings.template)
+                             aliases=settings.aliases, progress=False, template=settings.template,
+                             history=settings.history)
     problems += more
     n = len(report.get("outputs") or [])
     return _report(book, problems, f"已生成 {n} 个文件到 {Path(settings.out_dir)}" if n else "未生成任何文件")

@@ -77,13 +77,12 @@ def test_table_has_the_expected_rows_and_columns(bench_run):
     assert any(t[0].startswith("import of a 10,000-row export") for t in targets)
 
 
-def test_batch_rows_and_baselines_when_the_batch_exists(bench_run):
+def test_batch_rows_and_baselines(bench_run):
     _, md, data, _, soffice = bench_run
     sys.path.insert(0, str(ROOT / "bench"))
     import run  # noqa: PLC0415 - bench/run.py
 
-    if not run.have_batch():
-        pytest.skip("cskpi_xl/workbook/batch.py is not there yet")
+    assert run.have_batch()
     rows = {(r[0], r[1]): r for r in _table(md, TABLE_HEADER)}
     batch = rows[("batch (import→score→sheets→汇总)", "5 agents")]
     assert batch[5].endswith("×")  # ratio against the floor
@@ -95,15 +94,12 @@ def test_batch_rows_and_baselines_when_the_batch_exists(bench_run):
     assert any(t.startswith("batch within 2× the floor") for t in targets)
 
 
-def test_udf_rows_when_the_udfs_exist(bench_run):
+def test_udf_rows(bench_run):
     _, md, _, _, _ = bench_run
-    if not _has("cskpi_xl.udfs"):
-        pytest.skip("cskpi_xl/udfs.py is not there yet")
     names = [r[0] for r in _table(md, TABLE_HEADER)]
     assert any(n.startswith("UDF KPI_SCORE") for n in names)
-    if _has("cskpi_xl.xlcalc"):
-        assert any(n.startswith("cskpi calc") for n in names)
-        assert any(n.startswith("xlcalc: compile once") for n in names)
+    assert any(n.startswith("cskpi calc") for n in names)
+    assert any(n.startswith("xlcalc: compile once") for n in names)
 
 
 def test_synthetic_data_is_reproducible(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from cskpi_xl.workbook.batch import run_batch
 from hostile import files
@@ -60,6 +61,17 @@ def test_hostile_nicknames_through_the_batch(tmp_path, layout):
     checked = check_outputs(out, NICKS)
     # each nickname at least once in its own sheet and once in the 汇总
     assert checked >= 2 * len(NICKS)
+    # a nickname that looks like a formula is shown as typed: Excel gets the quote prefix, not an edit prompt
+    formula_like = {n.strip() for n in NICKS if n.strip()[:1] in "=+-@"}
+    prefixed = set()
+    for book in out.rglob("*.xlsx"):
+        for ws in load_workbook(book).worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value in formula_like:
+                        assert c.data_type == "s" and c.quotePrefix, (book.name, ws.title, c.coordinate)
+                        prefixed.add(c.value)
+    assert prefixed == formula_like
     if layout == "per-agent":
         assert len(list((out / "2026-10").glob("*.xlsx"))) == len(NICKS) + 1
         names = {p.name for p in (out / "2026-10").iterdir()}

@@ -13,6 +13,9 @@ it holds only the merge slots, which it frees while building the result:
 measured peak 1.34 GB. Before streaming it kept the text, every row, every
 record and the merge copies: 3.3 GB (and 74 s). 1.6 GB leaves ~20% for other
 Python builds; a return to materialising everything fails the test.
+
+Time is not asserted (speed is the benchmarks' business, bench/); the child's
+600 s timeout only stops a hang.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from hostile.proc import run_measured
 
 ROWS = 1_000_000
 PEAK_MB_BOUND = 1600
-SECONDS_BOUND = 150
 
 
 def test_one_million_rows_stream_in_bounded_memory(tmp_path):
@@ -63,5 +65,4 @@ def test_one_million_rows_stream_in_bounded_memory(tmp_path):
     assert out["a_days"] == 31 and out["a_day1"] == ["2026-10-01", str(Decimal(f"{90 + 3813 % 10}.{3813 % 100:02d}") / 100)]
     assert out["last_days"] == ROWS - 32258 * 31
 
-    assert out["seconds"] < SECONDS_BOUND, out["seconds"]
     assert r["peak_mb"] < PEAK_MB_BOUND, r["peak_mb"]

@@ -36,7 +36,7 @@ CHARTS = {"汇总": ("总分排名", "总分"), "每日趋势": ("全团队每�
 #: The demo's schemes where someone has a total (the others' agents all await a supervisor's score).
 RANKED = {"duoyi", "standard", "daily"}
 #: The first and last header of a table that must head every page of the sheet.
-HEADERS = {"问题": ("级别", "说明"), "历史记录": ("月份", "参加考核")}
+HEADERS = {"问题": ("级别", "说明"), "历史记录": ("月份", "记录起始")}
 
 
 @pytest.fixture(scope="module")

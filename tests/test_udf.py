@@ -178,7 +178,7 @@ class TestTables:
 
 class TestErrorBoundary:
     def test_internal_error_is_value_with_reason(self, monkeypatch):
-        monkeypatch.setattr(U, "_tier_table", lambda *a: 1 / 0)
+        monkeypatch.setattr(U.C, "tier_table", lambda *a: 1 / 0)
         assert U.COMMISSION_TIER(1) == "#VALUE!"
         assert U.CSKPI_ERROR().startswith("内部错误（ZeroDivisionError）")
 

@@ -1,7 +1,14 @@
 """``cskpi batch``: every agent's appraisal sheet for a month, plus the 汇总 workbook.
 
 ``cskpi batch EXPORTS... --scheme ID --month YYYY-MM --out DIR [--manual F] [--aliases F]
-[--layout per-agent|one-book] [--jobs N]``
+[--layout per-agent|one-book] [--jobs N] [--history FILE_OR_DIR]...``
+
+Earlier months (for 连续3个月排名第一, 连续不及格, 违规累计) are found in
+``DIR``, in month-named folders beside it or under it, and in what
+``--history`` names (an earlier ``汇总_*.xlsx``, its folder, or a hand-kept
+历史记录 table); see :mod:`cskpi_xl.workbook.history`. Re-running a month
+after later ones names those whose flags may be stale with the command that
+regenerates each; ``--regenerate-later`` runs them, in order.
 
 ``cskpi batch --demo [--out DIR] [--scheme ID]`` runs on the bundled samples
 (``samples/exports``, ``samples/manual``) into ``./out/demo`` — every built-in
@@ -40,6 +47,15 @@ def register(subparsers) -> None:
                    help=tr("每人一个文件，或一个文件每人一张表", "a file per agent, or one book with a sheet per agent"))
     p.add_argument("--jobs", type=int, help=tr("并行进程数（默认：CPU 核数）", "worker processes (default: CPU cores)"))
     p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
+    p.add_argument("--history", action="append", default=[], metavar="FILE_OR_DIR",
+                   help=tr("之前月份的结果：某个月的 汇总_*.xlsx、放各月文件夹的文件夹，或手工的历史记录表（可写多次）；"
+                           "输出文件夹和它旁边以月份命名的文件夹总会查找",
+                           "earlier months: an earlier 汇总_*.xlsx, a folder of month folders, or a hand-kept history "
+                           "table (repeatable); the output folder and month-named folders beside it are always searched"))
+    p.add_argument("--regenerate-later", action="store_true",
+                   help=tr("重新生成以前的月份后，按顺序重新生成标记可能已过时的以后月份（用各月汇总里记下的命令）",
+                           "after re-running an earlier month, regenerate the later months whose flags may be stale "
+                           "(with the command kept in each month's 汇总)"))
     p.add_argument("--demo", action="store_true", help=tr("用自带的示例数据演示", "run on the bundled samples"))
     p.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bar"))
     p.set_defaults(func=run)
@@ -81,7 +97,7 @@ def run(args) -> int:
     exports = expand_exports(args.exports, skip=(args.manual, args.aliases, args.template))
     report, problems = run_batch(exports, scheme_arg(args.scheme), args.month, args.out,
                                  manual=args.manual, aliases=args.aliases, layout=args.layout, jobs=args.jobs,
-                                 progress=not args.quiet, template=args.template)
+                                 progress=not args.quiet, template=args.template, history=args.history)
     code = _print(report, problems)
     if not args.aliases and report.get("agents"):
         found = likely_subaccounts(report["agents"])
@@ -91,6 +107,36 @@ def run(args) -> int:
             draft = write_alias_draft(found, args.out)
             print(tr(f"  已写出别名表草稿 {draft}：检查无误后用 --aliases {draft} 重新生成",
                      f"  a draft alias map is in {draft}: check it and regenerate with --aliases {draft}"))
+    if report.get("stale"):
+        if args.regenerate_later:
+            code = max(code, _regenerate_later(report, args))
+        else:
+            print(tr("  提示：在这条命令后加 --regenerate-later 可以自动按顺序重新生成这些月份",
+                     "  hint: add --regenerate-later to this command to regenerate those months in order"))
+    return code
+
+
+def _regenerate_later(report, args) -> int:
+    """Regenerate, in order, the later months a re-run left stale, with the commands kept in their 汇总."""
+    from cskpi_xl.cli import build_parser
+    from cskpi_xl.workbook.batch import run_batch
+    from cskpi_xl.workbook.history import STALE
+
+    code = 0
+    for month, argv in zip(report["stale"], report.get("stale_commands") or []):
+        if not argv:
+            print(tr(f"无法自动重新生成 {month}：它的汇总没有记下生成命令，请按上面的格式手动运行",
+                     f"cannot regenerate {month} by itself: its 汇总 keeps no command; run it by hand"), file=sys.stderr)
+            code = 1
+            continue
+        print(tr(f"重新生成 {month}……", f"regenerating {month} …"))
+        sub = build_parser().parse_args(argv[1:])
+        exports = expand_exports(sub.exports, skip=(sub.manual, sub.aliases, sub.template))
+        rep, problems = run_batch(exports, scheme_arg(sub.scheme), sub.month, sub.out, manual=sub.manual,
+                                  aliases=sub.aliases, layout=sub.layout, jobs=args.jobs, progress=not args.quiet,
+                                  template=sub.template, history=sub.history)
+        # the next later month is regenerated right after: no need to say it may be stale
+        code = max(code, _print(rep, [p for p in problems if not p.message.startswith(STALE)]))
     return code
 
 

@@ -22,6 +22,11 @@ def register(sub) -> None:
     p.add_argument("--manual", help=tr("手工录入表（态度、考勤、主管评分等）", "manual inputs (attitude, attendance, supervisor scores)"))
     p.add_argument("--aliases", help=tr("子账号别名表", "sub-account alias map"))
     p.add_argument("--public-sales", help=tr("公共销售总额（默认为团队销售额）", "public sales total (default: team sales)"))
+    p.add_argument("--history", action="append", default=None, metavar="FILE_OR_DIR",
+                   help=tr("之前月份的结果（连续月份的奖励、标记和违规累计要用）：某个月的 汇总_*.xlsx、"
+                           "放各月文件夹的文件夹，或手工的历史记录表（月份/客服/排名/等级/违规次数/参加考核）；可写多次",
+                           "earlier months for the multi-month rules: an earlier 汇总_*.xlsx, a folder of month folders, "
+                           "or a hand-kept table (月份/客服/排名/等级/违规次数/参加考核); repeatable"))
     p.add_argument("--json", action="store_true", help=tr("以 JSON 输出", "print JSON"))
     p.set_defaults(func=run)
 
@@ -32,8 +37,9 @@ def run(args) -> int:
         for p in problems:
             print(p.format(), file=sys.stderr)
         return 1
-    team, more = score_files(scheme, expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month, manual=args.manual, aliases=args.aliases,
-                             public_sales=args.public_sales)
+    team, more = score_files(scheme, expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month,
+                             manual=args.manual, aliases=args.aliases, public_sales=args.public_sales,
+                             history_from=args.history)
     problems = problems + more
     if args.json:
         print(json.dumps({

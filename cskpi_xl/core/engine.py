@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from cskpi_xl.core.grades import GradeBand
-from cskpi_xl.core.history import PastMonth, escalating_fine, run_length
+from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escalating_fine, fine_needs, month_span,
+                                   streak_needs, walk_back)
 from cskpi_xl.core.metrics import compute_metrics, team_values
 from cskpi_xl.core.numbers import NA, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
@@ -52,9 +53,19 @@ class ItemResult:
     pending: bool = False
 
 
+#: What a flag, reward or fine shows when a month it needs was not found.
+UNVERIFIED = "待核实"
+
+
 @dataclass
 class AgentResult:
-    """One agent's month under a scheme."""
+    """One agent's month under a scheme.
+
+    ``unverified`` names the multi-month rules that could not be judged for
+    this agent because an earlier month's results were not found (their
+    flags read 待核实); ``earlier_violations`` is the count the escalating
+    fine started from (the violations of the period found before this month).
+    """
 
     agent: str
     metrics: dict[str, Any]
@@ -71,6 +82,8 @@ class AgentResult:
     public_commission: Decimal = Decimal("0.00")
     pay: dict[str, Decimal] = field(default_factory=dict)
     pay_total: Decimal | None = None
+    unverified: list[str] = field(default_factory=list)
+    earlier_violations: int = 0
 
     def item(self, name: str) -> ItemResult:
         for i in self.items:
@@ -81,10 +94,13 @@ class AgentResult:
 
 @dataclass
 class TeamResult:
+    """The scored month; ``missing_history`` lists the earlier months a multi-month rule needed and did not find."""
+
     scheme: Scheme
     month: str | None
     agents: list[AgentResult]
     team: dict[str, Any]
+    missing_history: tuple[str, ...] = ()
 
     def agent(self, name: str) -> AgentResult:
         """The agent's result (by a name index built once: the batch asks for every agent)."""
@@ -245,18 +261,21 @@ def score_team(
     scheme: Scheme,
     agents: Mapping[str, Mapping[str, Any]],
     month: str | None = None,
-    history: Mapping[str, Sequence[PastMonth]] | None = None,
+    history: History | Mapping[str, Sequence[PastMonth]] | None = None,
     public_sales: Any = None,
 ) -> tuple[TeamResult, list[Problem]]:
     """Score every agent of a month; never raises on bad figures.
 
     ``agents`` maps the agent's name to its figures and manual inputs keyed
-    by canonical names; ``history`` maps the agent's name to earlier months
-    (for streaks and escalating fines); ``public_sales`` is the public sales
-    total (default: the team's sales).
+    by canonical names; ``history`` holds the earlier months (for streaks and
+    escalating fines): a :class:`~cskpi_xl.core.history.History`, or a plain
+    mapping agent → earlier months (the months in it count as found), or
+    None: no earlier results at all — a multi-month rule that needs one then
+    shows 待核实 and a problem says which months are missing;
+    ``public_sales`` is the public sales total (default: the team's sales).
     """
     problems: list[Problem] = []
-    history = history or {}
+    history = history if isinstance(history, History) else History.of(history)
     team = team_values(agents, public_sales)
     results: list[AgentResult] = []
     contexts: dict[str, dict[str, Any]] = {}
@@ -295,30 +314,120 @@ def score_team(
         r.rank = 1 + len(ascending) - bisect_right(ascending, r.total)
 
     n_agents = len(results)
+    checks = _HistoryChecks(scheme, month, history)
     for res in results:
         ctx = contexts[res.agent]
-        past = sorted(history.get(res.agent, ()), key=lambda h: h.month)
+        past = history.of_agent(res.agent)
+        bonus = checks.streaks(res) if month else Decimal(0)
+        _pay(scheme, res, ctx, team, n_agents, past, bonus, checks)
+    problems += checks.problems()
+    return TeamResult(scheme, month, results, team, checks.missing_months()), problems
+
+
+class _HistoryChecks:
+    """The multi-month rules of one month: streak flags and bonuses, the fine's earlier count — and what is missing.
+
+    Every rule that reads a month whose results were not found records it:
+    the agent's flag says 待核实 and :meth:`problems` says, per group of
+    missing months, which rules could not be judged and for whom.
+    """
+
+    def __init__(self, scheme: Scheme, month: str | None, history: History):
+        self.scheme, self.month, self.history = scheme, month, history
+        self.needed: dict[str, tuple[str, ...]] = {}  # rule label → the months it needs that were not found
+        self.affected: dict[str, list[str]] = {}  # rule label → agents left 待核实
+
+    def _missing(self, label: str, months: list[str]) -> tuple[str, ...]:
+        missing = tuple(sorted(m for m in months if self.history.missing(m)))
+        if missing:
+            self.needed[label] = tuple(sorted(set(self.needed.get(label, ())) | set(missing)))
+        return missing
+
+    def _unverified(self, res: AgentResult, label: str, missing: tuple[str, ...], shown: str, more: str = "") -> None:
+        res.unverified.append(label)
+        res.flags.append(f"{shown}：{UNVERIFIED}（没有找到 {month_span(missing)} 的考核结果{more}）")
+        self.affected.setdefault(label, []).append(res.agent)
+
+    def streaks(self, res: AgentResult) -> Decimal:
+        """The flags and one-off bonus of every streak rule for ``res``; returns the bonus paid."""
         bonus = Decimal(0)
-        if month:
-            for st in scheme.streaks:
-                if st.rank is not None:
-                    now = res.rank is not None and res.rank <= st.rank
-                    n = run_length(month, past, lambda h, st=st: h.appraised and h.rank is not None and h.rank <= st.rank, now)
-                else:
-                    now = res.grade in st.grades
-                    n = run_length(month, past, lambda h, st=st: h.appraised and h.grade in st.grades, now)
+        month, past = self.month, self.history.of_agent(res.agent)
+        for st in self.scheme.streaks:
+            label = st.text or st.flag or f"连续{st.months}个月"
+            limit = st.months if st.bonus is not None else st.months - 1
+            missing = self._missing(label, streak_needs(month, st.months, st.bonus is not None))
+            if st.rank is not None:
+                now = res.rank is not None and res.rank <= st.rank
+                qualifies = lambda h, st=st: h.appraised and h.rank is not None and h.rank <= st.rank
+            else:
+                now = res.grade in st.grades
+                qualifies = lambda h, st=st: h.appraised and h.grade in st.grades
+            if not now:
+                continue  # the run is broken this month: nothing earlier can change that
+            count, missing_at = walk_back(month, past, qualifies, self.history, limit)
+            n = count + 1
+            if st.flag:
                 if n >= st.months:
-                    if st.flag:
-                        res.flags.append(st.flag)
-                    if st.bonus is not None and n == st.months:
-                        bonus += st.bonus
-                        res.flags.append(f"{st.text or f'连续{st.months}个月'}：奖励{st.bonus}元")
-        _pay(scheme, res, ctx, team, n_agents, past, bonus)
-    return TeamResult(scheme, month, results, team), problems
+                    res.flags.append(st.flag)
+                elif missing_at is not None:
+                    self._unverified(res, label, missing, st.flag)
+            if st.bonus is not None:
+                if missing_at is not None:
+                    # the run may be longer than the months found (no new bonus) or shorter (none yet)
+                    self._unverified(res, label, missing, f"{label}（奖励{st.bonus}元）", "，奖励暂不发放")
+                elif n == st.months:
+                    bonus += st.bonus
+                    res.flags.append(f"{st.text or f'连续{st.months}个月'}：奖励{st.bonus}元")
+        return bonus
+
+    def fine(self, res: AgentResult, past: Mapping[str, PastMonth], now: int) -> int:
+        """The violations before this month that the fine counts from (flagging 待核实 when months are missing)."""
+        f = self.scheme.pay.fine
+        if not self.month:
+            return 0
+        earlier = earlier_violations(self.month, f.period, past)
+        label = f"违规累计（{f.text}）" if f.text else "违规累计"
+        missing = self._missing(label, fine_needs(self.month, f.period, self.history))
+        if missing and now > 0 and earlier < len(f.amounts):
+            # more violations may hide in the missing months: the fine (and the flag) may be higher
+            self._unverified(res, label, missing, "违规罚款", f"，罚款按此前已知的 {earlier} 次违规计算")
+        return earlier
+
+    def missing_months(self) -> tuple[str, ...]:
+        return tuple(sorted({m for ms in self.needed.values() for m in ms}))
+
+    def problems(self) -> list[Problem]:
+        multi = self.scheme.streaks or (self.scheme.pay is not None and self.scheme.pay.fine is not None)
+        if self.month is None:
+            if not multi:
+                return []
+            return [Problem("不知道考核月份，连续月份的奖励、标记和跨月累计的违规罚款无法判断；请指定月份（例如 2026-10）",
+                            "the month is unknown: the multi-month rewards, flags and fines cannot be judged; give the month",
+                            severity=WARNING)]
+        if not self.needed:
+            return []
+        union = month_span(self.missing_months())
+        if len(set(self.needed.values())) == 1:
+            needs = "、".join(self.needed)
+        else:
+            needs = "；".join(f"{label}需要 {month_span(ms)}" for label, ms in self.needed.items())
+        agents = list(dict.fromkeys(a for v in self.affected.values() for a in v))
+        if agents:
+            names = "、".join(agents[:10]) + (f" 等 {len(agents)} 位" if len(agents) > 10 else "")
+            return [Problem(
+                f"没有找到 {union} 的考核结果：连续月份的奖励和标记无法判断（{needs}）；"
+                f"{len(agents)} 位客服的标记为「{UNVERIFIED}」：{names}",
+                f"no results found for {union}: the multi-month rewards and flags cannot be judged; "
+                f"{len(agents)} agents marked 待核实: {', '.join(agents[:10])}",
+                value=union, severity=WARNING)]
+        return [Problem(
+            f"没有找到 {union} 的考核结果（{needs}）；本月没有客服因此待核实",
+            f"no results found for {union} (needed by the multi-month rules); no agent is affected this month",
+            value=union, severity=WARNING)]
 
 
 def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping[str, Any],
-         n_agents: int, past: Sequence[PastMonth], bonus: Decimal) -> None:
+         n_agents: int, past: Mapping[str, PastMonth], bonus: Decimal, checks: _HistoryChecks) -> None:
     c = scheme.commission
     if isinstance(c, TierTable):
         sales = _num(ctx, c.basis)
@@ -360,8 +469,8 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     pay["奖励"] = rewards
     fines = _num(ctx, "罚款") or Decimal(0)
     if p.fine is not None:
-        earlier = sum(h.violations for h in past)
         now = int(_num(ctx, p.fine.input) or 0)
+        earlier = res.earlier_violations = checks.fine(res, past, now)
         amount, flag = escalating_fine(p.fine.amounts, earlier, now)
         fines += amount
         if flag:

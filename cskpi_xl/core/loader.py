@@ -349,7 +349,7 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
     fine = None
     if "fine" in node:
         p = f"{path}.fine"
-        f = ctx.keys(node["fine"], p, {"input", "amounts", "flag", "text"}, ("input", "amounts", "flag"))
+        f = ctx.keys(node["fine"], p, {"input", "amounts", "flag", "text", "period"}, ("input", "amounts", "flag"))
         amounts = []
         for i, a in enumerate(ctx.table_list(f.get("amounts"), f"{p}.amounts")):
             try:
@@ -357,7 +357,13 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
             except ValueError:
                 ctx.err(f"{p}.amounts[{i}]", "应为数字", "must be a number", a)
         if f and amounts and None not in amounts:
-            fine = EscalatingFine(ctx.text(f, "input", p), tuple(amounts), ctx.text(f, "flag", p), ctx.text(f, "text", p))
+            period = f.get("period", "year")
+            if period not in ("year", "all"):
+                ctx.err(f"{p}.period", "应为 year（每个自然年重新计数）或 all（所有月份累计）",
+                        "must be year (counts restart each calendar year) or all", period)
+                period = "year"
+            fine = EscalatingFine(ctx.text(f, "input", p), tuple(amounts), ctx.text(f, "flag", p), ctx.text(f, "text", p),
+                                  period)
     return PayRules(post, ctx.num(node, "public_rate", path), ctx.num(node, "seniority_per_year", path),
                     ctx.boolean(node, "performance_pay", path, False), tuple(rewards), fine)
 

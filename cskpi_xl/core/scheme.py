@@ -136,12 +136,17 @@ class Streak:
 
 @dataclass(frozen=True)
 class EscalatingFine:
-    """Fines by the ordinal of a violation counted over all months (10 / 30 / then a flag)."""
+    """Fines by the ordinal of a violation counted across months (10 / 30 / then a flag).
+
+    ``period``: ``"year"`` counts the violations of the calendar year (from
+    January on), ``"all"`` every month on record; see :mod:`cskpi_xl.core.history`.
+    """
 
     input: str
     amounts: tuple[Decimal, ...]
     flag: str
     text: str = ""
+    period: str = "year"
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,6 @@ from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.scoring import daily_for, figures_for, import_for
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
-from cskpi_xl.core.history import PastMonth
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
@@ -57,7 +56,8 @@ from cskpi_xl.workbook.apply import apply_plan, read_typed, save_workbook, workb
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
-from cskpi_xl.workbook.history import read_history
+from cskpi_xl.workbook.history import (find_history, read_history, regenerate_argv, stale_months,  # noqa: F401
+                                       stale_problem, where_problem)
 from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, write_summary
 
 
@@ -65,21 +65,55 @@ from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, wri
 # ---- inputs -----------------------------------------------------------------------------------------------------
 
 
-def read_previous(out_dir: Path, month: str) -> dict[str, dict[str, Any]]:
-    """What supervisors typed into this month's earlier outputs: agent → {input: value}."""
+def read_previous(out_dir: Path, month: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """What supervisors typed into this month's earlier outputs: agent → {input: value}; and the files it could not read."""
     typed: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
     files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
     for f in sorted(files):
         if f.name.startswith(("~$", ".")) or f.name.startswith(f"{SUMMARY}_"):
             continue
         try:
             found = read_typed(f)
-        except Exception:  # noqa: BLE001 - an unreadable old output: nothing to carry from it
+        except Exception as exc:  # noqa: BLE001 - reported: what was typed into it cannot be carried
+            problems.append(unreadable_output(f, exc))
             continue
         for (agent, m), values in found.items():
             if m == month:
                 typed.setdefault(agent, {}).update(values)
-    return typed
+    return typed, problems
+
+
+def keep_unreadable(unread: Sequence[Problem], targets: Sequence[Path]) -> list[Problem]:
+    """Earlier outputs that could not be read and would now be replaced: renamed aside, never overwritten."""
+    out: list[Problem] = []
+    bad = {Path(p.file).resolve() for p in unread if p.file}
+    for t in targets:
+        if t.resolve() not in bad or not t.exists():
+            continue
+        aside = t.with_name(f"{t.name}.无法读取.bak")
+        k = 1
+        while aside.exists():
+            k += 1
+            aside = t.with_name(f"{t.name}.无法读取{k}.bak")
+        try:
+            t.rename(aside)
+        except OSError as exc:
+            out.append(os_error_problem(exc, "保留无法读取的旧考核表", "keeping the unreadable earlier output"))
+            continue
+        out.append(Problem(f"无法读取的旧考核表已改名保留为 {aside.name}（新表照常生成；需要其中手工填写的内容时请从它找回）",
+                           f"the unreadable earlier output was kept as {aside.name}", file=str(t), severity=WARNING))
+    return out
+
+
+def unreadable_output(path: Path, exc: BaseException) -> Problem:
+    """An earlier output of this month that cannot be read back: what was typed into it is not carried."""
+    from cskpi_xl.workbook.history import read_reason
+
+    return Problem(f"上次生成的考核表无法读取：{read_reason(exc)}；其中手工填写的评分和评语这次没有沿用"
+                   f"（关闭或修复该文件后重新生成即可沿用）",
+                   f"cannot read an earlier output ({type(exc).__name__}): what was typed into it is not carried",
+                   file=str(path), severity=WARNING)
 
 
 # ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
@@ -187,7 +221,7 @@ def _progress(it, total: int, enabled: bool, desc: str):
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastMonth]) -> dict[str, Any]:
+def _extra(scheme: Scheme, res, figures: Mapping[str, Any]) -> dict[str, Any]:
     """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
     out: dict[str, Any] = {}
     p = scheme.pay
@@ -205,15 +239,20 @@ def _extra(scheme: Scheme, res, figures: Mapping[str, Any], past: Sequence[PastM
             base += amt * n
         out[HISTORY_BONUS] = res.pay.get("奖励", Decimal(0)) - base.quantize(Decimal("0.01"))
     if p.fine is not None:
-        out[HISTORY_VIOLATIONS] = sum(h.violations for h in past)
+        out[HISTORY_VIOLATIONS] = res.earlier_violations
     return out
 
 
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
               manual: str | os.PathLike | None = None, aliases: str | os.PathLike | None = None,
               layout: str = "per-agent", jobs: int | None = None, progress: bool = True,
-              template: str | os.PathLike | None = None) -> tuple[dict[str, Any], list[Problem]]:
+              template: str | os.PathLike | None = None,
+              history: Sequence[str | os.PathLike] = ()) -> tuple[dict[str, Any], list[Problem]]:
     """Write every agent's sheet and the 汇总 for a month; see the module docstring.
+
+    Earlier months for the multi-month rules are looked for in ``out_dir``,
+    month-named folders beside or under it, and the ``history`` files or
+    folders (see :mod:`cskpi_xl.workbook.history`).
 
     From :data:`PARALLEL_FROM` agents the workbooks are written by worker
     processes (spawned ones from :data:`SPAWN_FROM`, so a script calling this
@@ -261,7 +300,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
         for folder in [out] + [d for d in out.iterdir() if d.is_dir() and MONTH_RE.fullmatch(d.name)]:
             remove_stale_temps(folder)
         return _run(exports, scheme, month, out, manual, aliases, layout, jobs, progress, template, inputs, report,
-                    problems, t0)
+                    problems, t0, history)
     except OSError as exc:  # disk full, no permission …: every earlier output is still whole (atomic writes)
         problems.append(os_error_problem(exc))
         return report, problems
@@ -270,7 +309,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
 
 
 def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, jobs, progress, template, inputs,
-         report, problems, t0):
+         report, problems, t0, history_paths=()):
     data, more = import_for(scheme, exports, month=month, manual=manual, aliases=aliases)
     problems += more
     month = data.month or month
@@ -284,14 +323,16 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     figures = figures_for(scheme, data)
     daily = daily_for(scheme, data)
-    typed = read_previous(out, month)
+    typed, unread = read_previous(out, month)
+    problems += unread
     for a, vals in typed.items():
         if a in figures:
             figures[a].update(vals)
             problems.append(Problem(f"沿用上次生成后手工填写的 {len(vals)} 个单元格：{'、'.join(vals)}",
                                     f"kept {len(vals)} hand-typed cells from the previous output", agent=a,
                                     severity=WARNING))
-    history = read_history(out, month)
+    history, found, more = find_history(out, month, history_paths, scheme)
+    problems += more
 
     # the template; HR's own may carry changed numbers on its 规则 sheet
     if template is not None:
@@ -306,11 +347,18 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
 
     team, more = score_team(scheme, figures, month, history)
     problems += more
+    if team.missing_history:
+        problems.append(where_problem(found))
+    stale = stale_problem(scheme, month, found)
+    if stale is not None:
+        problems.append(stale)
+        report["stale"] = stale_months(scheme, month, found)
+        report["stale_commands"] = [found.commands.get(m) for m in report["stale"]]
 
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
     label = str(template or f"{scheme.id}.xlsx")
-    extras = {res.agent: _extra(scheme, res, figures[res.agent], history.get(res.agent, [])) for res in team.agents}
+    extras = {res.agent: _extra(scheme, res, figures[res.agent]) for res in team.agents}
     first = team.agents[0]
     first_plan = plan_fill(tcells, scheme, team, first, file=label, month=month, extra=extras[first.agent])
     problems += first_plan.problems
@@ -334,6 +382,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
             problems.append(Problem("输出文件与输入文件相同，已停止（不会覆盖输入）", "an output would overwrite an input; stopped",
                                     file=str(t)))
             return report, problems
+    problems += keep_unreadable(unread, targets)
 
     if layout == "per-agent":
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
@@ -369,7 +418,10 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         report["outputs"] = [str(book)]
         files = {res.agent: targets[0].name for res in team.agents}
 
-    write_summary(summary_path, scheme, team, figures, files, daily, problems)
+    write_summary(summary_path, scheme, team, figures, files, daily, problems,
+                  command=regenerate_argv(exports, scheme.id, month, out, manual=manual, aliases=aliases, layout=layout,
+                                          template=template, history=history_paths),
+                  history_start=history.start)
     report["summary"] = str(summary_path)
     report["agents"] = [res.agent for res in team.agents]
     report["seconds"] = round(time.perf_counter() - t0, 2)

@@ -31,6 +31,13 @@ from cskpi_xl.workbook.xlsxio import write_text_cell
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
 HISTORY_HEADER = ("月份", "客服", "排名", "等级", "违规次数", "参加考核")
+#: A 7th column: the first month on record when this month was made (the run's own month when nothing
+#: earlier was found). A later run that finds this 汇总 knows every month from there on should exist,
+#: so a month whose 汇总 was deleted is reported missing instead of read as "before the records".
+HISTORY_START = "记录起始"
+#: The sheet that keeps the command regenerating this month (A2 to read, A3 the arguments as JSON):
+#: a re-run of an earlier month prints it for each later month whose flags may be stale.
+REGENERATE_SHEET = "重新生成"
 DAILY_SHEET = "每日趋势"
 PROBLEMS_SHEET = "问题"
 LOW = "低"
@@ -133,11 +140,15 @@ BAR_CM_PER_AGENT, BAR_CM_MIN, BAR_CM_MAX = 0.5, 7.0, 15.0
 
 
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
-                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem]) -> Path:
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
+                  command: Sequence[str] | None = None, history_start: str | None = None) -> Path:
     """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
 
     Every sheet prints on A4, one page wide, its header row repeated on each page; the 汇总 itself
     is an Excel table (filter and sort buttons), grades and flags coloured, the header frozen.
+    ``command``: the ``cskpi batch`` arguments that regenerate this month,
+    kept on the 重新生成 sheet (see :mod:`cskpi_xl.workbook.history`);
+    ``history_start``: the first month on record (column 记录起始 of 历史记录).
     """
     wb = Workbook()
     ws = wb.active
@@ -240,18 +251,20 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     summary_values = {SUMMARY: values}
 
     hs = wb.create_sheet(HISTORY_SHEET)
-    hs.append(list(HISTORY_HEADER))
+    hs.append(list(HISTORY_HEADER) + [HISTORY_START])
+    start = min(history_start or month, month) if month else history_start
     for r, a in enumerate(team.agents, start=2):  # row numbers counted: ws.max_row scans every cell
         hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
-                   "否" if a.excluded else "是"])
+                   "否" if a.excluded else "是", start])
         write_text_cell(hs.cell(row=r, column=2), a.agent)
-        for c in (1, 3, 4, 5, 6):
+        for c in (1, 3, 4, 5, 6, 7):
             hs.cell(row=r, column=c).alignment = P.CENTER
         hs.cell(row=r, column=2).alignment = P.LEFT
     hlast = len(team.agents) + 1
-    P.header(hs, 1, 1, len(HISTORY_HEADER))
-    P.box(hs, 1, hlast, 1, len(HISTORY_HEADER))
-    P.fit_columns(hs, "ABCDEF", minimum=8, maximum=30, pad=4)
+    hcols = len(HISTORY_HEADER) + 1
+    P.header(hs, 1, 1, hcols)
+    P.box(hs, 1, hlast, 1, hcols)
+    P.fit_columns(hs, "ABCDEFG", minimum=8, maximum=30, pad=4)
     hs.freeze_panes = "A2"
     P.a4(hs, title_rows="1:1")
 
@@ -264,6 +277,21 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         summary_values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, scheme.daily.flag_ratio, "全团队每日咨询与下单")
 
     _problem_sheet(wb.create_sheet(PROBLEMS_SHEET), problems)
+    if command:
+        import json
+
+        from cskpi_xl.workbook.history import command_text
+
+        cs = wb.create_sheet(REGENERATE_SHEET)
+        cs["A1"] = "重新生成本月（例如之前的月份重新生成之后）的命令："
+        cs["A1"].font = P.HEAD_FONT
+        write_text_cell(cs["A2"], command_text(command))
+        write_text_cell(cs["A3"], json.dumps(list(command), ensure_ascii=False))
+        cs.row_dimensions[3].hidden = True
+        cs.column_dimensions["A"].width = 120
+        cs["A2"].alignment = P.WRAP
+        cs.row_dimensions[2].height = P.wrapped_height(cs["A2"].value, 120)
+        P.a4(cs, landscape=True)
     save_workbook(wb, path, summary_values)
     return path
 

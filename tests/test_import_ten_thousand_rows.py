@@ -1,6 +1,4 @@
-"""A 10,000-row export imports in about a second (generous bound for slow CI machines)."""
-
-import time
+"""A 10,000-row export imports whole (its speed is measured by bench/run.py, not asserted here)."""
 
 
 def test_ten_thousand_rows(tmp_path):
@@ -11,9 +9,7 @@ def test_ten_thousand_rows(tmp_path):
         lines.append(f"2026-10-{i % 31 + 1:02d},店:客服{i // 31},38,20,7,30.5,8分48秒,\"1,234.50\",100.00%")
     f = tmp_path / "big.csv"
     f.write_text("\n".join(lines), encoding="utf-8")
-    start = time.perf_counter()
     data, problems = import_files([f])
-    elapsed = time.perf_counter() - start
     assert problems == []
     assert sum(a.figures["接待人数"] for a in data.agents.values()) == 38 * 10_000
-    assert elapsed < 10, f"import took {elapsed:.2f} s"
+    assert len(data.agents) == -(-10_000 // 31)
