@@ -27,10 +27,11 @@ from cskpi_xl.workbook.summary import TABLE_NAME
 pytestmark = pytest.mark.skipif(libreoffice.find_soffice() is None or shutil.which("pdftoppm") is None,
                                 reason="LibreOffice or poppler missing (scripts/ci_setup.sh installs them)")
 
-#: Pages each sheet may take for the demo's 8 agents, and whether it prints landscape.
-PAGES = {"汇总": (1, 1), "历史记录": (1, 1), "每日趋势": (1, 1), "问题": (1, 3), "考核表": (1, 1), "规则": (1, 2),
-         "设置": (1, 1)}
-LANDSCAPE = {"汇总", "每日趋势", "问题", "规则"}
+#: Pages each sheet may take for the demo's 8 agents (汇总: the table, and the chart on a page of its own when
+#: long 标记 texts leave it no room on the first), and whether it prints landscape.
+PAGES = {"汇总": (1, 2), "历史记录": (1, 1), "每日趋势": (1, 1), "问题": (1, 3), "考核表": (1, 1), "规则": (1, 2),
+         "设置": (1, 1), "重新生成": (1, 1)}
+LANDSCAPE = {"汇总", "每日趋势", "问题", "规则", "重新生成"}
 #: Charts: sheet → (chart title, the axis title printed under the chart).
 CHARTS = {"汇总": ("总分排名", "总分"), "每日趋势": ("全团队每日咨询与下单", "日期")}
 #: The demo's schemes where someone has a total (the others' agents all await a supervisor's score).
@@ -75,7 +76,8 @@ def test_every_sheet_of_the_demo_was_rendered(rendered):
     _, sheets, pdfs = rendered
     names = {name for _, _, name in sheets.values()}
     assert names == set(PAGES)
-    assert len(sheets) == 9 * 3 + 9 * 3 + 1  # 汇总/历史记录/问题 + 考核表/规则/设置 per scheme, 每日趋势 for daily
+    # 汇总/历史记录/问题/重新生成 + 考核表/规则/设置 per scheme, 每日趋势 for daily
+    assert len(sheets) == 9 * 4 + 9 * 3 + 1
     assert set(pdfs) == set(sheets)
 
 

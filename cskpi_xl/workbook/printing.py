@@ -148,7 +148,7 @@ def page_rows(widths: Iterable[float], *, landscape: bool, margins: float = 0.5,
 
 def keep_on_one_page(ws, anchor_row: int, height_cm: float, *, widths: Iterable[float], landscape: bool,
                      title_rows: int = 0, line: float = LINE) -> bool:
-    """Put a page break before ``anchor_row`` if a chart ``height_cm`` tall anchored there would cross one.
+    """Put a page break above ``anchor_row`` if a chart ``height_cm`` tall anchored there would cross one.
 
     Rows are taken as ``line`` points (the default height) unless the sheet sets their height;
     the estimate keeps a twentieth of the page spare. Returns whether a break was added.
@@ -168,5 +168,7 @@ def keep_on_one_page(ws, anchor_row: int, height_cm: float, *, widths: Iterable[
         page_start = False
     if page_start or used + chart <= per_page:
         return False
-    ws.row_breaks.append(Break(id=anchor_row - 1))
+    # the break goes one (empty) row above the chart: a chart starting exactly at a break is drawn,
+    # clipped, on the page before as well (LibreOffice)
+    ws.row_breaks.append(Break(id=max(1, anchor_row - 2)))
     return True
