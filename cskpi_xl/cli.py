@@ -12,6 +12,8 @@ import importlib
 import sys
 
 from cskpi_xl import __version__
+from cskpi_xl.commands.inputs import ArgumentProblem
+from cskpi_xl.commands.zhparse import ZhArgumentParser
 from cskpi_xl.i18n import set_language, tr
 
 # Sub-command modules, in the order ``cskpi --help`` lists them.
@@ -31,13 +33,14 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ZhArgumentParser(
         prog="cskpi",
         description=tr("客服绩效考核：方案、评分、导入、模板与批量生成", "Customer-service appraisal: schemes, scoring, import, templates and batch"),
     )
-    parser.add_argument("--version", action="version", version=f"cskpi_xl {__version__}")
+    parser.add_argument("--version", action="version", version=f"cskpi_xl {__version__}",
+                        help=tr("显示版本号并退出", "show the version and exit"))
     parser.add_argument("--lang", choices=["zh", "en"], help=tr("界面语言（默认中文）", "interface language (default Chinese)"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=tr("命令", "COMMAND"))
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"cskpi_xl.commands.{name}")
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except ArgumentProblem as exc:  # a value the person can fix: say what and how, no traceback
+        print(tr("错误：", "error: ") + str(exc), file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. `cskpi schemes | head`
         import os
 

@@ -390,9 +390,20 @@ class FolderLock:
     ``folder/.cskpi.lock`` (``fcntl.flock``; ``msvcrt.locking`` on Windows).
     If another process holds it, waits up to ``wait_seconds`` and then raises
     :class:`FolderBusy` with a Chinese message. The lock is released when the
-    block ends or the process dies; the lock file itself stays (removing it
-    would race with the next run). The lock is per open file, so a second
+    block ends or the process dies, and a run that ends normally removes the
+    lock file (no stray ``.cskpi.lock`` in HR's folder). Removing it is safe:
+    it is unlinked while still locked, and a run that locked a file which was
+    unlinked meanwhile sees that its file is no longer the folder's and tries
+    again on the new one. The lock is per open file, so a second
     ``FolderLock`` on the same folder inside the same process is busy too.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with FolderLock(d):
+    ...     (d / LOCK_NAME).exists()
+    True
+    >>> (d / LOCK_NAME).exists()
+    False
     """
 
     def __init__(self, folder, wait_seconds: float = 0) -> None:
@@ -427,10 +438,25 @@ class FolderLock:
             return ""
         return text if text.isdigit() else ""
 
+    def _current(self, fd: int) -> bool:
+        """Whether the locked ``fd`` is still the folder's lock file (not one unlinked by a run that ended)."""
+        if os.name == "nt":  # pragma: no cover - an open file cannot be unlinked on Windows
+            return True
+        try:
+            return os.path.samestat(os.fstat(fd), os.stat(self.path))
+        except OSError:
+            return False
+
     def acquire(self) -> "FolderLock":
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         deadline = time.monotonic() + max(0.0, float(self.wait_seconds))
-        while not self._try_lock(fd):
+        while True:
+            if self._try_lock(fd):
+                if self._current(fd):
+                    break
+                os.close(fd)  # locked a file the previous holder removed: take the folder's new one
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                continue
             if time.monotonic() >= deadline:
                 os.close(fd)
                 pid = self._holder()
@@ -463,9 +489,14 @@ class FolderLock:
 
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, 0)
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)  # still locked: a waiting run will see its file is gone and reopen
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+        if os.name == "nt":  # pragma: no cover - fails harmlessly while another run has it open
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
 
     def __enter__(self) -> "FolderLock":
         return self.acquire()
@@ -500,7 +531,29 @@ _OS_REASONS = {
     errno.ENOTDIR: ("路径中有一部分是文件而不是文件夹", "part of the path is a file, not a folder"),
     errno.ENOENT: ("文件夹不存在", "no such folder"),
     errno.EISDIR: ("这是一个文件夹", "it is a folder"),
+    errno.EEXIST: ("已经有一个同名的文件或文件夹", "a file or folder of that name exists"),
+    errno.ENAMETOOLONG: ("文件名或路径太长", "the file name or path is too long"),
+    errno.EBUSY: ("文件正被其他程序使用（例如在 Excel 中打开着）", "the file is in use by another program"),
+    errno.ETXTBSY: ("文件正被其他程序使用（例如在 Excel 中打开着）", "the file is in use by another program"),
+    errno.EMFILE: ("同时打开的文件太多", "too many open files"),
+    errno.EIO: ("读写磁盘出错", "input/output error"),
+    errno.EINVAL: ("文件名或路径不合法", "invalid file name or path"),
 }
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why a file operation failed, in Chinese and English — never the system's English alone.
+
+    >>> os_reason(OSError(errno.EEXIST, "File exists"))[0]
+    '已经有一个同名的文件或文件夹'
+    >>> os_reason(OSError("File contains no valid workbook part"))[0]
+    '系统错误：File contains no valid workbook part'
+    """
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    en = exc.strerror or str(exc)
+    code = f"（错误码 {exc.errno}）" if exc.errno is not None else ""
+    return f"系统错误{code}：{en}", en
 
 
 def os_error_problem(exc: OSError, what: str = "写入", what_en: str = "writing") -> Problem:
@@ -510,7 +563,7 @@ def os_error_problem(exc: OSError, what: str = "写入", what_en: str = "writing
     >>> os_error_problem(OSError(errno.ENOSPC, "No space left", "out/小美.xlsx")).message
     '写入 out/小美.xlsx 失败：磁盘空间不足。已有的文件保持不变，请腾出空间后重新运行'
     """
-    zh, en = _OS_REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    zh, en = os_reason(exc)
     name = exc.filename if exc.filename is not None else ""
     return Problem(f"{what} {name} 失败：{zh}。已有的文件保持不变，请{'腾出空间' if exc.errno in (errno.ENOSPC, errno.EDQUOT) else '检查'}后重新运行",
                    f"{what_en} {name} failed: {en}; existing files are unchanged", file=str(name) or None)
@@ -613,7 +666,7 @@ def check_spreadsheet_file(
         with path.open("rb") as f:
             head = f.read(512)
     except OSError as exc:
-        return [_problem(path, f"文件无法读取：{exc.strerror or exc}", f"cannot read the file: {exc}")]
+        return [_problem(path, f"文件无法读取：{os_reason(exc)[0]}", f"cannot read the file: {exc}")]
     if size == 0:
         return [_problem(path, "文件是空的（0 字节），可能没有下载或保存完整", "the file is empty (0 bytes)")]
     if head.startswith(b"%PDF"):
@@ -710,6 +763,12 @@ def _check_zip(path: Path, suffix: str, size: int, max_uncompressed: int,
                 path,
                 "这是一个 zip 压缩包，不是 Excel 工作簿；请先解压，导入里面的表格文件",
                 "this is a zip archive, not an Excel workbook; unpack it and import the spreadsheet inside",
+            )]
+        if suffix in OOXML_SUFFIXES and not any(n.startswith("xl/") for n in names):
+            return [_problem(
+                path,
+                "这是另一种 Office 文件（如 Word、PowerPoint），不是 Excel 工作簿；请在 Excel 中打开正确的表格另存为 .xlsx",
+                "this is another kind of Office file (Word, PowerPoint …), not an Excel workbook",
             )]
         for info in infos:
             if info.is_dir():

@@ -165,6 +165,9 @@ def fill_book(book) -> list[Problem]:
     missing = _need(settings, "scheme", "agent", "exports") if not problems else []
     if missing or any(p.is_error for p in problems):
         return _report(book, problems + missing, "未填充")
+    settings = _resolved(settings, problems)
+    if settings is None:
+        return _report(book, problems, "未填充")
     cells = template_cells(book)
     if not cells:  # filled before: its placeholders are gone, and what people typed there is theirs
         problems.append(Problem("本表没有占位符（{{…}}），可能已经填过：没有改动任何单元格。要重新计算，请在模板上重新填充，"
@@ -214,12 +217,27 @@ def batch_book(book) -> list[Problem]:
     missing = _need(settings, "scheme", "exports", "out_dir") if not problems else []
     if missing or any(p.is_error for p in problems):
         return _report(book, problems + missing, "未生成")
+    settings = _resolved(settings, problems)
+    if settings is None:
+        return _report(book, problems, "未生成")
     report, more = run_batch(settings.exports, settings.scheme, settings.month, settings.out_dir, manual=settings.manual,
                              aliases=settings.aliases, progress=False, template=settings.template,
                              history=settings.history)
     problems += more
     n = len(report.get("outputs") or [])
     return _report(book, problems, f"已生成 {n} 个文件到 {Path(settings.out_dir)}" if n else "未生成任何文件")
+
+
+def _resolved(settings: Settings, problems: list[Problem]) -> Settings | None:
+    """The scheme by id or Chinese name, the exports with folders and wildcards expanded (as the CLI does)."""
+    from cskpi_xl.commands.inputs import ArgumentProblem, expand_exports, scheme_arg
+
+    try:
+        return settings._replace(scheme=scheme_arg(settings.scheme), exports=tuple(expand_exports(
+            settings.exports, skip=(settings.manual, settings.aliases, settings.template))))
+    except ArgumentProblem as exc:
+        problems.append(Problem(str(exc), str(exc), sheet=SETTINGS_SHEET))
+        return None
 
 
 def _report(book, problems: list[Problem], headline: str) -> list[Problem]:

@@ -191,7 +191,7 @@ def test_corrupt_sheet_inside_a_valid_zip(tmp_path):
     f = files.with_part(tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c>")
     data, problems = import_files([f, good_file(tmp_path)])
     [p] = problems
-    assert p.file == str(f) and p.message.startswith("文件已损坏或不是 Excel 文件，无法读取（")
+    assert p.file == str(f) and p.message == "文件已损坏或不是 Excel 文件，无法读取；请重新从平台导出"
     assert_good_survives(data)
 
 
@@ -201,7 +201,7 @@ def test_damaged_xls_that_makes_the_reader_panic(tmp_path):
     f = Path(__file__).parent / "hostile" / "panic_cfb.xls"
     data, problems = import_files([f, good_file(tmp_path)])
     assert [(p.file, p.message) for p in problems] == [
-        (str(f), "文件已损坏或不是 Excel 文件，无法读取（PanicException）；请重新从平台导出")]
+        (str(f), "文件已损坏或不是 Excel 文件，无法读取；请重新从平台导出")]
     assert_good_survives(data)
 
 
@@ -281,7 +281,7 @@ def test_lying_zip_header_is_not_inflated(tmp_path):
     assert r["rc"] == 0, r["stderr"]
     out = r["out"]
     assert out["agents"] == [] and len(out["messages"]) == 1
-    assert out["messages"][0].startswith("文件已损坏或不是 Excel 文件，无法读取（")
+    assert out["messages"][0] == "文件已损坏或不是 Excel 文件，无法读取；请重新从平台导出"
     assert r["peak_mb"] - r["base_mb"] < 100, r
 
 
@@ -317,7 +317,7 @@ class TestStreaming:
         assert data.agents["阿杰"].figures["接待人数"] == 20
         [p] = problems
         assert (p.file, p.row, p.severity) == (str(f), 4, "error")
-        assert p.message == "第 4 行无法读取（Error），该行及之后的行未导入；请检查文件或重新导出"
+        assert p.message == "第 4 行无法读取（CSV 格式错误），该行及之后的行未导入；请检查文件或重新导出"
 
     def test_read_table_still_gives_lists_and_stream_rows_compare_equal(self, tmp_path):
         f = files.csv(tmp_path / "a.csv", [HEADER, GOOD])

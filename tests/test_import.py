@@ -90,7 +90,7 @@ class TestDailyToMonth:
         data, problems = import_files([f])
         assert isinstance(data.agents["a"].figures["满意率"], NA)  # never the mean 95%
         assert [(p.agent, p.message, p.severity) for p in problems] == [
-            ("a", "有 2 行只给出满意率、没有评价量，无法按人数加权合并，满意率记为 n/a", "warning")]
+            ("a", "有 2 行只给出满意率、没有评价量，无法按人数加权合并，满意率记为「无法计算」", "warning")]
 
     def test_daily_rate_weighted_by_its_denominator(self, tmp_path):
         # 回复率 90% of 10 and 50% of 30 buyers served → (9 + 15) / 40 = 60%

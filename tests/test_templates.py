@@ -35,8 +35,8 @@ def test_template_parts(sid):
     assert ws.protection.sheet and ws.page_setup.fitToWidth == 1 and ws.print_title_rows
     conf = wb["xlwings.conf"]
     assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "cskpi_xl.udfs")
-    settings = [r[0] for r in wb["设置"].iter_rows(min_row=2, max_row=6, values_only=True)]
-    assert settings == ["方案", "月份", "客服昵称", "导出文件", "输出文件夹"]
+    settings = [r[0] for r in wb["设置"].iter_rows(min_row=2, max_row=14, values_only=True)]
+    assert settings == ["方案", "月份", "客服昵称", "输出文件夹", "历史记录", "手工录入", "别名表", "导出文件"] + [None] * 5
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("本人签名" in t for t in texts) and any("主管签名" in t for t in texts) and any("审批" in t for t in texts)
     if scheme.review is not None:

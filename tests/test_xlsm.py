@@ -360,11 +360,11 @@ def test_settings_sheet_added_for_hr_workbook(made):
     _, built = made["hr"]
     wb = load_workbook(built.path)
     assert wb.sheetnames == ["我的考核", "设置", "xlwings.conf"] or wb.sheetnames == ["我的考核", "xlwings.conf", "设置"]
-    names = [r[0] for r in wb["设置"].iter_rows(min_row=2, max_row=6, values_only=True)]
-    assert names == ["方案", "月份", "客服昵称", "导出文件", "输出文件夹"]
+    names = [r[0] for r in wb["设置"].iter_rows(min_row=2, max_row=9, values_only=True)]
+    assert names == ["方案", "月份", "客服昵称", "输出文件夹", "历史记录", "手工录入", "别名表", "导出文件"]
     from cskpi_xl.xlbutton import parse_settings
 
-    settings, problems = parse_settings([[c.value for c in r] for r in wb["设置"].iter_rows(min_row=2, max_row=6)])
+    settings, problems = parse_settings([[c.value for c in r] for r in wb["设置"].iter_rows(min_row=2, max_row=9)])
     assert problems == []
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cskpi_xl.commands.inputs import (expand_exports, likely_subaccounts, scheme_arg, suggestion_lines,
+                                        write_alias_draft)
 from cskpi_xl.i18n import tr
 
 DEMO_OUT = Path("out") / "demo"
@@ -33,8 +35,10 @@ def register(subparsers) -> None:
                        "import exports, write each agent's sheet (formulas + values) and the summary; "
                        "regenerating keeps what was typed by hand"),
     )
-    p.add_argument("exports", nargs="*", metavar="EXPORTS", help=tr("导出文件", "export files"))
-    p.add_argument("--scheme", help=tr("方案编号或方案文件", "scheme id or file"))
+    p.add_argument("exports", nargs="*", metavar="EXPORTS",
+                   help=tr("导出文件；也可以是文件夹（其中全部导出）或带引号的通配符，如 \"导出\\*.xlsx\"",
+                           "export files; or a folder (every export in it) or a quoted wildcard"))
+    p.add_argument("--scheme", help=tr("方案编号、方案的中文名称或方案文件", "scheme id, its Chinese name, or a scheme file"))
     p.add_argument("--month", help=tr("考核月份 YYYY-MM", "month YYYY-MM"))
     p.add_argument("--out", help=tr("输出文件夹", "output folder"))
     p.add_argument("--manual", help=tr("手工录入表", "manual inputs file"))
@@ -81,7 +85,7 @@ def run(args) -> int:
         manual = s / "manual" / "手工录入.xlsx"
         aliases = s / "manual" / "别名表.csv"
         out = Path(args.out) if args.out else DEMO_OUT
-        schemes = [args.scheme] if args.scheme else list(BUILTIN_IDS)
+        schemes = [scheme_arg(args.scheme)] if args.scheme else list(BUILTIN_IDS)
         code = 0
         for sid in schemes:
             report, problems = run_batch(exports, sid, args.month, out / sid, manual=manual if manual.exists() else None,
@@ -92,14 +96,23 @@ def run(args) -> int:
                  f"demo done: outputs in {out.resolve()} (a folder per scheme; 汇总_<month>.xlsx is the summary)"))
         return code
     if not args.exports or not args.scheme or not args.out:
-        print(tr("错误：需要 EXPORTS、--scheme 和 --out（或用 --demo）", "error: EXPORTS, --scheme and --out are required (or --demo)"),
+        print(tr("错误：需要导出文件、--scheme 和 --out（或用 --demo 看演示）", "error: EXPORTS, --scheme and --out are required (or --demo)"),
               file=sys.stderr)
         return 2
-    report, problems = run_batch(args.exports, args.scheme, args.month, args.out, manual=args.manual,
-                                 aliases=args.aliases, layout=args.layout, jobs=args.jobs, progress=not args.quiet,
-                                 template=args.template, history=args.history,
+    exports = expand_exports(args.exports, skip=(args.manual, args.aliases, args.template))
+    report, problems = run_batch(exports, scheme_arg(args.scheme), args.month, args.out,
+                                 manual=args.manual, aliases=args.aliases, layout=args.layout, jobs=args.jobs,
+                                 progress=not args.quiet, template=args.template, history=args.history,
                                  public_sales=getattr(args, "public_sales", None), team=getattr(args, "team", None))
     code = _print(report, problems)
+    if not args.aliases and report.get("agents"):
+        found = likely_subaccounts(report["agents"])
+        for line in suggestion_lines(report["agents"], found):
+            print(line)
+        if found:
+            draft = write_alias_draft(found, args.out)
+            print(tr(f"  已写出别名表草稿 {draft}：检查无误后用 --aliases {draft} 重新生成",
+                     f"  a draft alias map is in {draft}: check it and regenerate with --aliases {draft}"))
     if report.get("stale"):
         if args.regenerate_later:
             code = max(code, _regenerate_later(report, args))
@@ -124,9 +137,10 @@ def _regenerate_later(report, args) -> int:
             continue
         print(tr(f"重新生成 {month}……", f"regenerating {month} …"))
         sub = build_parser().parse_args(argv[1:])
-        rep, problems = run_batch(sub.exports, sub.scheme, sub.month, sub.out, manual=sub.manual, aliases=sub.aliases,
-                                  layout=sub.layout, jobs=args.jobs, progress=not args.quiet, template=sub.template,
-                                  history=sub.history)
+        exports = expand_exports(sub.exports, skip=(sub.manual, sub.aliases, sub.template))
+        rep, problems = run_batch(exports, scheme_arg(sub.scheme), sub.month, sub.out, manual=sub.manual,
+                                  aliases=sub.aliases, layout=sub.layout, jobs=args.jobs, progress=not args.quiet,
+                                  template=sub.template, history=sub.history)
         # the next later month is regenerated right after: no need to say it may be stale
         code = max(code, _print(rep, [p for p in problems if not p.message.startswith(STALE)]))
     return code

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "calc",
         help=tr("不用 Excel 计算调用本工具函数的工作簿，另存一份结果", "compute a workbook that calls the cskpi functions, without Excel"),
-        description=tr("计算 WORKBOOK 中的公式（含 KPI_SCORE、COMMISSION_TIER 等），把结果另存为 OUT（默认 <名称>_计算结果.xlsx）",
+        description=tr("计算工作簿中的公式（含 KPI_SCORE、COMMISSION_TIER 等），把结果另存一份（默认 <名称>_计算结果.xlsx）",
                        "compute WORKBOOK's formulas and save the values to OUT (default <name>_计算结果.xlsx)"),
     )
     p.add_argument("workbook", metavar="WORKBOOK", help=tr("要计算的 .xlsx 文件", "the .xlsx to compute"))
@@ -51,7 +51,8 @@ def run(args) -> int:
         print(os_error_problem(exc).format(), file=sys.stderr)
         return 2
     except Exception as exc:  # a workbook formulas cannot read: say so, no traceback
-        print(tr(f"错误：无法计算 {src}：{type(exc).__name__}: {exc}", f"error: cannot compute {src}: {type(exc).__name__}: {exc}"),
+        print(tr(f"错误：无法计算 {src}：其中有公式或内容无法解读（请在 Excel 中打开检查，另存为 .xlsx 后再试）",
+                 f"error: cannot compute {src}: {type(exc).__name__}: {exc}"),
               file=sys.stderr)
         return 2
     from cskpi_xl import udfs

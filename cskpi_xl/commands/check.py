@@ -5,6 +5,7 @@ from __future__ import annotations
 from cskpi_xl.core.describe import commission_breaks
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import has_errors
+from cskpi_xl.commands.inputs import scheme_arg
 from cskpi_xl.i18n import tr
 
 
@@ -15,7 +16,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    scheme, problems = load_scheme(args.scheme)
+    scheme, problems = load_scheme(scheme_arg(args.scheme))
     if scheme is not None:
         problems = problems + commission_breaks(scheme)
     for p in problems:

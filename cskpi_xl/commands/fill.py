@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import sys
 
+from cskpi_xl.commands.inputs import expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("fill", help=tr("为一位客服填写考核表模板", "fill a template for one agent"))
     p.add_argument("template", metavar="TEMPLATE", help=tr("模板（含占位符的 .xlsx）", "template workbook"))
-    p.add_argument("exports", nargs="+", metavar="EXPORTS", help=tr("导出文件", "export files"))
+    p.add_argument("exports", nargs="+", metavar="EXPORTS",
+                   help=tr("导出文件；也可以是文件夹（其中全部导出）或带引号的通配符，如 \"导出\\*.xlsx\"",
+                           "export files; or a folder (every export in it) or a quoted wildcard"))
     p.add_argument("--agent", required=True, help=tr("客服昵称", "agent name"))
     p.add_argument("--month", help=tr("考核月份 YYYY-MM", "month YYYY-MM"))
     p.add_argument("--scheme", help=tr("方案编号或方案文件（默认读模板的「设置」表）", "scheme (default: the template's 设置 sheet)"))
-    p.add_argument("--out", help=tr("输出文件", "output file"))
+    p.add_argument("--out", help=tr("输出文件（默认：当前文件夹下的 <模板>_<客服>_<月份>.xlsx）",
+                                    "output file (default: <template>_<agent>_<month>.xlsx in the current folder)"))
     p.add_argument("--manual", help=tr("手工录入表", "manual inputs"))
     p.add_argument("--aliases", help=tr("别名表", "alias map"))
     p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
@@ -30,14 +34,25 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from cskpi_xl.safety import os_error_problem
     from cskpi_xl.workbook.fill import fill_template
 
-    out, problems = fill_template(args.template, args.exports, args.agent, args.month, scheme_id=args.scheme,
-                                  out=args.out, manual=args.manual, aliases=args.aliases,
-                                  public_sales=getattr(args, "public_sales", None), team=getattr(args, "team", None))
+    try:
+        exports = expand_exports(args.exports, skip=(args.template, args.manual, args.aliases))
+        out, problems = fill_template(args.template, exports, args.agent, args.month,
+                                      scheme_id=scheme_arg(args.scheme), out=args.out, manual=args.manual,
+                                      aliases=args.aliases, public_sales=getattr(args, "public_sales", None),
+                                      team=getattr(args, "team", None))
+    except OSError as exc:  # a file that vanished or cannot be opened, a workbook part openpyxl cannot find
+        print(os_error_problem(exc, "读取", "reading").format(), file=sys.stderr)
+        return 1
     for p in problems:
         print(p.format(), file=sys.stderr)
     if out is None:
         return 1
-    print(tr(f"已生成 {out}", f"wrote {out}"))
+    if args.out:
+        print(tr(f"已生成 {out}", f"wrote {out}"))
+    else:
+        print(tr(f"已生成 {out.resolve()}（在当前文件夹；要放到别处请用 --out 指定文件）",
+                 f"wrote {out.resolve()} (in the current folder; choose another place with --out)"))
     return 0

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from cskpi_xl.core.metrics import compute_metrics
-from cskpi_xl.core.numbers import NA, as_float
+from cskpi_xl.core.numbers import NA, NA_TEXT, as_float
+from cskpi_xl.commands.inputs import expand_exports, likely_subaccounts, suggestion_lines
 from cskpi_xl.i18n import tr
 from cskpi_xl.importers import import_files
 
@@ -29,7 +30,9 @@ def register(subparsers) -> None:
         description=tr("读取平台导出文件，按人合并为一个月的数据，并列出发现的问题。",
                        "Read platform exports, merge them into one month per person and list the problems found."),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help=tr("导出文件（.xlsx/.xls/.csv）", "export files (.xlsx/.xls/.csv)"))
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help=tr("导出文件（.xlsx/.xls/.csv）；也可以是文件夹或带引号的通配符",
+                           "export files (.xlsx/.xls/.csv); or a folder or a quoted wildcard"))
     p.add_argument("--month", metavar="YYYY-MM", help=tr("只导入这个月份", "import only this month"))
     p.add_argument("--aliases", metavar="FILE", help=tr("别名表：子账号 → 客服", "alias map: account → person"))
     p.add_argument("--manual", metavar="FILE", help=tr("手工录入表（态度、考勤、表扬、投诉等）", "manual inputs (attitude, attendance, praise, complaints...)"))
@@ -48,7 +51,7 @@ def _cell(name: str, v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, NA):
-        return "n/a"
+        return NA_TEXT
     try:
         if name in _RATES:
             return f"{float(v) * 100:.2f}%"
@@ -67,7 +70,7 @@ def _pad(s: str, w: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    data, problems = import_files(args.files, month=args.month, aliases=args.aliases, manual=args.manual)
+    data, problems = import_files(expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month, aliases=args.aliases, manual=args.manual)
     metrics = {name: compute_metrics(a.figures) for name, a in data.agents.items()}
     if args.json:
         out = {
@@ -100,6 +103,13 @@ def run(args: argparse.Namespace) -> int:
             print(tr(f"发现 {len(problems)} 个问题：", f"{len(problems)} problems:"))
             for p in problems:
                 print(p.format())
+        if not args.aliases:
+            lines = suggestion_lines(list(data.agents), likely_subaccounts(list(data.agents)))
+            if lines:
+                print()
+                print("\n".join(lines))
+                print(tr("  把这几行存成别名表（子账号,客服 两列的 .csv），用 --aliases 导入即可合并",
+                         "  save these lines as an alias map (a .csv with columns 子账号,客服) and pass it with --aliases"))
     if any(p.is_error for p in problems) and not data.agents:
         return 1
     return 0

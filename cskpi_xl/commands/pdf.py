@@ -38,12 +38,12 @@ def register(subparsers) -> None:
         "pdf",
         help=tr("用 LibreOffice 把文件夹里的每个 .xlsx 转成 PDF", "render every .xlsx in a folder to PDF with LibreOffice"),
         description=tr(
-            "把 DIR 中的每个 .xlsx 重新计算公式后转成 PDF，保存到 OUT（默认 DIR/pdf）",
+            "把文件夹中的每个 .xlsx 重新计算公式后转成 PDF，保存到输出文件夹（默认为该文件夹下的 pdf）",
             "recalculate and render every .xlsx in DIR to PDF, into OUT (default DIR/pdf)",
         ),
     )
     p.add_argument("dir", metavar="DIR", help=tr("含 .xlsx 的文件夹", "folder with .xlsx files"))
-    p.add_argument("--out", metavar="OUT", help=tr("PDF 输出文件夹（默认 DIR/pdf）", "output folder (default DIR/pdf)"))
+    p.add_argument("--out", metavar="OUT", help=tr("PDF 输出文件夹（默认为该文件夹下的 pdf）", "output folder (default DIR/pdf)"))
     p.add_argument("--all-sheets", action="store_true",
                    help=tr("输出每个工作表（默认只输出第一张，即考核表）", "render every sheet (default: the first, the appraisal sheet)"))
     p.set_defaults(func=run)
@@ -57,6 +57,11 @@ def first_sheet_only(src: Path, dst: Path) -> None:
 
     Only ``xl/workbook.xml`` is rewritten, so charts, styles and cached values stay as they are.
     """
+    only_sheet(src, dst, 0)
+
+
+def only_sheet(src: Path, dst: Path, keep: int) -> None:
+    """Copy ``src`` to ``dst`` with every sheet but the ``keep``-th (from 0) hidden."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -67,10 +72,11 @@ def first_sheet_only(src: Path, dst: Path) -> None:
                     nonlocal seen
                     seen += 1
                     tag = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
-                    return tag if seen == 1 else tag[:-2].rstrip() + b' state="hidden"/>'
+                    return tag if seen == keep + 1 else tag[:-2].rstrip() + b' state="hidden"/>'
 
                 data = _SHEET_TAG.sub(hide, data)
-                data = re.sub(rb'activeTab="\d+"', b'activeTab="0"', data)
+                data = re.sub(rb'activeTab="\d+"', b'activeTab="%d"' % keep, data)
+                data = re.sub(rb'firstSheet="\d+"', b'firstSheet="%d"' % keep, data)
             zout.writestr(info, data)
 
 
@@ -102,8 +108,9 @@ def run(args) -> int:
     lock = FolderLock(folder)
     try:
         lock.acquire()
-    except FolderBusy as exc:
-        print(tr("错误：", "error: ") + str(exc), file=sys.stderr)
+    except FolderBusy as exc:  # its text is "中文 / English"
+        zh, _, en = str(exc).partition(" / ")
+        print(tr("错误：" + zh, "error: " + (en or zh)), file=sys.stderr)
         return 2
     except OSError:
         lock = None  # a read-only folder: nobody can be writing into it through us either

@@ -8,6 +8,7 @@ import sys
 from cskpi_xl.core.describe import agent_json, agent_lines
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import has_errors
+from cskpi_xl.commands.inputs import expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
 from cskpi_xl.scoring import score_files
 
@@ -35,7 +36,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    scheme, problems = load_scheme(args.scheme)
+    scheme, problems = load_scheme(scheme_arg(args.scheme))
     if scheme is None:
         for p in problems:
             print(p.format(), file=sys.stderr)
@@ -45,7 +46,8 @@ def run(args) -> int:
     given, bad = parse_assignments(getattr(args, "team", None))
     scheme, team_figures, public, more = apply_shop_figures(scheme, given)
     problems = problems + bad + more
-    team, more = score_files(scheme, args.files, month=args.month, manual=args.manual, aliases=args.aliases,
+    team, more = score_files(scheme, expand_exports(args.files, skip=(args.manual, args.aliases)), month=args.month,
+                             manual=args.manual, aliases=args.aliases,
                              public_sales=args.public_sales if args.public_sales is not None else public,
                              history_from=args.history, team_figures=team_figures)
     problems = problems + more

@@ -43,8 +43,10 @@ def build_all(out: str | Path) -> list[Path]:
 def run(args) -> int:
     try:
         files = build_all(args.out)
-    except PermissionError as exc:
-        print(tr("错误：", "error: ") + str(exc), file=sys.stderr)
+    except OSError as exc:  # no permission, a read-only folder, a file where the folder should be
+        from cskpi_xl.safety import os_error_problem
+
+        print(os_error_problem(exc).format(), file=sys.stderr)
         return 1
     for f in files:
         print(tr(f"模板：{f}", f"template: {f}"))

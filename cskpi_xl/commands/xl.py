@@ -79,7 +79,7 @@ def register(subparsers) -> None:
         help=tr("生成带函数和按钮的启用宏工作簿，或 Excel 用的 VBA 文件", "write a macro-enabled workbook with the functions "
                 "and buttons inside, or the VBA files for Excel"),
         description=tr("--workbook 文件.xlsm：写一个启用宏的工作簿（函数、按钮、xlwings 模块都在里面，打开即用）；"
-                       "不带 --workbook：把 cskpi_udfs.bas、cskpi_udfs_generated.bas、cskpi_buttons.bas 写到 DIR（默认 ./macros）",
+                       "不带 --workbook：把 cskpi_udfs.bas、cskpi_udfs_generated.bas、cskpi_buttons.bas 写到输出文件夹（默认 ./macros）",
                        "--workbook FILE.xlsm: write a macro-enabled workbook with everything inside; "
                        "without it: write the .bas files into DIR (default ./macros)"),
     )

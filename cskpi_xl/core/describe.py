@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from cskpi_xl.core.engine import AgentResult
-from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.numbers import NA, NA_TEXT
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.core.tiers import TierTable
@@ -19,7 +19,7 @@ from cskpi_xl.i18n import tr
 def fmt(v: Any) -> str:
     """A value as a person reads it: ratios stay fractions, Decimals without trailing zeros."""
     if isinstance(v, NA):
-        return "n/a"
+        return NA_TEXT
     if v is None:
         return ""
     if isinstance(v, Decimal):

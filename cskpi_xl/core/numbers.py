@@ -33,6 +33,10 @@ from typing import Any
 CENT = Decimal("0.01")
 POINTS = Decimal("0.01")
 
+#: What a person reads (on a sheet, in a cell formula, in the CLI) where a value cannot be computed.
+#: The one place this text is spelled; the sheets' formulas write it and the readers treat it as missing.
+NA_TEXT = "无法计算"
+
 
 class NA:
     """A value that is not available, with the reason (Chinese and English).
@@ -61,7 +65,7 @@ class NA:
         return f"NA({self.reason!r})"
 
     def __str__(self) -> str:
-        return "n/a"
+        return NA_TEXT
 
 
 def is_na(value: Any) -> bool:

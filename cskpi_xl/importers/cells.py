@@ -35,7 +35,7 @@ from typing import Any
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 
-MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "无"})
+MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "无", "无法计算"})
 #: What Excel writes in a cell whose formula failed; read as missing, reported as an Excel error.
 EXCEL_ERRORS = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                 "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from cskpi_xl.core import names
 from cskpi_xl.core.metrics import RATIOS
-from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.numbers import NA, NA_TEXT
 
 #: Averages an export may give directly: metric → (total figure, count figure
 #: or None when the denominator is the weight itself, weights to try in order).
@@ -253,7 +253,7 @@ def _weighted(rows: list[dict[str, Any]], name: str, num: str, den: str,
             unweighted.append(m)
     if unweighted and (weighted or len(unweighted) > 1):
         notes.append((
-            f"有 {len(unweighted)} 行只给出{name}、没有{den}，无法按人数加权合并，{name}记为 n/a",
+            f"有 {len(unweighted)} 行只给出{name}、没有{den}，无法按人数加权合并，{name}记为「{NA_TEXT}」",
             f"{len(unweighted)} rows give {name} without {den}; they cannot be weighted, so {name} is n/a"))
         return NA(f"缺少{den}，无法加权合并{name}", f"{den} missing; {name} cannot be weighted")
     if unweighted:

@@ -85,7 +85,7 @@ def sniff(path: Path) -> tuple[str | None, list[Problem]]:
             head = fh.read(4096)
             size = os.fstat(fh.fileno()).st_size
     except OSError as exc:
-        return None, [Problem(f"无法打开文件：{exc.strerror or exc}", f"cannot open the file: {exc}", file=f)]
+        return None, [Problem(f"无法打开文件：{safety.os_reason(exc)[0]}", f"cannot open the file: {exc}", file=f)]
     if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         return None, [Problem("文件是空的", "the file is empty", file=f)]
     if head.startswith(ZIP_MAGIC):
@@ -166,7 +166,8 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
             msg = ("文件已加密，请先在 Excel 中取消密码后另存为 .xlsx 再导入",
                    "the workbook is password-protected: remove the password in Excel, save it again and re-import")
         else:
-            msg = (f"文件已损坏或不是 Excel 文件，无法读取（{name}）；请重新从平台导出",
+            why = "" if name.isascii() else f"（{name}）"  # a reader's own Chinese reason, never a class name
+            msg = (f"文件已损坏或不是 Excel 文件，无法读取{why}；请重新从平台导出",
                    f"the file is damaged or not an Excel file and cannot be read ({name}: {exc}); export it again")
         return [], problems + [Problem(msg[0], msg[1], file=f)]
     sheets = [s for s in sheets if any(_filled(c) for r in s.rows for c in r)]
@@ -246,6 +247,10 @@ except BaseException as exc:
     out = ("error", type(exc).__name__, str(exc)[:500])
 sys.stdout.buffer.write(pickle.dumps(out))
 """
+
+
+#: Why a CSV row could not be read, in Chinese (the exception class names are Python's).
+_CSV_REASONS = {"UnicodeDecodeError": "文字编码不对", "Error": "CSV 格式错误", "OSError": "读取文件出错"}
 
 
 class ReaderFailed(Exception):
@@ -452,7 +457,7 @@ class CsvRows:
                 self._reported = True
                 name = type(exc).__name__
                 self.problems.append(Problem(
-                    f"第 {n + 1} 行无法读取（{name}），该行及之后的行未导入；请检查文件或重新导出",
+                    f"第 {n + 1} 行无法读取（{_CSV_REASONS.get(name, '格式错误')}），该行及之后的行未导入；请检查文件或重新导出",
                     f"row {n + 1} cannot be read ({name}: {exc}); it and the rows after it were not imported",
                     file=self.file, row=n + 1))
 

@@ -23,6 +23,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.cell_range import CellRange
@@ -202,6 +203,10 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
     for w in plan:
         ws = sheet(w.sheet)
         c = ws[w.cell]
+        if isinstance(c, MergedCell):  # e.g. a 规则 sheet laid out for another version of the scheme
+            for rng in [r for r in ws.merged_cells.ranges if w.cell in r]:
+                ws.unmerge_cells(str(rng))
+            c = ws[w.cell]
         if w.formula:
             c.value = w.formula
             values.setdefault(ws.title, {})[w.cell] = w.value

@@ -36,7 +36,6 @@ import multiprocessing
 import pickle
 import os
 import re
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -190,17 +189,9 @@ def shared_rules(tbytes: bytes, first_plan: FillPlan) -> tuple[bytes, bytes | No
 def _progress(it, total: int, enabled: bool, desc: str):
     if not enabled:
         return it
-    try:
-        from tqdm import tqdm
+    from cskpi_xl.progress import progress
 
-        return tqdm(it, total=total, desc=desc, file=sys.stderr, unit="份")
-    except ImportError:  # pragma: no cover
-        def plain():
-            for i, x in enumerate(it, start=1):
-                print(f"\r{desc} {i}/{total}", end="", file=sys.stderr)
-                yield x
-            print(file=sys.stderr)
-        return plain()
+    return progress(it, total, desc)
 
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

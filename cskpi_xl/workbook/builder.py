@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
 from cskpi_xl.workbook.xlformula import inputs_needed
@@ -45,13 +46,19 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
 
 SETTINGS_ROWS = (
-    ("方案", "方案编号或方案文件路径", None),
+    ("方案", "方案编号、方案的中文名称或方案文件路径", None),
     ("月份", "考核月份，例如 2026-10", None),
     ("客服昵称", "要填写的客服（与导出表或别名表一致）", None),
-    ("导出文件", "导出文件的路径，多个用分号 ; 隔开", None),
     ("输出文件夹", "批量生成时的输出文件夹；每月一个文件夹时放在同一个上级文件夹下并以月份命名，如 D:\\绩效\\2026-10、D:\\绩效\\2026-11（连续月份的奖励和标记要读之前月份的汇总）", None),
     ("历史记录", "可不填：之前月份的汇总_*.xlsx 或它们所在的文件夹（不在输出文件夹旁边时才需要）", None),
+    ("手工录入", "手工录入表的路径（可不填）", None),
+    ("别名表", "别名表的路径：子账号 → 客服（可不填）", None),
+    ("导出文件", "导出文件的路径，一行一个；更多文件接着往下写（A 列留空），也可以写一个文件夹", None),
 )
+#: Blank rows left under the settings for more exports (read as further 导出文件 rows).
+SETTINGS_SPARE = 5
+SETTINGS_NOTE = ("点「填充本表」按钮：按上面的设置导入导出文件，把本表填成该客服的考核表（公式保留，数值同时写入）；"
+                 "点「批量生成全部」：为每位客服各生成一份，另加汇总表，写到输出文件夹。")
 
 
 def columns(scheme: Scheme) -> list[tuple[str, str, float]]:
@@ -126,6 +133,9 @@ def build_template(scheme: Scheme) -> Workbook:
                 ws.cell(row=r, column=c, value=index)
             elif f == "名称":
                 ws.cell(row=r, column=c, value=name)
+            elif f == "说明" and scheme.review is not None and scheme.review.self_column:
+                # the agent reads on their own sheet where their self score and the final one differ
+                ws.cell(row=r, column=c, value=f"{{{{{name}.说明}}}}\n{{{{{name}.差异}}}}")
             else:
                 ws.cell(row=r, column=c, value=f"{{{{{'=' if eq else ''}{name}.{f}}}}}")
         _box(ws, r, n)
@@ -141,7 +151,7 @@ def build_template(scheme: Scheme) -> Workbook:
     if scheme.sections:
         for sec in scheme.sections:
             row += 1
-            w = "加分项（加权后直接相加）" if sec.addon else f"权重 {sec.weight.normalize():f}%"
+            w = "不加权，直接加到总分" if sec.addon else f"权重 {sec.weight.normalize():f}%"
             ws.cell(row=row, column=1, value=f"{sec.name}（{w}，{'各项合计' if sec.combine == 'sum' else '各项平均'}）")
             ws.merge_cells(start_row=row, end_row=row, start_column=1, end_column=n - 2)
             ws.cell(row=row, column=n - 1, value=f"{{{{=分区.{sec.name}}}}}").number_format = "0.00"
@@ -252,35 +262,35 @@ def build_template(scheme: Scheme) -> Workbook:
     # 规则
     rs = wb.create_sheet(rulesheet.SHEET)
     cells, _ = rulesheet.layout(scheme)
-    rs.column_dimensions["A"].width = 16
-    for col in range(2, 17):
-        rs.column_dimensions[get_column_letter(col)].width = 11
-    rs.page_setup.paperSize = rs.PAPERSIZE_A4
-    rs.page_setup.orientation = "landscape"
-    rs.page_setup.fitToWidth = 1
-    rs.page_setup.fitToHeight = 0
-    rs.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for rc in cells:
         c = rs.cell(row=rc.row, column=rc.col, value=rc.value)
         if rc.number_format:
             c.number_format = rc.number_format
         for attr, v in RULE_STYLES.get(rc.kind, {}).items():
             setattr(c, attr, v)
+    print_rules_sheet(rs, cells)
 
     st = wb.create_sheet(SETTINGS)
     st["A1"], st["B1"], st["C1"] = "设置", "值", "说明"
-    for c in ("A1", "B1", "C1"):
-        st[c].font = Font(bold=True)
-        st[c].fill = HEAD
-    st.column_dimensions["A"].width = 12
-    st.column_dimensions["B"].width = 40
-    st.column_dimensions["C"].width = 40
+    P.header(st, 1, 1, 3)
+    widths = {"A": 12, "B": 44, "C": 44, "D": 20}
+    for col, w in widths.items():
+        st.column_dimensions[col].width = w
     for i, (k, help_, _) in enumerate(SETTINGS_ROWS, start=2):
-        st.cell(row=i, column=1, value=k)
+        st.cell(row=i, column=1, value=k).font = Font(bold=True)
         st.cell(row=i, column=2, value=scheme.id if k == "方案" else None)
-        st.cell(row=i, column=3, value=help_)
+        st.cell(row=i, column=3, value=help_).alignment = P.WRAP
         st.cell(row=i, column=2).fill = INPUT
-    st.cell(row=8, column=1, value="点「填写本表」按钮：按上面的设置导入导出文件，把本表填成该客服的考核表（公式保留，数值同时写入）。")
+        st.row_dimensions[i].height = P.wrapped_height(help_, widths["C"])
+    last = len(SETTINGS_ROWS) + 1
+    for r in range(last + 1, last + 1 + SETTINGS_SPARE):  # more exports, a row each, A left blank
+        st.cell(row=r, column=2).fill = INPUT
+    P.box(st, 1, last + SETTINGS_SPARE, 1, 3)
+    note = last + SETTINGS_SPARE + 2
+    st.cell(row=note, column=1, value=SETTINGS_NOTE).alignment = P.WRAP
+    st.merge_cells(start_row=note, end_row=note, start_column=1, end_column=3)
+    st.row_dimensions[note].height = P.wrapped_height(SETTINGS_NOTE, sum(widths[c] for c in "ABC"))
+    P.a4(st)
 
     xc = wb.create_sheet(XLWINGS_CONF)
     xc["A1"], xc["B1"] = "UDF Modules", UDF_MODULE
@@ -290,6 +300,63 @@ def build_template(scheme: Scheme) -> Workbook:
     wb.properties.subject = f"{scheme.source} {scheme.id}"
     wb.properties.creator = "cskpi_xl"
     return wb
+
+
+#: The 规则 sheet's columns: numbers and short labels at most this wide; the last column (the rule
+#: text of each item) this wide, wrapped.
+RULES_COLUMN_MAX, RULES_TEXT_WIDTH = 14, 40
+
+
+def print_rules_sheet(rs, cells) -> None:
+    """Lay out the 规则 sheet for print: A4 landscape, one page wide, readable.
+
+    Columns are as wide as their numbers and short labels; the long rule texts of the last
+    column wrap; a note longer than the tables are wide wraps across them; a long text
+    that would run into a filled cell wraps in its own cell. Row heights follow the lines.
+    """
+    last_col = max((rc.col for rc in cells), default=1)
+    by_pos = {(rc.row, rc.col): rc for rc in cells}
+    widths: dict[int, float] = {}
+    for rc in cells:
+        if rc.kind != "data":
+            continue
+        w = P.text_width(P.shown(rc.value, rc.number_format)) + 2
+        widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, w))
+    for rc in cells:  # a header may wrap onto two lines, but not more
+        if rc.kind == "header":
+            widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, P.text_width(rc.value) / 2 + 2))
+    widths[last_col] = max(widths.get(last_col, 6), min(RULES_TEXT_WIDTH, max(
+        (P.text_width(rc.value) + 2 for rc in cells if rc.col == last_col and rc.kind == "data"), default=6)))
+    for col in range(1, last_col + 1):
+        widths.setdefault(col, 6)
+        rs.column_dimensions[get_column_letter(col)].width = widths[col]
+    total = sum(widths.values())
+    heights: dict[int, float] = {}
+    for rc in cells:
+        if not isinstance(rc.value, str) or rc.kind == "title":
+            continue
+        text = P.text_width(rc.value)
+        if rc.kind == "header":
+            if text > widths[rc.col] - 1:
+                heights[rc.row] = max(heights.get(rc.row, P.LINE), 2 * P.LINE)
+            continue
+        room = sum(widths[c] for c in range(rc.col, last_col + 1)
+                   if c == rc.col or not any((rc.row, k) in by_pos for k in range(rc.col + 1, c + 1)))
+        if rc.col == last_col or text > room - 1:
+            c = rs.cell(row=rc.row, column=rc.col)
+            c.alignment = Alignment(vertical="top", wrap_text=True)
+            width = widths[rc.col]
+            if rc.kind == "note" and rc.col == 1 and not any((rc.row, k) in by_pos for k in range(2, last_col + 1)):
+                rs.merge_cells(start_row=rc.row, end_row=rc.row, start_column=1, end_column=last_col)
+                width = total
+            heights[rc.row] = max(heights.get(rc.row, P.LINE), P.wrapped_height(rc.value, width))
+    for row, h in heights.items():
+        rs.row_dimensions[row].height = h
+    for rc in cells:  # a row of wrapped text reads from its top line
+        if rc.row in heights and rc.kind == "data":
+            c = rs.cell(row=rc.row, column=rc.col)
+            c.alignment = Alignment(horizontal=c.alignment.horizontal, vertical="top", wrap_text=c.alignment.wrap_text)
+    P.a4(rs, landscape=True)
 
 
 def unlock_inputs(ws, scheme: Scheme) -> None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
 from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.importers.subaccounts import person_of
 from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
@@ -59,8 +60,8 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     def target(mo: str | None) -> Path:
         if out is not None:
             return Path(out)
-        return path_inside(template.parent if template.parent.exists() else Path("."),
-                           safe_file_stem(f"{template.stem}_{agent}_{mo or ''}", set()), ".xlsx")
+        # the current folder, never the template's (workbook_templates/ stays as built)
+        return path_inside(Path("."), safe_file_stem(f"{template.stem}_{agent}_{mo or ''}", set()), ".xlsx")
 
     prev_box: list[pipeline.Previous] = []
 
@@ -82,8 +83,12 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
     if agent not in m.figures:
         problems += [p for p in more if p.agent in (None, agent)]
         known = "、".join(m.data.agents) or "（无）"
-        problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}", f"no agent {agent!r} in the exports",
-                                agent=agent))
+        subs = [n for n in m.data.agents if person_of(n) == agent]
+        hint = (f"。「{'」「'.join(subs)}」很可能是「{agent}」的子账号：请用 --aliases 别名表把它们合并到「{agent}」"
+                if subs else "")
+        problems.append(Problem(f"导出数据中没有客服「{agent}」；有：{known}{hint}", f"no agent {agent!r} in the exports"
+                                + (f"; {', '.join(subs)} look like {agent}'s sub-accounts: map them with --aliases"
+                                   if subs else ""), agent=agent))
         return None, problems
     problems += [p for p in more if p.agent in (None, agent)]
     plan = pipeline.plan_agent(read_template(wb), m, agent, file=str(template))

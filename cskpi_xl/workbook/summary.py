@@ -14,16 +14,18 @@ from typing import Any, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult
-from cskpi_xl.core.numbers import to_decimal
+from cskpi_xl.core.numbers import NA, NA_TEXT, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook.apply import save_workbook
-from cskpi_xl.workbook.xlformula import cached, cached_total
+from cskpi_xl.workbook import printing as P
+from cskpi_xl.workbook.xlformula import PENDING_TOTAL, cached, cached_total
 from cskpi_xl.workbook.xlsxio import write_text_cell
 
 SUMMARY = "汇总"
@@ -37,21 +39,27 @@ HISTORY_START = "记录起始"
 #: a re-run of an earlier month prints it for each later month whose flags may be stale.
 REGENERATE_SHEET = "重新生成"
 DAILY_SHEET = "每日趋势"
+PROBLEMS_SHEET = "问题"
 LOW = "低"
-HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _daily_rows(points) -> list[tuple]:
     return [(d.date, cached(d.inquiries), cached(d.orders), cached(d.rate), LOW if d.low else "") for d in points]
 
 
+#: Height of the trend chart (cm) and its width; the chart sits to the right of the table.
+DAILY_CHART_CM = (9.0, 17.0)
+
+
 def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: str) -> dict[str, Any]:
-    """A daily trend sheet (date, 咨询人数, 下单人数, 转化率, low flag) with a line chart; returns cached values."""
+    """A daily trend sheet (date, 咨询人数, 下单人数, 转化率, low flag) with a line chart; returns cached values.
+
+    Printed on A4 landscape, one page wide, the header row repeated; the chart stands beside the
+    table, so a month of days and the chart share the first page (and the chart is never split).
+    """
     ws = wb.create_sheet(title)
     ws.append(["日期", "咨询人数", "下单人数", "转化率", "低转化", "", "标记比例", float(flag_ratio)])
-    for c in ws[1][:5]:
-        c.font = Font(bold=True)
-        c.fill = HEAD
+    P.header(ws, 1, 1, 5)
     rows = _daily_rows(points)
     n = len(rows)
     last = n + 1
@@ -59,21 +67,39 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
     valid = [p.rate for p in points if isinstance(p.rate, Decimal)]
     median = statistics.median(valid) if valid else None
     ws["G2"] = "当月中位数"
-    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"n/a",MEDIAN(D2:D{max(last, 2)}))'
-    values["H2"] = float(median) if median is not None else "n/a"
+    ws["H2"] = f'=IF(COUNT(D2:D{max(last, 2)})=0,"{NA_TEXT}",MEDIAN(D2:D{max(last, 2)}))'
+    values["H2"] = float(median) if median is not None else NA_TEXT
     ws["G3"] = "低转化天数"
     ws["H3"] = f'=COUNTIF(E2:E{max(last, 2)},"{LOW}")'
     values["H3"] = sum(1 for p in points if p.low)
+    ws["G4"] = f"转化率低于当月中位数 × 标记比例的日子标为「{LOW}」"
+    ws["G4"].font = Font(color="595959", size=9)
+    ws["H1"].number_format = "0%"
+    ws["H2"].number_format = P.PERCENT
+    ws["H3"].number_format = '0" 天"'
+    for r in range(1, 4):
+        ws.cell(row=r, column=7).font = P.HEAD_FONT
+        ws.cell(row=r, column=7).fill = P.HEAD_FILL
+        ws.cell(row=r, column=8).alignment = P.RIGHT
+    P.box(ws, 1, 3, 7, 8)
     for i, (d, inq, orders, rate, low) in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=d)
-        ws.cell(row=i, column=2, value=inq)
-        ws.cell(row=i, column=3, value=orders)
-        ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"n/a",C{i}/B{i})').number_format = "0.00%"
+        ws.cell(row=i, column=1, value=d).alignment = P.CENTER
+        ws.cell(row=i, column=2, value=inq).number_format = P.COUNT
+        ws.cell(row=i, column=3, value=orders).number_format = P.COUNT
+        c = ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"{NA_TEXT}",C{i}/B{i})')
+        c.number_format = P.PERCENT
+        c.alignment = P.RIGHT
         values[f"D{i}"] = rate
-        ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
+        c = ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
+        c.alignment = P.CENTER
         values[f"E{i}"] = low
-    ws.column_dimensions["A"].width = 12
-    ws.column_dimensions["G"].width = 12
+    if n:
+        P.box(ws, 1, last, 1, 5)
+        ws.conditional_formatting.add(f"A2:E{last}", FormulaRule(formula=[f'$E2="{LOW}"'], fill=FLAG_FILL))
+    for col, w in zip("ABCDEFGH", (12, 10, 10, 10, 8, 2, 12, 10)):
+        ws.column_dimensions[col].width = w
+    ws.freeze_panes = "A2"
+    P.a4(ws, landscape=True, title_rows="1:1")
     if n:
         ch = LineChart()
         ch.title = chart_title
@@ -81,8 +107,10 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
         ch.x_axis.title = "日期"
         ch.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-        ch.height, ch.width = 8, 18
-        ws.add_chart(ch, "G5")
+        for series in ch.series:
+            series.smooth = False  # the days as they were, not a curve through them
+        ch.height, ch.width = DAILY_CHART_CM
+        ws.add_chart(ch, "G6")
     return values
 
 
@@ -94,11 +122,30 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
         return 0
 
 
+#: Columns of the 汇总 table: header, number format, alignment. K (the total that ranks) is hidden.
+COLUMNS = (
+    ("排名", None, P.CENTER), ("客服昵称", None, P.LEFT), ("总分", P.POINTS, P.RIGHT), ("等级", None, P.CENTER),
+    ("个人提成", P.MONEY, P.RIGHT), ("公共提成", P.MONEY, P.RIGHT), ("当月工资", P.MONEY, P.RIGHT),
+    ("不参加考核", None, P.LEFT), ("标记", None, P.WRAP), ("文件", None, P.LEFT), ("参与排名的总分", P.POINTS, P.RIGHT),
+)
+#: The 汇总 as an Excel table (filter and sort buttons on the header row).
+TABLE_NAME = "汇总表"
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+PENDING_FILL = PatternFill("solid", fgColor="FFEB9C")
+FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+NO_CHART = "还没有人有总分（都有待评分的项目）：主管评完分后重新生成，这里就会出现总分排名图。"
+#: The ranking chart: its height grows with the number of agents, up to about half a landscape page.
+BAR_CM_PER_AGENT, BAR_CM_MIN, BAR_CM_MAX = 0.5, 7.0, 15.0
+
+
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
                   files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
                   command: Sequence[str] | None = None, history_start: str | None = None) -> Path:
     """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
 
+    Every sheet prints on A4, one page wide, its header row repeated on each page; the 汇总 itself
+    is an Excel table (filter and sort buttons), grades and flags coloured, the header frozen.
     ``command``: the ``cskpi batch`` arguments that regenerate this month,
     kept on the 重新生成 sheet (see :mod:`cskpi_xl.workbook.history`);
     ``history_start``: the first month on record (column 记录起始 of 历史记录).
@@ -109,12 +156,10 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     month = team.month or ""
     ws["A1"] = f"{scheme.name} · {month} 汇总"
     ws["A1"].font = Font(bold=True, size=14)
-    header = ["排名", "客服昵称", "总分", "等级", "个人提成", "公共提成", "当月工资", "不参加考核", "标记", "文件", "参与排名的总分"]
     hr = 3
-    for c, h in enumerate(header, start=1):
-        cell = ws.cell(row=hr, column=c, value=h)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD
+    for c, (h, _, _) in enumerate(COLUMNS, start=1):
+        ws.cell(row=hr, column=c, value=h)
+    P.header(ws, hr, 1, len(COLUMNS))
     order = team.ranking() + [a for a in team.agents if a.rank is None]
     first = hr + 1
     last = hr + len(order)
@@ -126,58 +171,91 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         ws.cell(row=r, column=1, value=f"=IF(ISNUMBER(K{r}),RANK(K{r},$K${first}:$K${last}),\"\")")
         values[f"A{r}"] = a.rank if ranked else ""
         write_text_cell(ws.cell(row=r, column=2), a.agent)
-        ws.cell(row=r, column=3, value=cached_total(a.total)).number_format = "0.00"
+        ws.cell(row=r, column=3, value=cached_total(a.total))
         ws.cell(row=r, column=4, value=a.grade or "")
-        ws.cell(row=r, column=5, value=cached(a.commission)).number_format = "#,##0.00"
-        ws.cell(row=r, column=6, value=cached(a.public_commission)).number_format = "#,##0.00"
-        ws.cell(row=r, column=7, value=cached(a.pay_total) if a.pay_total is not None else None).number_format = "#,##0.00"
+        ws.cell(row=r, column=5, value=cached(a.commission))
+        ws.cell(row=r, column=6, value=cached(a.public_commission))
+        # the pay of a total still awaiting scores is not known yet either (its grade decides parts of it)
+        ws.cell(row=r, column=7, value=PENDING_TOTAL if _pending(a) else cached(a.pay_total) if a.pay_total is not None else None)
         write_text_cell(ws.cell(row=r, column=8), a.excluded or "")
         write_text_cell(ws.cell(row=r, column=9), "；".join(a.flags + a.grade_notes))
         write_text_cell(ws.cell(row=r, column=10), files.get(a.agent, ""))
+        for c, (_, fmt, align) in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=r, column=c)
+            if fmt:
+                cell.number_format = fmt
+            cell.alignment = align
     tr_ = last + 1
     ws.cell(row=tr_, column=2, value="合计").font = Font(bold=True)
     for col, key in ((5, "commission"), (6, "public_commission"), (7, "pay_total")):
         letter = "EFG"[col - 5]
-        ws.cell(row=tr_, column=col, value=f"=SUM({letter}{first}:{letter}{last})").number_format = "#,##0.00"
-        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order))
+        c = ws.cell(row=tr_, column=col, value=f"=SUM({letter}{first}:{letter}{last})")
+        c.number_format = P.MONEY
+        c.font = Font(bold=True)
+        values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order
+                                             if not (key == "pay_total" and _pending(a))))
+    P.box(ws, hr, tr_, 1, 10)
     pr = tr_ + 2
     ws.cell(row=pr, column=1, value="公共提成池").font = Font(bold=True)
     pub = team.team.get("公共销售额")
     rate = scheme.pay.public_rate if scheme.pay and scheme.pay.public_rate is not None else None
     ws.cell(row=pr + 1, column=1, value="公共销售额")
-    ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = "#,##0.00"
+    ws.cell(row=pr + 1, column=2, value=cached(pub)).number_format = P.MONEY
     source = {"given": "（批量生成时指定）", "column": "（导入表中的「公共销售额」列）"}.get(getattr(team, "public_sales_from", ""))
     if source:  # the default (the team's 销售额) is left unsaid, as before
         ws.cell(row=pr + 1, column=3, value=source)
-    for k, (name, v) in enumerate((getattr(team, "given", None) or {}).items()):  # given for the month (--team)
+    given = getattr(team, "given", None) or {}
+    for k, (name, v) in enumerate(given.items()):  # given for the month (--team)
         ws.cell(row=pr + 4 + k, column=1, value=name)
         ws.cell(row=pr + 4 + k, column=2, value=cached(v))
         ws.cell(row=pr + 4 + k, column=3, value="（批量生成时指定）")
     ws.cell(row=pr + 2, column=1, value="提成比例")
-    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = "0.00%"
+    ws.cell(row=pr + 2, column=2, value=cached(rate) if rate is not None else "（本方案无公共提成）").number_format = P.PERCENT
     ws.cell(row=pr + 3, column=1, value="客服人数")
-    ws.cell(row=pr + 3, column=2, value=len(team.agents))
-    for c, w in zip("ABCDEFGHIJK", (6, 14, 9, 8, 11, 11, 11, 22, 30, 22, 8)):
-        ws.column_dimensions[c].width = w
+    ws.cell(row=pr + 3, column=2, value=len(team.agents)).number_format = '0" 人"'
+    for r in range(pr + 1, pr + 4 + len(given)):
+        ws.cell(row=r, column=1).fill = P.HEAD_FILL
+        ws.cell(row=r, column=2).alignment = P.RIGHT
+    ws.merge_cells(start_row=pr, end_row=pr, start_column=1, end_column=2)
+    P.box(ws, pr, pr + 3 + len(given), 1, 2)
+
+    widths = P.fit_columns(ws, "ABCDEFGHJ", values, first_row=hr, last_row=pr + 3 + len(given), minimum=6, maximum=24)
+    widths["A"] = ws.column_dimensions["A"].width = max(widths["A"], 11)  # the pool's labels
+    widths["I"] = ws.column_dimensions["I"].width = min(36, max(8, max(
+        (P.text_width(ws.cell(row=r, column=9).value) for r in range(hr, last + 1)), default=4) + 2))
+    for r in range(first, last + 1):
+        flags = ws.cell(row=r, column=9).value
+        if flags and P.text_width(flags) > widths["I"] - 1:
+            ws.row_dimensions[r].height = P.wrapped_height(flags, widths["I"])
     ws.column_dimensions["K"].hidden = True
-    ws.freeze_panes = f"A{first}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{hr}:{hr}"
+    ws.freeze_panes = f"C{first}"
+    P.a4(ws, landscape=True, title_rows=f"{hr}:{hr}")
     if order:
+        table = Table(displayName=TABLE_NAME, ref=f"A{hr}:K{last}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        table._initialise_columns()
+        for col, (h, _, _) in zip(table.tableColumns, COLUMNS):
+            col.name = h
+        ws.add_table(table)
+        _colour(ws, scheme, first, last)
+    ranked_n = len(team.ranking())
+    if order and not ranked_n:  # an empty chart would say nothing: say why there is none
+        ws.cell(row=pr + 5 + len(given), column=1, value=NO_CHART).font = Font(color="9C5700")
+    if ranked_n:
         ch = BarChart()
         ch.type = "bar"
         ch.title = "总分排名"
         ch.y_axis.title = "总分"
-        ranked_n = len(team.ranking()) or len(order)
         ch.add_data(Reference(ws, min_col=3, min_row=hr, max_row=hr + ranked_n), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=2, min_row=first, max_row=hr + ranked_n))
-        ch.height, ch.width = 8, 16
+        ch.x_axis.scaling.orientation = "maxMin"  # rank 1 on top, as in the table
+        ch.y_axis.crosses = "max"  # ... and the score axis still below the bars
+        height = min(BAR_CM_MAX, max(BAR_CM_MIN, BAR_CM_PER_AGENT * ranked_n + 2.5))
+        ch.height, ch.width = height, 16
         ch.legend = None
-        ws.add_chart(ch, f"A{pr + 6 + len(getattr(team, 'given', None) or {})}")
+        anchor = pr + 5 + len(given)
+        ws.add_chart(ch, f"A{anchor}")
+        P.keep_on_one_page(ws, anchor, height, widths=list(widths.values()), landscape=True, title_rows=1)
     summary_values = {SUMMARY: values}
 
     hs = wb.create_sheet(HISTORY_SHEET)
@@ -187,6 +265,16 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         hs.append([month, None, a.rank, a.grade, _violations(scheme, figures.get(a.agent, {})),
                    "否" if a.excluded else "是", start])
         write_text_cell(hs.cell(row=r, column=2), a.agent)
+        for c in (1, 3, 4, 5, 6, 7):
+            hs.cell(row=r, column=c).alignment = P.CENTER
+        hs.cell(row=r, column=2).alignment = P.LEFT
+    hlast = len(team.agents) + 1
+    hcols = len(HISTORY_HEADER) + 1
+    P.header(hs, 1, 1, hcols)
+    P.box(hs, 1, hlast, 1, hcols)
+    P.fit_columns(hs, "ABCDEFG", minimum=8, maximum=30, pad=4)
+    hs.freeze_panes = "A2"
+    P.a4(hs, title_rows="1:1")
 
     if scheme.daily is not None and daily:
         rows = []
@@ -196,14 +284,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         pts = daily_trend(rows, scheme.daily.flag_ratio)
         summary_values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, scheme.daily.flag_ratio, "全团队每日咨询与下单")
 
-    ps = wb.create_sheet("问题")
-    ps.append(["级别", "位置", "说明"])
-    for r, p in enumerate(problems, start=2):
-        ps.append([p.label(), None, None])
-        write_text_cell(ps.cell(row=r, column=2), p.where())
-        write_text_cell(ps.cell(row=r, column=3), p.message)
-    ps.column_dimensions["B"].width = 50
-    ps.column_dimensions["C"].width = 80
+    _problem_sheet(wb.create_sheet(PROBLEMS_SHEET), problems)
     if command:
         import json
 
@@ -211,9 +292,56 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
 
         cs = wb.create_sheet(REGENERATE_SHEET)
         cs["A1"] = "重新生成本月（例如之前的月份重新生成之后）的命令："
+        cs["A1"].font = P.HEAD_FONT
         write_text_cell(cs["A2"], command_text(command))
         write_text_cell(cs["A3"], json.dumps(list(command), ensure_ascii=False))
         cs.row_dimensions[3].hidden = True
         cs.column_dimensions["A"].width = 120
+        cs["A2"].alignment = P.WRAP
+        cs.row_dimensions[2].height = P.wrapped_height(cs["A2"].value, 120)
+        P.a4(cs, landscape=True)
     save_workbook(wb, path, summary_values)
     return path
+
+
+def _pending(a) -> bool:
+    """Whether the agent's total still waits for a supervisor's score."""
+    return isinstance(a.total, NA) and a.excluded is None
+
+
+def _colour(ws, scheme: Scheme, first: int, last: int) -> None:
+    """Best grade green, worst red, a total still awaiting scores yellow, a flagged row's 标记 orange."""
+    labels = scheme.grades.labels() if scheme.grades is not None else []
+    if len(labels) >= 2:
+        ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f'$D{first}="{labels[0]}"'], fill=GOOD_FILL))
+        ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f'$D{first}="{labels[-1]}"'], fill=BAD_FILL))
+    for col in "CG":
+        ws.conditional_formatting.add(f"{col}{first}:{col}{last}",
+                                      FormulaRule(formula=[f'${col}{first}="{PENDING_TOTAL}"'], fill=PENDING_FILL))
+    ws.conditional_formatting.add(f"I{first}:I{last}", FormulaRule(formula=[f'LEN($I{first})>0'], fill=FLAG_FILL))
+    ws.conditional_formatting.add(f"H{first}:H{last}", FormulaRule(formula=[f'LEN($H{first})>0'], font=Font(color="808080")))
+
+
+def _problem_sheet(ps, problems: Sequence[Problem]) -> None:
+    """The 问题 sheet: 级别, 位置 (the file by its name), 说明 — wrapped to fit an A4 landscape page."""
+    ps.append(["级别", "位置", "说明"])
+    widths = {"A": 8, "B": 44, "C": 80}
+    for r, p in enumerate(problems, start=2):
+        ps.append([p.label(), None, None])
+        where = p.where()
+        if p.file and str(p.file) in where:  # the folder is the same for every export: the name says which
+            where = where.replace(str(p.file), Path(str(p.file)).name, 1)
+        write_text_cell(ps.cell(row=r, column=2), where)
+        write_text_cell(ps.cell(row=r, column=3), p.message)
+        ps.cell(row=r, column=1).alignment = Alignment(horizontal="center", vertical="top")
+        ps.cell(row=r, column=2).alignment = P.WRAP
+        ps.cell(row=r, column=3).alignment = P.WRAP
+        ps.row_dimensions[r].height = max(P.wrapped_height(where, widths["B"]), P.wrapped_height(p.message, widths["C"]))
+    P.header(ps, 1, 1, 3)
+    P.box(ps, 1, len(problems) + 1, 1, 3)
+    for col, w in widths.items():
+        ps.column_dimensions[col].width = w
+    ps.freeze_panes = "A2"
+    if problems:
+        ps.auto_filter.ref = f"A1:C{len(problems) + 1}"
+    P.a4(ps, landscape=True, title_rows="1:1")

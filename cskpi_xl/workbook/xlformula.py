@@ -35,7 +35,7 @@ What the formulas read
 
 Float traps: whole-unit steps are ``INT(ROUND(d/unit, 9))``; points and
 money are ``ROUND(x, 2)`` (half away from zero, like the core). A metric that
-cannot be computed shows the text ``n/a`` and the rules reading it give full
+cannot be computed shows the text :data:`~cskpi_xl.core.numbers.NA_TEXT` (无法计算) and the rules reading it give full
 marks (an ISNUMBER guard).
 
 >>> from decimal import Decimal
@@ -49,14 +49,13 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from cskpi_xl.core.metrics import RATIO_BY_NAME
-from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.numbers import NA, NA_TEXT
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test
 from cskpi_xl.core.scheme import Item, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import RuleRefs
 
 BIG = "1E+300"
-NA_TEXT = "n/a"
 UNSCORED = "未评分"
 #: A total or section while any of its items has no points yet (a score still to be typed)
 PENDING_TOTAL = "待评分"
@@ -86,7 +85,7 @@ def lit(v: Any) -> str:
 
 
 def cached(v: Any) -> Any:
-    """A core value as a cell's cached value: numbers to int/float, NA to ``n/a``, None to None."""
+    """A core value as a cell's cached value: numbers to int/float, NA to ``NA_TEXT``, None to None."""
     if isinstance(v, NA):
         return NA_TEXT
     if isinstance(v, bool):
