@@ -196,7 +196,8 @@ def test_unreadable_earlier_output_is_named_with_the_reason(tmp_path):
     f.write_bytes(b"PK\x03\x04 damaged")
     prev = read_previous(out, MONTH, ["小美", "阿强"])
     assert [p.file for p in prev.problems] == [str(f.resolve())]
-    assert "无法读回上次的输出 小美.xlsx" in prev.problems[0].message and "（" in prev.problems[0].message
+    assert prev.problems[0].message.startswith("上次生成的考核表无法读取：文件已损坏或不是有效的工作簿（BadZipFile")
+    assert "该文件保留未动，新表写在旁边（小美.新.xlsx）" in prev.problems[0].message
     report, problems = run(out, "employee_form", [e])
     assert f.read_bytes() == b"PK\x03\x04 damaged"           # kept
     assert (out / MONTH / "小美.新.xlsx").exists()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cskpi_xl.commands.inputs import (expand_exports, likely_subaccounts, scheme_arg, suggestion_lines,
+from cskpi_xl.commands.inputs import (add_shop_figures, expand_exports, likely_subaccounts, scheme_arg, suggestion_lines,
                                         write_alias_draft)
 from cskpi_xl.i18n import tr
 
@@ -47,11 +47,7 @@ def register(subparsers) -> None:
                    help=tr("每人一个文件，或一个文件每人一张表", "a file per agent, or one book with a sheet per agent"))
     p.add_argument("--jobs", type=int, help=tr("并行进程数（默认：CPU 核数）", "worker processes (default: CPU cores)"))
     p.add_argument("--template", help=tr("自己的模板（含占位符的工作簿）", "your own template workbook"))
-    p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
-                                             "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
-    p.add_argument("--team", action="append", metavar="名称=数值",
-                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
-                           "a shop-wide figure for the month (repeatable): a scheme parameter, a team value or 公共销售额"))
+    add_shop_figures(p)
     p.add_argument("--history", action="append", default=[], metavar="FILE_OR_DIR",
                    help=tr("之前月份的结果：某个月的 汇总_*.xlsx、放各月文件夹的文件夹，或手工的历史记录表（可写多次）；"
                            "输出文件夹和它旁边以月份命名的文件夹总会查找",

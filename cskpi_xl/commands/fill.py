@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from cskpi_xl.commands.inputs import expand_exports, scheme_arg
+from cskpi_xl.commands.inputs import add_shop_figures, expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
 
 
@@ -25,11 +25,7 @@ def register(subparsers) -> None:
                                     "output file (default: <template>_<agent>_<month>.xlsx in the current folder)"))
     p.add_argument("--manual", help=tr("手工录入表", "manual inputs"))
     p.add_argument("--aliases", help=tr("别名表", "alias map"))
-    p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
-                                             "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
-    p.add_argument("--team", action="append", metavar="名称=数值",
-                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
-                           "a shop-wide figure for the month (repeatable): a scheme parameter, a team value or 公共销售额"))
+    add_shop_figures(p)
     p.set_defaults(func=run)
 
 

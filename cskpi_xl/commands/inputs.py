@@ -157,3 +157,13 @@ def write_alias_draft(found: Mapping[str, str], folder: str | os.PathLike) -> Pa
     with atomic_write(path, "wb") as f:
         f.write(text.getvalue().encode("utf-8-sig"))
     return path
+
+
+def add_shop_figures(p) -> None:
+    """The month's shop-wide figures, as ``score``, ``batch`` and ``fill`` take them (see :mod:`cskpi_xl.core.shopwide`)."""
+    p.add_argument("--public-sales", help=tr("公共销售总额（全店；默认取导入表的「公共销售额」列，没有则为团队销售额）",
+                                             "public sales total (shop-wide; default: a 公共销售额 column, else the team's sales)"))
+    p.add_argument("--team", action="append", metavar="名称=数值",
+                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%%、团队数值如 团队客单价=150、公共销售额=30万",
+                           "a shop-wide figure for the month (repeatable): a scheme parameter (询单转化率目标=30%%), "
+                           "a team value (团队客单价=150) or 公共销售额"))

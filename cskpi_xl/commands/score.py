@@ -8,7 +8,7 @@ import sys
 from cskpi_xl.core.describe import agent_json, agent_lines
 from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import has_errors
-from cskpi_xl.commands.inputs import expand_exports, scheme_arg
+from cskpi_xl.commands.inputs import add_shop_figures, expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
 from cskpi_xl.scoring import score_files
 
@@ -21,11 +21,7 @@ def register(sub) -> None:
     p.add_argument("--month", help=tr("月份 YYYY-MM", "month YYYY-MM"))
     p.add_argument("--manual", help=tr("手工录入表（态度、考勤、主管评分等）", "manual inputs (attitude, attendance, supervisor scores)"))
     p.add_argument("--aliases", help=tr("子账号别名表", "sub-account alias map"))
-    p.add_argument("--public-sales", help=tr("公共销售总额（默认为团队销售额）", "public sales total (default: team sales)"))
-    p.add_argument("--team", action="append", metavar="名称=数值",
-                   help=tr("本月的全店数值（可多次）：方案参数如 询单转化率目标=30%、团队数值如 团队客单价=150、公共销售额=30万",
-                           "a shop-wide figure for the month (repeatable): a scheme parameter (询单转化率目标=30%), "
-                           "a team value (团队客单价=150) or 公共销售额"))
+    add_shop_figures(p)
     p.add_argument("--history", action="append", default=None, metavar="FILE_OR_DIR",
                    help=tr("之前月份的结果（连续月份的奖励、标记和违规累计要用）：某个月的 汇总_*.xlsx、"
                            "放各月文件夹的文件夹，或手工的历史记录表（月份/客服/排名/等级/违规次数/参加考核）；可写多次",
