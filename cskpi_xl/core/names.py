@@ -159,7 +159,3 @@ def kind_of(name: str) -> str | None:
     n = ALL.get(canonical(name))
     return n.kind if n else None
 
-
-def english(name: str) -> str:
-    n = ALL.get(canonical(name))
-    return n.en if n else name

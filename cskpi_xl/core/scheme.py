@@ -13,10 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from cskpi_xl.core.grades import Grades
-from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test
+from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Rule, Score, Test  # noqa: F401 (Rule re-exported)
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
-
-Rule = Linear | PerCount | Condition | Rubric | Score
 
 
 @dataclass(frozen=True)

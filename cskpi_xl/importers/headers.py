@@ -302,7 +302,6 @@ REPORTS: tuple[Report, ...] = (
            paid_is_buyers=True),
 )
 GENERIC = Report("generic", "generic", "通用表格", "generic table", frozenset())
-REPORT_BY_KEY = {r.key: r for r in REPORTS + (GENERIC,)}
 
 #: Headers listed in the "unknown header set" problem, so HR knows what is expected.
 EXPECTED_HINT = "客服昵称/旺旺昵称/客服账号、询单人数、接待人数、销售额、平均响应(秒) 等"

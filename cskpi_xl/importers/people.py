@@ -22,7 +22,7 @@ from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.importers import cells
 from cskpi_xl.importers.headers import norm
 from cskpi_xl.importers.read import Sheet, read_table
-from cskpi_xl.importers.sheets import month_from_text
+from cskpi_xl.importers.dates import month_from_text
 
 ACCOUNT_HEADERS = ("子账号", "账号", "客服账号", "旺旺昵称", "旺旺账号", "客服昵称", "昵称", "平台账号", "账号名称")
 PERSON_HEADERS = ("客服", "姓名", "客服姓名", "员工", "员工姓名", "真实姓名", "人员")

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from cskpi_xl import safety
 from cskpi_xl.core.problems import Problem
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = safety.OLE_MAGIC
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 

@@ -1,6 +1,6 @@
 """One sheet of an export → records (one per agent, or per agent and day).
 
-``parse_sheet(sheet) -> (ParsedSheet | None, problems)``: finds the header row
+``open_sheet(sheet, file, extra, problems) -> SheetHead | None``: finds the header row
 (title rows above it are allowed), tells the report kind from the headers,
 then reads every data row. Summary rows (汇总/均值/合计/总计/平均/小计) are
 skipped with one note per sheet. A bad cell is dropped with an ERROR problem
@@ -27,6 +27,8 @@ from cskpi_xl.importers.headers import (
     AGENT, AVG_SECONDS, COUNT, DATE, EXPECTED_HINT, IGNORE, MONEY, MONEY_SIGNED,
     PERCENT, PRICE, SECONDS, Field, Report, Unit, detect, match_header,
 )
+from cskpi_xl.importers.dates import Period, month_from_text, period_of, range_from_text  # noqa: F401 (re-exported)
+from cskpi_xl.importers.people import manual_name, manual_value
 from cskpi_xl.importers.read import CsvRows, NoValue, Sheet
 
 SUMMARY_WORDS = ("汇总", "均值", "合计", "总计", "平均", "小计")
@@ -52,145 +54,6 @@ class Record(NamedTuple):
     account: str
     date: _dt.date | None
     values: dict[str, Any]
-
-
-class ParsedSheet(NamedTuple):
-    """A sheet read as an export.
-
-    Attributes:
-      report: what kind of export it is.
-      records: its data rows.
-      month: the month its title rows or file name give ("YYYY-MM"), if any.
-      daily: whether it has a date column.
-      header_row: the 1-based row of its headers.
-    """
-
-    report: Report
-    records: list[Record]
-    month: str | None
-    daily: bool
-    header_row: int
-
-
-_RANGE = re.compile(r"(\d{4})[-./年]?(\d{1,2})[-./月]?(\d{1,2})日?\s*(?:至|到|~|～|—|_to_|-{1,2}|_)\s*(\d{4})[-./年]?(\d{1,2})[-./月]?(\d{1,2})")
-_DAY = re.compile(r"(?<!\d)(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
-_MONTH = re.compile(r"(?<!\d)(\d{4})[-./年](\d{1,2})(?!\d)月?|(?<!\d)(\d{4})(\d{2})(?!\d)")
-
-
-def month_from_text(text: str) -> str | None:
-    """The month a file name or title names ("YYYY-MM"), or None.
-
-    A range (``2026-10-01至2026-10-31``) gives the month of its first day.
-
-    >>> month_from_text("自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.xlsx")
-    '2026-10'
-    >>> month_from_text("京东客服_202610.xlsx"), month_from_text("2026年10月考核"), month_from_text("a.xlsx")
-    ('2026-10', '2026-10', None)
-    """
-    for rx in (_RANGE, _DAY, _MONTH):
-        for m in rx.finditer(text):
-            g = [x for x in m.groups() if x is not None]
-            y, mo = int(g[0]), int(g[1])
-            if 2000 <= y <= 2199 and 1 <= mo <= 12:
-                return f"{y:04d}-{mo:02d}"
-    return None
-
-
-_MONTH_ONLY = re.compile(r"(?<![\d年])(1[0-2]|0?[1-9])月(?!\d)")
-_CN_MONTHS = {"一月": 1, "二月": 2, "三月": 3, "四月": 4, "五月": 5, "六月": 6, "七月": 7, "八月": 8, "九月": 9,
-              "十月": 10, "十一月": 11, "十二月": 12}
-_YEAR = re.compile(r"(?<!\d)(2[01]\d{2})(?:年|(?!\d))")
-
-
-def range_from_text(text: str) -> tuple[_dt.date, _dt.date] | None:
-    """The date range a file name or title gives (``2026-10-01至2026-10-10``), or None.
-
-    >>> range_from_text("赤兔_2026-10-11至2026-10-20.xlsx")
-    (datetime.date(2026, 10, 11), datetime.date(2026, 10, 20))
-    """
-    for m in _RANGE.finditer(text):
-        g = [int(x) for x in m.groups()]
-        try:
-            a, b = _dt.date(g[0], g[1], g[2]), _dt.date(g[3], g[4], g[5])
-        except ValueError:
-            continue
-        if 2000 <= a.year <= 2199 and a <= b:
-            return a, b
-    return None
-
-
-def _month_number(text: str) -> int | None:
-    t = "".join(text.split())
-    for k in sorted(_CN_MONTHS, key=len, reverse=True):
-        if k in t:
-            return _CN_MONTHS[k]
-    m = _MONTH_ONLY.search(t)
-    return int(m.group(1)) if m else None
-
-
-def _year(text: str) -> int | None:
-    m = month_from_text(text)
-    if m:
-        return int(m[:4])
-    y = _YEAR.search(text)
-    return int(y.group(1)) if y else None
-
-
-class Period(NamedTuple):
-    """What a sheet's name, its title rows and its file name say about the time it covers.
-
-    Attributes:
-      month: ``"YYYY-MM"``, or None when nothing says it (or a month has no year).
-      start, end: a part of the month (a range report such as 1–10 October);
-        None when the sheet covers the whole month (or does not say).
-      month_only: a month number without a year (a tab named ``10月``), else None.
-      year: the year any of them gives (for ``10月1日`` dates), else None.
-      cross: the range spans two months (and cannot be split without day rows).
-      source: where it was found: ``工作表名``, ``标题`` or ``文件名`` ("" if nowhere).
-    """
-
-    month: str | None = None
-    start: _dt.date | None = None
-    end: _dt.date | None = None
-    month_only: int | None = None
-    year: int | None = None
-    cross: bool = False
-    source: str = ""
-
-
-def period_of(sheet_name: str, title: str, file_name: str) -> Period:
-    """The :class:`Period` of a sheet; the sheet's name speaks first, then its title, then the file name.
-
-    >>> period_of("10月", "", "客服数据_2026年.xlsx")
-    Period(month='2026-10', start=None, end=None, month_only=None, year=2026, cross=False, source='工作表名')
-    >>> p = period_of("Sheet1", "", "赤兔_2026-10-01至2026-10-10.xlsx"); (p.month, p.start.day, p.end.day)
-    ('2026-10', 1, 10)
-    >>> period_of("9月", "", "a.xlsx").month_only
-    9
-    """
-    sources = (("工作表名", sheet_name or ""), ("标题", title or ""), ("文件名", file_name or ""))
-    year = next((y for _, t in sources if (y := _year(t)) is not None), None)
-    for label, text in sources:
-        if not text:
-            continue
-        r = range_from_text(text)
-        if r is not None:
-            a, b = r
-            if (a.year, a.month) != (b.year, b.month):
-                return Period(None, a, b, None, a.year, True, label)
-            last = (_dt.date(a.year + a.month // 12, a.month % 12 + 1, 1) - _dt.timedelta(days=1)).day
-            whole = a.day == 1 and b.day == last
-            return Period(f"{a.year:04d}-{a.month:02d}", None if whole else a, None if whole else b, None, a.year,
-                          False, label)
-        m = month_from_text(text)
-        if m is not None:
-            return Period(m, None, None, None, int(m[:4]), False, label)
-        mo = _month_number(text)
-        if mo is not None:
-            if year is not None:
-                return Period(f"{year:04d}-{mo:02d}", None, None, None, year, False, label)
-            return Period(None, None, None, mo, None, False, label)
-    return Period(year=year)
 
 
 def _flatten(top: list[Any], sub: list[Any]) -> list[str]:
@@ -221,7 +84,6 @@ def _flatten(top: list[Any], sub: list[Any]) -> list[str]:
 
 def find_header(rows: list[list[Any]], extra: frozenset[str] = frozenset()) -> tuple[int, Report, int] | None:
     """``(index of the header row, its report, header rows)`` or None; a two-row header counts 2."""
-    from cskpi_xl.importers.people import manual_name  # people imports this module
 
     def also(h: str) -> bool:
         return bool(h) and (manual_name(h) is not None or h.strip() in extra)
@@ -279,7 +141,8 @@ class SheetHead(NamedTuple):
     """A sheet whose header row was found; its records are read lazily.
 
     Attributes:
-      report, month, daily, header_row: as in :class:`ParsedSheet`.
+      report: what kind of export it is; month: the month its title rows or file name give ("YYYY-MM");
+      daily: whether it has a date column; header_row: the 1-based row of its headers.
       records: the data rows, read as this iterator is consumed (once);
         the problems met are appended to the list given to :func:`open_sheet`
         while it is consumed.
@@ -292,22 +155,6 @@ class SheetHead(NamedTuple):
     header_row: int
     records: Iterator[Record]
     period: Period = Period()
-
-
-def parse_sheet(sheet: Sheet, file_label: str | None = None, extra: frozenset[str] = frozenset()
-                ) -> tuple[ParsedSheet | None, list[Problem]]:
-    """Read one sheet as an export; None (and no problem) if it is not one.
-
-    Besides the export headers, a column named like a manual input (计划销售额,
-    工龄年数 …) or one of ``extra`` (the inputs a scheme reads, such as
-    ``工作态度(主管)``) is read too, so one canonical table can carry everything.
-    """
-    problems: list[Problem] = []
-    head = open_sheet(sheet, file_label, extra, problems)
-    if head is None:
-        return None, problems
-    records = list(head.records)
-    return ParsedSheet(head.report, records, head.month, head.daily, head.header_row), problems
 
 
 #: Characters that cannot be seen: zero-width spaces and joiners, the BOM, soft hyphen, direction marks.
@@ -325,7 +172,7 @@ def visible(text: str) -> str:
 
 def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], problems: list[Problem]
                ) -> SheetHead | None:
-    """:func:`parse_sheet` without holding the rows: ``sheet.rows`` may be any iterable.
+    """Read one sheet as an export without holding its rows: ``sheet.rows`` may be any iterable.
 
     Only the first :data:`HEADER_SCAN_ROWS` rows are kept to find the header;
     the records are then made one row at a time as ``head.records`` is
@@ -337,7 +184,6 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
     used or reported: summary rows (one note per sheet), a row of an agent
     with no figure at all (all blank or ``-``), an empty nickname.
     """
-    from cskpi_xl.importers.people import manual_name  # people imports this module
     f = file_label or sheet.file
     sname = sheet.name or None
     rows_iter = iter(sheet.rows)
@@ -620,8 +466,6 @@ def _parse_cell(raw: Any, fld: Field, unit: Unit | None = None, decimal: str = "
             return None, p
     kind = fld.kind
     if kind.startswith(MANUAL):
-        from cskpi_xl.importers.people import manual_value
-
         return manual_value(raw, kind[len(MANUAL):])
     if kind in (COUNT, MONEY, MONEY_SIGNED, PRICE):
         v, p = cells.parse_number(raw)
@@ -661,5 +505,5 @@ def unknown_headers_problem(f: str, sheet: Sheet) -> Problem:
         file=f, sheet=sheet.name or None)
 
 
-__all__ = ["Record", "ParsedSheet", "SheetHead", "Period", "parse_sheet", "open_sheet", "find_header", "month_from_text",
+__all__ = ["Record", "SheetHead", "Period", "open_sheet", "find_header", "month_from_text",
            "range_from_text", "period_of", "visible", "unknown_headers_problem"]

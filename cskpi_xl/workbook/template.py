@@ -349,10 +349,6 @@ def _validation(vr) -> str | None:
     return None
 
 
-def is_manual(name: str) -> bool:
-    return name in {n.name for n in N.MANUAL_INPUTS}
-
-
 # ---- the plan ---------------------------------------------------------------------------------------------------
 
 
