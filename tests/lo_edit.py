@@ -23,11 +23,9 @@ library and runs through a ``macro:///`` URL.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from cskpi_xl.workbook import libreoffice
+from lo_basic import basic_profile
 
 MACRO = r'''<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -107,51 +105,14 @@ End Sub
 </script:module>
 '''
 
-SCRIPT_XLB = '''<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">
- <library:element library:name="Module1"/>
-</library:library>
-'''
-
-DIALOG_XLB = '''<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false"/>
-'''
-
-XLC = '''<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "libraries.dtd">
-<library:libraries xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">
- <library:library library:name="Standard" xlink:href="$(USER)/basic/Standard/{kind}.xlb/" xlink:type="simple" library:link="false"/>
-</library:libraries>
-'''
-
-
 def lo_edit(path: str | os.PathLike, ops: list[tuple], timeout: float = 120) -> None:
     """Apply ``ops`` (tuples, see the module docstring) to ``path`` in LibreOffice and save it in place."""
-    soffice = libreoffice.find_soffice()
-    assert soffice, "LibreOffice not installed"
-    profile = Path(tempfile.mkdtemp(prefix="cskpi-lo-edit-"))
-    try:
-        user = profile / "user"
-        base = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo"]
-        # a fresh profile's first start writes the default Standard library over ours: start it once first
-        libreoffice._run_soffice(base + ["--terminate_after_init"], timeout)
-        std = user / "basic" / "Standard"
-        std.mkdir(parents=True, exist_ok=True)
-        (std / "Module1.xba").write_text(MACRO, encoding="utf-8")
-        (std / "script.xlb").write_text(SCRIPT_XLB, encoding="utf-8")
-        (std / "dialog.xlb").write_text(DIALOG_XLB, encoding="utf-8")
-        (user / "basic" / "script.xlc").write_text(XLC.format(kind="script"), encoding="utf-8")
-        (user / "basic" / "dialog.xlc").write_text(XLC.format(kind="dialog"), encoding="utf-8")
-        opsfile = profile / "ops.txt"
+    with basic_profile(MACRO, timeout) as (run, scratch):
+        opsfile = scratch / "ops.txt"
         opsfile.write_text("\n".join("\t".join(str(x) for x in op) for op in ops) + "\n", encoding="utf-8")
         src = Path(path).resolve()
         before = src.stat().st_mtime_ns
-        url = f'macro:///Standard.Module1.Edit("{src}","{opsfile}")'
-        r = libreoffice._run_soffice(base + [url], timeout)  # the whole process group is killed on a timeout
+        r = run(f'macro:///Standard.Module1.Edit("{src}","{opsfile}")')
         err = opsfile.with_name(opsfile.name + ".err")
         assert not err.exists(), f"LibreOffice macro failed on {src}: {err.read_text(errors='replace')}"
         assert src.stat().st_mtime_ns != before, f"LibreOffice did not save {src}: {r.stderr.decode(errors='replace')}"
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)

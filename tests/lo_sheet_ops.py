@@ -10,11 +10,9 @@ cells below them, as in Calc.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from cskpi_xl.workbook import libreoffice
+from lo_basic import basic_profile
 
 _MODULE = r'''<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -55,40 +53,12 @@ End Sub
 </script:module>
 '''
 
-_LIB = '''<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">{element}</library:library>
-'''
-
-_LIBS = '''<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "libraries.dtd">
-<library:libraries xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">
- <library:library library:name="Standard" xlink:href="$(USER)/basic/Standard/{kind}.xlb/" xlink:type="simple" library:link="false"/>
-</library:libraries>
-'''
-
-
 def edit(path: str | os.PathLike, ops: list[tuple], timeout: float = 180) -> None:
     """Apply ``ops`` to ``path`` in LibreOffice Calc and save it in place (see the module docstring)."""
-    soffice = libreoffice.find_soffice()
-    assert soffice, "LibreOffice not installed"
-    profile = Path(tempfile.mkdtemp(prefix="cskpi-rules-ops-"))
-    try:
-        base = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo"]
-        libreoffice._run_soffice(base + ["--terminate_after_init"], timeout)  # the profile's first start, then ours
-        user = profile / "user"
-        std = user / "basic" / "Standard"
-        std.mkdir(parents=True, exist_ok=True)
-        (std / "Module1.xba").write_text(_MODULE, encoding="utf-8")
-        (std / "script.xlb").write_text(_LIB.format(element='\n <library:element library:name="Module1"/>\n'), encoding="utf-8")
-        (std / "dialog.xlb").write_text(_LIB.format(element=""), encoding="utf-8")
-        (user / "basic" / "script.xlc").write_text(_LIBS.format(kind="script"), encoding="utf-8")
-        (user / "basic" / "dialog.xlc").write_text(_LIBS.format(kind="dialog"), encoding="utf-8")
-        ops_file = profile / "ops.txt"
+    with basic_profile(_MODULE, timeout) as (run, scratch):
+        ops_file = scratch / "ops.txt"
         ops_file.write_text("".join("\t".join(str(x) for x in op) + "\n" for op in ops), encoding="utf-8")
         src = Path(path).resolve()
         before = src.stat().st_mtime_ns
-        r = libreoffice._run_soffice(base + [f'macro:///Standard.Module1.Ops("{src}","{ops_file}")'], timeout)
+        r = run(f'macro:///Standard.Module1.Ops("{src}","{ops_file}")')
         assert src.stat().st_mtime_ns != before, f"LibreOffice did not save {src}: {r.stderr.decode(errors='replace')}"
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)

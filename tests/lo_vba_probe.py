@@ -20,10 +20,9 @@ LibreOffice's ``uno``); only ``soffice``.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
-from cskpi_xl.workbook.libreoffice import _run_soffice, find_soffice
+from lo_basic import basic_profile, module_xml
 
 BASIC = r"""
 Function CskpiOut(sPath As String) As Object
@@ -91,60 +90,14 @@ failed:
 End Sub
 """
 
-_XLB = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">
- <library:element library:name="Module1"/>
-</library:library>
-"""
-_XLC = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "libraries.dtd">
-<library:libraries xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">
- <library:library library:name="Standard" library:link="false"/>
-</library:libraries>
-"""
-_DIALOG_XLB = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false"/>
-"""
-
-
-def _xba(code: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n'
-            '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
-            f'script:language="StarBasic">{escape(code)}</script:module>\n')
-
-
 def probe(workbook: Path, timeout: float = 180) -> dict:
     """``{"libs": {lib: {module: text}}, "sheets": [...], "controls": [(sheet, label, script)], "raw": report}``."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise RuntimeError("soffice not found")
-    tmp = Path(tempfile.mkdtemp(prefix="cskpi_lo_probe_"))
-    try:
-        profile = tmp / "profile"
-        # a fresh profile's first start lays out user/basic from LibreOffice's presets, over anything
-        # already there: start it once first, then put the macro in
-        _run_soffice([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                      "--terminate_after_init"], timeout)
-        basic = profile / "user" / "basic"
-        (basic / "Standard").mkdir(parents=True, exist_ok=True)
-        (basic / "script.xlc").write_text(_XLC, encoding="utf-8")
-        (basic / "dialog.xlc").write_text(_XLC, encoding="utf-8")
-        (basic / "Standard" / "script.xlb").write_text(_XLB, encoding="utf-8")
-        (basic / "Standard" / "dialog.xlb").write_text(_DIALOG_XLB, encoding="utf-8")
-        (basic / "Standard" / "Module1.xba").write_text(_xba(BASIC), encoding="utf-8")
+    with basic_profile(module_xml(BASIC), timeout) as (run, tmp):
         out = tmp / "out"
         out.mkdir()
         src = tmp / "book.xlsm"
         shutil.copyfile(workbook, src)
-        url = f"macro:///Standard.Module1.Probe(\"{src.as_uri()}\",\"{out.as_uri()}\")"
-        # its own process group, killed whole on a time-out (a Basic error dialog would wait for ever)
-        result = _run_soffice([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                               "--nologo", "--nodefault", url], timeout)
+        result = run(f"macro:///Standard.Module1.Probe(\"{src.as_uri()}\",\"{out.as_uri()}\")")
         report = out / "report.txt"
         if not report.is_file():
             raise RuntimeError(f"LibreOffice wrote no report (exit {result.returncode}): {result.stderr[-2000:].decode(errors='replace')}")
@@ -162,5 +115,3 @@ def probe(workbook: Path, timeout: float = 180) -> dict:
             elif kind == "CONTROL":
                 controls.append(tuple(rest))
         return {"libs": libs, "sheets": sheets, "controls": controls, "raw": raw}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
