@@ -556,6 +556,15 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     return f"系统错误{code}：{en}", en
 
 
+def read_reason(exc: BaseException) -> str:
+    """Why an earlier output or 汇总 could not be read back, in Chinese (locked by Excel, unreadable, damaged)."""
+    if isinstance(exc, PermissionError):
+        return "没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）"
+    if isinstance(exc, OSError):
+        return f"文件无法读取：{exc.strerror or exc}"
+    return f"文件已损坏或不是有效的工作簿（{type(exc).__name__}：{exc}）"
+
+
 def os_error_problem(exc: OSError, what: str = "写入", what_en: str = "writing") -> Problem:
     """A Chinese Problem for a failed file operation, naming the file and why (disk full, no permission …).
 

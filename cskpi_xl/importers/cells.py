@@ -485,3 +485,16 @@ def parse_text(value: Any) -> str:
         return str(value).strip().strip("\u200b\ufeff").strip()
     except Exception:
         return ""
+
+
+#: Characters that cannot be seen: zero-width spaces and joiners, the BOM, soft hyphen, direction marks.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u180e]")
+
+
+def visible(text: str) -> str:
+    """A nickname without the characters nobody can see (``小\\u200b美`` → ``小美``).
+
+    >>> visible("小\u200b美")
+    '小美'
+    """
+    return INVISIBLE.sub("", text)

@@ -86,9 +86,8 @@ def manual_name(header: str) -> str | None:
 
 def account_key(account: str) -> str:
     """The form an account is matched in (blanks stripped, ``：`` as ``:``)."""
-    from cskpi_xl.importers.sheets import visible
 
-    return visible(account).strip().replace("：", ":").replace(" : ", ":")
+    return cells.visible(account).strip().replace("：", ":").replace(" : ", ":")
 
 
 def _find_columns(sheet: Sheet, first: tuple[str, ...], second: tuple[str, ...]) -> tuple[int, int, int] | None:

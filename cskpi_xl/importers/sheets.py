@@ -157,19 +157,6 @@ class SheetHead(NamedTuple):
     period: Period = Period()
 
 
-#: Characters that cannot be seen: zero-width spaces and joiners, the BOM, soft hyphen, direction marks.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u180e]")
-
-
-def visible(text: str) -> str:
-    """A nickname without the characters nobody can see (``小\\u200b美`` → ``小美``).
-
-    >>> visible("小\u200b美")
-    '小美'
-    """
-    return _INVISIBLE.sub("", text)
-
-
 def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], problems: list[Problem]
                ) -> SheetHead | None:
     """Read one sheet as an export without holding its rows: ``sheet.rows`` may be any iterable.
@@ -334,13 +321,13 @@ def open_sheet(sheet: Sheet, file_label: str | None, extra: frozenset[str], prob
                 continue
             clean = clean_of.get(account)
             if clean is None:
-                clean = visible(account)
+                clean = cells.visible(account)
                 if len(clean_of) < 100_000:  # a cache, bounded: a million accounts must not hold a million strings
                     clean_of[account] = clean
             if clean != account:
                 if clean not in cleaned:
                     cleaned[clean] = rownum
-                    codes = "、".join(sorted({f"U+{ord(ch):04X}" for ch in account if _INVISIBLE.match(ch)}))
+                    codes = "、".join(sorted({f"U+{ord(ch):04X}" for ch in account if cells.INVISIBLE.match(ch)}))
                     problems.append(Problem(
                         f"昵称「{clean}」中有看不见的字符（{codes}），已去掉后与「{clean}」合并",
                         f"the nickname '{clean}' holds invisible characters ({codes}); removed, merged with '{clean}'",
@@ -506,4 +493,4 @@ def unknown_headers_problem(f: str, sheet: Sheet) -> Problem:
 
 
 __all__ = ["Record", "SheetHead", "Period", "open_sheet", "find_header", "month_from_text",
-           "range_from_text", "period_of", "visible", "unknown_headers_problem"]
+           "range_from_text", "period_of", "unknown_headers_problem"]

@@ -40,6 +40,7 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.safety import read_reason
 from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY
 
 #: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
@@ -102,14 +103,6 @@ def _history_files(folder: Path) -> list[Path]:
     return sorted(p for p in entries if (
         (p.name.startswith(f"{SUMMARY}_") and p.suffix.lower() == ".xlsx")
         or (p.name.startswith(HAND_KEPT) and p.suffix.lower() in (".xlsx", ".csv"))) and p.is_file())
-
-
-def read_reason(exc: BaseException) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有读取权限，或文件正被 Excel 等程序打开并锁定（关闭后重新运行）"
-    if isinstance(exc, OSError):
-        return f"文件无法读取：{exc.strerror or exc}"
-    return f"文件已损坏或不是有效的工作簿（{type(exc).__name__}：{exc}）"
 
 
 def unreadable(path: Path, reason: str) -> Problem:

@@ -35,9 +35,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
-from openpyxl.utils import column_index_from_string
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -163,7 +162,7 @@ def read_book(path: str | Path, scheme: Any = None) -> BookReading:
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
     from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
 
-    from cskpi_xl.workbook.history import read_reason
+    from cskpi_xl.safety import read_reason
 
     path = Path(path)
     try:
