@@ -30,8 +30,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,7 +39,8 @@ from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, st
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import read_reason
-from cskpi_xl.workbook.summary import HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY
+from cskpi_xl.workbook.summary import (HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY,  # noqa: F401
+                                       command_text)
 
 #: A month in a folder or file name: 2026-10, 2026_10, 2026.10, 2026年10月, 202610.
 MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-_./]|年)?\s*(0?[1-9]|1[0-2])(?!\d)")
@@ -344,16 +343,6 @@ def earliest_needed(scheme: Scheme | None, month: str) -> str | None:
             return None
         earliest = min(earliest, f"{month[:4]}-01")
     return earliest
-
-
-def command_text(argv: Sequence[str]) -> str:
-    """A command line to copy into this machine's shell (cmd quoting on Windows).
-
-    >>> command_text(["cskpi", "batch", "a b.xlsx", "--month", "2026-10"]) in (
-    ...     "cskpi batch 'a b.xlsx' --month 2026-10", 'cskpi batch "a b.xlsx" --month 2026-10')
-    True
-    """
-    return subprocess.list2cmdline(list(argv)) if os.name == "nt" else shlex.join(argv)
 
 
 def regenerate_argv(exports: Sequence[str | os.PathLike], scheme_id: str, month: str, out_dir: str | os.PathLike, *,

@@ -7,6 +7,9 @@ next month reads back, the daily trend (S10) and the problems found.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 import statistics
 from decimal import Decimal
 from pathlib import Path
@@ -137,6 +140,16 @@ FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
 NO_CHART = "还没有人有总分（都有待评分的项目）：主管评完分后重新生成，这里就会出现总分排名图。"
 #: The ranking chart: its height grows with the number of agents, up to about half a landscape page.
 BAR_CM_PER_AGENT, BAR_CM_MIN, BAR_CM_MAX = 0.5, 7.0, 15.0
+
+
+def command_text(argv: Sequence[str]) -> str:
+    """A command line to copy into this machine's shell (cmd quoting on Windows).
+
+    >>> command_text(["cskpi", "batch", "a b.xlsx", "--month", "2026-10"]) in (
+    ...     "cskpi batch 'a b.xlsx' --month 2026-10", 'cskpi batch "a b.xlsx" --month 2026-10')
+    True
+    """
+    return subprocess.list2cmdline(list(argv)) if os.name == "nt" else shlex.join(argv)
 
 
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
@@ -287,8 +300,6 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     _problem_sheet(wb.create_sheet(PROBLEMS_SHEET), problems)
     if command:
         import json
-
-        from cskpi_xl.workbook.history import command_text
 
         cs = wb.create_sheet(REGENERATE_SHEET)
         cs["A1"] = "重新生成本月（例如之前的月份重新生成之后）的命令："
