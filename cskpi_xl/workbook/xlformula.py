@@ -45,12 +45,13 @@ marks (an ISNUMBER guard).
 
 from __future__ import annotations
 
+from collections import ChainMap
 from decimal import Decimal
 from typing import Any, Mapping
 
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.numbers import NA, NA_TEXT
-from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test
+from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test, any_holds
 from cskpi_xl.core.scheme import Item, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import RuleRefs
@@ -59,6 +60,9 @@ BIG = "1E+300"
 UNSCORED = "未评分"
 #: A total or section while any of its items has no points yet (a score still to be typed)
 PENDING_TOTAL = "待评分"
+#: 岗位工资 of a scheme that takes it from the 手工录入 table (post_pay = "input") when none was typed for the
+#: agent: not paid as 0.00, just not known (the 当月工资 adds the other parts)
+POST_PAY_MISSING = "未录入"
 INVALID = "无效"
 
 _OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=", "!=": "<>"}
@@ -245,7 +249,12 @@ class Emitter:
         if key.startswith("等级."):
             return cached(r.grade_attrs.get(key[3:], "")) if r.grade else ""
         if key.startswith("工资:"):
-            return cached(r.pay.get(key[3:]))
+            part = key[3:]
+            if part == "岗位工资" and self._post_pay_missing():
+                return POST_PAY_MISSING
+            if part == "绩效工资" and self._pay_pending() and not self._exempt():
+                return PENDING_TOTAL
+            return cached(r.pay.get(part))
         simple = {
             "总分": lambda: cached_total(r.total),
             "等级": lambda: r.grade or "",
@@ -253,7 +262,7 @@ class Emitter:
             "不参加考核": lambda: r.excluded or "",
             "个人提成": lambda: cached(r.commission),
             "公共提成": lambda: cached(r.public_commission),
-            "当月工资": lambda: cached(r.pay_total),
+            "当月工资": lambda: PENDING_TOTAL if self._pay_pending() else cached(r.pay_total),
             "标记": lambda: "；".join(r.flags + r.grade_notes),
         }
         if key in simple:
@@ -586,7 +595,8 @@ class Emitter:
                 g = self.expr("等级")
                 return (f'ROUND(IF({g}<>"",N(INDEX({self.refs.grade_columns["岗位工资"]},MATCH({g},{self.refs.grade_labels},0))),'
                         f'N({self.expr("岗位工资")})),2)')
-            return f'ROUND(N({self.expr("岗位工资")}),2)'
+            own = self.expr("岗位工资")
+            return f'IF(ISNUMBER({own}),ROUND({own},2),"{POST_PAY_MISSING}")'
         if part == "个人提成":
             return self.expr("个人提成")
         if part == "公共提成":
@@ -604,9 +614,13 @@ class Emitter:
             t = self.expr("总分")
             attr = f"INDEX({col},MATCH({g},{self.refs.grade_labels},0))"
             factor = f'IF({g}="",0,IF({attr}&""="得分",IF(ISNUMBER({t}),{t}/100,0),N({attr})))'
-            if p.exempt:
-                factor = f"IF({self.any_test(p.exempt)},{lit(p.exempt_factor)},{factor})"
-            return f'ROUND(N({self.expr("绩效工资")})*{factor},2)'
+            amount = f'ROUND(N({self.expr("绩效工资")})*{factor},2)'
+            if self._total_can_pend():  # the grade that sets the factor waits for the total
+                pending = self._pending_test()
+                amount = f'IF({pending},"{PENDING_TOTAL}",{amount})'
+            if p.exempt:  # 试用期: the result does not set the pay, so it is known while the total waits
+                amount = f'IF({self.any_test(p.exempt)},ROUND(N({self.expr("绩效工资")})*{lit(p.exempt_factor)},2),{amount})'
+            return amount
         if part == "奖励":
             terms = [f"N({self.expr(HISTORY_BONUS)})", f'N({self.expr("奖励")})']
             for rw in p.rewards:
@@ -623,10 +637,51 @@ class Emitter:
         return None
 
     def pay_total(self) -> str | None:
+        """The sum of the parts; 待评分 while the total awaits a supervisor's score (as in the 汇总).
+
+        A 岗位工资 shown as 未录入 adds nothing (``N``).
+        """
         parts = self.pay_parts()
         if not parts:
             return None
-        return f"ROUND({'+'.join(self.expr('工资:' + x) for x in parts)},2)"
+        terms = []
+        for x in parts:
+            e = self.expr("工资:" + x)
+            terms.append(f"N({e})" if x == "岗位工资" and self._post_pay_from_input() else e)
+        body = f"ROUND({'+'.join(terms)},2)"
+        if not self._total_can_pend():
+            return body
+        return f'IF({self._pending_test()},"{PENDING_TOTAL}",{body})'
+
+    def _pending_test(self) -> str:
+        """The total waits for a score and the agent takes part in the appraisal."""
+        pending = f'NOT(ISNUMBER({self.expr("总分")}))'
+        if self.s.exclusions:
+            pending = f'AND({pending},{self.expr("不参加考核")}="")'
+        return pending
+
+    # ---- pay that is not known --------------------------------------------------------------------------------
+
+    def _post_pay_from_input(self) -> bool:
+        p = self.s.pay
+        return p is not None and p.post_pay == "input"
+
+    def _post_pay_missing(self) -> bool:
+        """Whether the agent's own 岗位工资 (post_pay = "input") was not typed: the cell shows 未录入."""
+        return self._post_pay_from_input() and not is_number(self.raw("岗位工资"))
+
+    def _total_can_pend(self) -> bool:
+        """Whether an item's points can be 未评分/无效 (a typed score, rubric or review), so the total 待评分."""
+        return self.s.review is not None or any(it.value_rule is not None for it in self.s.items)
+
+    def _exempt(self) -> bool:
+        """Whether the pay's exemption (试用期) holds, so the result does not set the 绩效工资."""
+        p = self.s.pay
+        return bool(p is not None and p.exempt and any_holds(p.exempt, ChainMap(self.extra, self.m)))
+
+    def _pay_pending(self) -> bool:
+        """The 汇总's rule: the pay of a total still awaiting scores is not known (its grade decides parts of it)."""
+        return isinstance(self.r.total, NA) and self.r.excluded is None
 
 
 def inputs_needed(scheme: Scheme) -> list[str]:
