@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "samples" / "exports"
 MANUAL = ROOT / "samples" / "manual"
 SEED = 20261031
+MONTH = "2026-10"  # the month the samples cover (the 月份 column of the manual inputs)
 FIXED_TIME = (2026, 11, 1, 9, 0, 0)
 DAYS = [dt.date(2026, 10, d) for d in range(1, 32)]
 
@@ -271,7 +272,7 @@ ALIASES = [
     ("pdd_糖糖", "糖糖"), ("pdd_晓晓", "晓晓"), ("大熊-飞鸽", "大熊"), ("阿福-飞鸽", "阿福"),
 ]
 PEOPLE = ["小美", "小王", "阿杰", "晓晓", "大熊", "糖糖", "小鱼", "阿福"]
-MANUAL_HEADERS = ["客服", "不耐心次数", "冲突次数", "售后差评数", "表扬次数", "被投诉次数", "违规次数", "迟到早退次数",
+MANUAL_HEADERS = ["客服", "月份", "不耐心次数", "冲突次数", "售后差评数", "表扬次数", "被投诉次数", "违规次数", "迟到早退次数",
                   "旷工次数", "迟到超30分钟次数", "工龄年数", "计划销售额"]
 
 
@@ -281,9 +282,9 @@ def hr_inputs(rng: random.Random) -> None:
     ws = wb.active
     ws.title = "手工录入"
     ws.append(MANUAL_HEADERS)
-    ws.append(["小美", 2, 0, 1, 3, 0, 0, 5, 0, 1, 2.5, 40000])
+    ws.append(["小美", MONTH, 2, 0, 1, 3, 0, 0, 5, 0, 1, 2.5, 40000])
     for person in PEOPLE[1:]:
-        ws.append([person, rng.randint(0, 3), rng.randint(0, 1), rng.randint(0, 2), rng.randint(0, 4), rng.randint(0, 1),
+        ws.append([person, MONTH, rng.randint(0, 3), rng.randint(0, 1), rng.randint(0, 2), rng.randint(0, 4), rng.randint(0, 1),
                    0, rng.randint(0, 6), rng.choice([0, 0, 0, 1]), rng.choice([0, 0, 1]), rng.randint(0, 6),
                    rng.choice([20000, 30000, 40000, 50000])])
     save_xlsx(wb, MANUAL / "手工录入.xlsx")

@@ -351,6 +351,7 @@ class TestPeople:
         assert "售后差评数" not in data.agents["阿杰"].figures and "不耐心次数" not in data.agents["阿杰"].figures
         assert data.agents["新人"].figures["计划销售额"] == 10000
         assert [(p.row, p.column, p.message, p.severity) for p in problems] == [
+            (None, None, "手工录入表没有写月份：按本月 2026-10 使用，请确认不是上个月的", "warning"),
             (1, None, "手工录入表中以下列无法识别，已忽略：备注", "warning"),
             (3, "不耐心次数", "不能为负数，已忽略该值", "error"),
             (None, None, "手工录入中的「新人」在导出数据里没有记录，只有手工录入的数字", "warning"),

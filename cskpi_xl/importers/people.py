@@ -8,12 +8,16 @@ An account may carry a shop (``朵以旗舰店:小美``) or be a Taobao sub-acco
 
 Manual inputs: a sheet or CSV with a person column and columns named as in
 :data:`cskpi_xl.core.names.MANUAL_INPUTS` (or an alias such as 迟到次数, 差评,
-表扬, 投诉). An optional 月份 column keeps only the rows of the month imported.
+表扬, 投诉). An optional 月份 column keeps only the rows of the month imported;
+without one, a file or sheet naming another month is refused (see :func:`load_manual`).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
+from decimal import Decimal
 from typing import Any, Mapping, Iterable
 
 from cskpi_xl.core import names
@@ -22,7 +26,7 @@ from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.importers import cells
 from cskpi_xl.importers.headers import norm
 from cskpi_xl.importers.read import Sheet, read_table
-from cskpi_xl.importers.dates import month_from_text
+from cskpi_xl.importers.dates import month_from_text, period_of
 
 ACCOUNT_HEADERS = ("子账号", "账号", "客服账号", "旺旺昵称", "旺旺账号", "客服昵称", "昵称", "平台账号", "账号名称")
 PERSON_HEADERS = ("客服", "姓名", "客服姓名", "员工", "员工姓名", "真实姓名", "人员")
@@ -160,6 +164,19 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extr
     ``extra`` names further columns a scheme reads (supervisor scores such as
     ``工作态度(主管)``, rubric choices such as ``质``): they are taken as numbers,
     or as text when they are not numbers (a rubric label like ``A``).
+
+    ``month`` is the month being scored ("YYYY-MM"). Counts of another month are
+    never used silently:
+
+    - a 月份 column keeps the rows of ``month`` (one file may hold several
+      months, one row per person per month); rows of other months are skipped
+      with a warning listing them; a month that cannot be read is reported and
+      its row skipped; a blank month takes the month the sheet's name, title
+      or the file name gives, else it is reported and skipped;
+    - without a 月份 column, a month named by the sheet's name, a title line or
+      the file name (``手工录入_2026-09.xlsx``) must be ``month``, else the
+      sheet is refused with an error;
+    - when nothing says the month, the sheet is used with one warning per file.
     """
     extra = frozenset(extra)
     if source is None:
@@ -168,9 +185,11 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extr
     if not os.path.exists(f):
         return {}, [Problem("手工录入文件不存在", "the manual-input file does not exist", file=f)]
     sheets, problems = read_table(source)
+    first = len(problems)
     out: dict[str, dict[str, Any]] = {}
-    where: dict[str, int] = {}
+    where: dict[str, tuple[str | None, int]] = {}
     found = False
+    undated = False
     for sh in sheets:
         hit = _manual_header(sh, extra)
         if hit is None:
@@ -182,7 +201,24 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extr
             problems.append(Problem(f"手工录入表中以下列无法识别，已忽略：{'、'.join(ignored)}",
                                     f"unrecognised columns in the manual inputs, ignored: {', '.join(ignored)}",
                                     file=f, sheet=sname, row=hi + 1, severity=WARNING))
+        title = " ".join(t for r in sh.rows[:hi] for c in r if (t := cells.parse_text(c)))
+        per = period_of(sh.name or "", title, os.path.basename(f))
+        year = per.year if per.year is not None else (int(month[:4]) if month else None)
+        said = per.month if per.month is not None else (
+            f"{year:04d}-{per.month_only:02d}" if per.month_only is not None and year is not None else None)
+        if mc is None and month is not None:
+            if said is not None and said != month:
+                problems.append(Problem(
+                    f"手工录入表是 {said} 的（按{per.source}），本次考核 {month}：没有使用",
+                    f"the manual inputs are for {said} (by the {_SOURCE_EN.get(per.source, 'file name')}), "
+                    f"the month scored is {month}: not used",
+                    file=f, sheet=sname, value=said))
+                continue
+            if said is None:
+                undated = True
         person_header = cells.parse_text(sh.rows[hi][pc])
+        month_header = cells.parse_text(sh.rows[hi][mc]) if mc is not None else None
+        other: dict[str, list[int]] = {}
         for i in range(hi + 1, len(sh.rows)):
             row = sh.rows[i]
             who = cells.parse_text(row[pc]) if pc < len(row) else ""
@@ -190,18 +226,39 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extr
                 continue
             if mc is not None and month is not None:
                 raw = row[mc] if mc < len(row) else None
-                m = _month_of(raw)
-                if m is not None and m != month:
+                if cells.is_missing(raw) or not cells.parse_text(raw):
+                    m = said
+                    if m is None:
+                        problems.append(Problem(
+                            "这一行没有填月份（文件名、标题里也没有），无法确定是哪个月的，没有使用",
+                            "this row has no month (nor do the file name and title); not used",
+                            file=f, sheet=sname, row=i + 1, column=month_header, value=who, agent=who))
+                        continue
+                else:
+                    m = manual_month(raw, year)
+                    if m is None:
+                        problems.append(Problem(
+                            f"月份「{cells.parse_text(raw)}」无法识别（应写 2026-10、2026年10月 或 10月），这一行没有使用",
+                            f"month '{cells.parse_text(raw)}' is not understood (write 2026-10, 2026年10月 or 10月); "
+                            "row not used",
+                            file=f, sheet=sname, row=i + 1, column=month_header, value=cells.parse_text(raw),
+                            agent=who))
+                        continue
+                if m != month:
+                    other.setdefault(m, []).append(i + 1)
                     continue
             person = aliases.get(account_key(who), who)
             if person in out:
+                ws, wr = where[person]
+                at = f"第 {wr} 行" if ws == sname else f"工作表「{ws}」第 {wr} 行"
+                at_en = f"row {wr}" if ws == sname else f"sheet '{ws}' row {wr}"
                 problems.append(Problem(
-                    f"「{person}」在手工录入表中重复（第 {where[person]} 行和第 {i + 1} 行），只保留第 {where[person]} 行",
-                    f"'{person}' appears twice in the manual inputs (rows {where[person]} and {i + 1}); "
-                    f"row {where[person]} is kept",
+                    f"「{person}」在手工录入表中{'同一个月' if mc is not None else ''}重复（{at}和第 {i + 1} 行），只保留{at}",
+                    f"'{person}' appears twice in the manual inputs{' for the same month' if mc is not None else ''} "
+                    f"({at_en} and row {i + 1}); {at_en} is kept",
                     file=f, sheet=sname, row=i + 1, column=person_header, value=who, agent=person))
                 continue
-            where[person] = i + 1
+            where[person] = (sname, i + 1)
             values: dict[str, Any] = {}
             for j, h, name in cols:
                 raw = row[j] if j < len(row) else None
@@ -211,12 +268,40 @@ def load_manual(source: Any, aliases: Mapping[str, str], month: str | None, extr
                 if v is not None:
                     values[name] = v
             out[person] = values
+        for m, rows in sorted(other.items()):
+            listed = _rows_text(rows)
+            problems.append(Problem(
+                f"手工录入表第 {listed} 行是 {m} 的，本次考核 {month}：这些行没有使用",
+                f"rows {listed} of the manual inputs are for {m}, the month scored is {month}: not used",
+                file=f, sheet=sname, row=rows[0], column=month_header, value=m, severity=WARNING))
+    if undated:
+        problems.insert(first, Problem(
+            f"手工录入表没有写月份：按本月 {month} 使用，请确认不是上个月的",
+            f"the manual inputs do not say their month: used for {month}; check they are not last month's",
+            file=f, severity=WARNING))
     if sheets and not found:
         problems.append(Problem(
             "手工录入表缺少表头：需要一列客服/姓名，以及不耐心次数、冲突次数、售后差评数等列",
             "the manual inputs need a person column (客服/姓名) and columns such as 不耐心次数, 冲突次数, 售后差评数",
             file=f))
     return out, problems
+
+
+_SOURCE_EN = {"工作表名": "sheet name", "标题": "title", "文件名": "file name"}
+
+
+def _rows_text(rows: list[int]) -> str:
+    """Row numbers as a person reads them: ``2–4、7``."""
+    parts: list[str] = []
+    start = prev = rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if r is not None:
+            start = prev = r
+    return "、".join(parts)
 
 
 def _manual_header(sh: Sheet, extra: frozenset[str] = frozenset()):
@@ -233,7 +318,7 @@ def _manual_header(sh: Sheet, extra: frozenset[str] = frozenset()):
         for j, t in enumerate(texts):
             if j == pc or not t:
                 continue
-            if hs[j] in mn:
+            if hs[j] in mn and mc is None:
                 mc = j
                 continue
             name = manual_name(t) or (t.strip() if t.strip() in extra else None)
@@ -248,11 +333,57 @@ def _manual_header(sh: Sheet, extra: frozenset[str] = frozenset()):
     return None
 
 
-def _month_of(raw: Any) -> str | None:
-    d, p = cells.parse_date(raw)
-    if d is not None:
-        return f"{d.year:04d}-{d.month:02d}"
-    return month_from_text(cells.parse_text(raw))
+_BARE_MONTH = re.compile(r"0?([1-9]|1[0-2])")
+
+
+def manual_month(raw: Any, year: int | None = None) -> str | None:
+    """The month ("YYYY-MM") a 月份 cell names, or None when it cannot be read.
+
+    ``2026-10``, ``2026/10``, ``202610``, ``2026年10月``, a date (a day of the
+    month, text or a date cell); ``10月``, ``十月`` or a bare ``10`` take ``year``.
+
+    >>> manual_month("2026年10月"), manual_month("2026-10-15"), manual_month(202610)
+    ('2026-10', '2026-10', '2026-10')
+    >>> manual_month("10月", 2026), manual_month(9, 2026), manual_month("十月", 2026)
+    ('2026-10', '2026-09', '2026-10')
+    >>> manual_month("10月"), manual_month("上月", 2026), manual_month("2026-13"), manual_month("13月", 2026)
+    (None, None, None, None)
+    >>> import datetime; manual_month(datetime.datetime(2026, 10, 1))
+    '2026-10'
+    """
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        return f"{raw.year:04d}-{raw.month:02d}"
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float, Decimal)):
+        if raw != int(raw):
+            return None
+        n = int(raw)
+        if 1 <= n <= 12:
+            return f"{year:04d}-{n:02d}" if year is not None else None
+        if 200001 <= n <= 219912 or 20000101 <= n <= 21991231:
+            return month_from_text(str(n))
+        if 36526 <= n <= 109574:  # an Excel serial day, 2000-01-01 … 2199-12-31
+            d, p = cells.parse_date(raw)
+            return f"{d.year:04d}-{d.month:02d}" if d is not None and p is None else None
+        return None
+    t = "".join(cells.parse_text(raw).split())
+    if not t:
+        return None
+    m = month_from_text(t)
+    if m is not None:
+        return m
+    if re.search(r"\d{4}", t):  # a year with an impossible month (2026-13)
+        return None
+    if _BARE_MONTH.fullmatch(t) or re.fullmatch(r"0?([1-9]|1[0-2])月份?", t) or t in _CN_MONTH_TEXT:
+        mo = int(t.rstrip("份").rstrip("月")) if t[0].isdigit() else _CN_MONTH_TEXT[t]
+        return f"{year:04d}-{mo:02d}" if year is not None else None
+    return None
+
+
+_CN_MONTH_TEXT = {f"{k}{s}": v for k, v in (("一", 1), ("二", 2), ("三", 3), ("四", 4), ("五", 5), ("六", 6), ("七", 7),
+                                              ("八", 8), ("九", 9), ("十", 10), ("十一", 11), ("十二", 12))
+                  for s in ("月", "月份")}
 
 
 #: The kind of a scheme-specific input: a number, or a label when it is text.
