@@ -20,7 +20,7 @@ zip timestamps).
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -30,6 +30,7 @@ from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
+from cskpi_xl.workbook.printing import BOX, HEAD_FILL
 from cskpi_xl.workbook.xlformula import inputs_needed
 
 MAIN = "考核表"
@@ -37,9 +38,7 @@ SETTINGS = "设置"
 XLWINGS_CONF = "xlwings.conf"
 UDF_MODULE = "cskpi_xl.udfs"
 
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD = PatternFill("solid", fgColor="DDEBF7")
+HEAD = HEAD_FILL  # the header fill every printed table shares (workbook/printing)
 TOTAL = PatternFill("solid", fgColor="F2F2F2")
 INPUT = PatternFill("solid", fgColor="FFF2CC")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
