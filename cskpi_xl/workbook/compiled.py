@@ -1,0 +1,424 @@
+"""An agent's workbook from its values alone: the template compiled once per batch.
+
+Every agent's workbook of a batch is the same template filled by a plan of
+the same *shape* — the same cells written, with the same formulas, number
+formats, styles, validations, row inserts and registry rows — only the
+values differ. So the first agent's workbook is made the ordinary way
+(openpyxl: :func:`~cskpi_xl.workbook.apply.apply_plan` and
+:func:`~cskpi_xl.workbook.apply.workbook_parts`), and :func:`compile_book`
+keeps its parts as
+
+* the parts no plan write touches (theme, styles, 规则, 设置, rels, content
+  types, workbook.xml with the registry's defined names): deflated once, their
+  compressed bytes reused in every file (:mod:`cskpi_xl.workbook.zipwrite`);
+* the sheets the plan writes (the agent sheet and the ``_cskpi`` registry):
+  their XML cut into fixed byte fragments around *holes*, one per written
+  cell, each remembering the cell's style index;
+* ``docProps/core.xml``: the same but for its modified time.
+
+:meth:`CompiledBook.render` fills the holes of another agent's plan: each
+value is bound by openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`, so
+its type is what openpyxl would infer), written as
+:mod:`cskpi_xl.workbook.fastsave` writes a cell and given its cached value as
+:mod:`cskpi_xl.workbook.xlsxpost` gives it. A plan of another shape — other
+cells, a value of another kind (empty instead of a number, a date, text that
+looks like a formula), other registry rows — renders to None and the caller
+writes that agent the ordinary way: the compiled path never guesses.
+
+``tests/test_compiled.py`` checks for every built-in scheme that every agent's
+file is byte for byte the file the ordinary path writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from typing import Any, Callable, Mapping
+
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.xml.functions import tostring
+
+from cskpi_xl.i18n import tr
+from cskpi_xl.safety import atomic_write
+from cskpi_xl.workbook import fastsave, xlsxpost
+from cskpi_xl.workbook import registry as reg
+from cskpi_xl.workbook.apply import apply_plan, workbook_parts
+from cskpi_xl.workbook.template import FillPlan
+from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.zipwrite import Member, deflate, zip_members
+
+__all__ = ["CompiledBook", "Writer", "compile_book"]
+
+CORE = "docProps/core.xml"
+_SHEET_DATA = re.compile(rb"<sheetData>(.*)</sheetData>|<sheetData />", re.S)
+_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*?)(?: ?/>|>.*?</c>)', re.S)
+_STYLE = re.compile(rb' s="([0-9]+)"')
+_REG_COLS = [get_column_letter(i) for i in range(1, len(reg.HEADER) + 1)]
+
+_SCRATCH: list = []
+
+
+def _scratch_sheet():
+    if not _SCRATCH:
+        from openpyxl import Workbook
+
+        _SCRATCH.append(Workbook().active)
+    return _SCRATCH[0]
+
+
+class _Fake:
+    """What :func:`cskpi_xl.workbook.fastsave._cell` reads of a cell."""
+
+    __slots__ = ("coordinate", "_value", "data_type", "hyperlink", "style_id")
+
+    def __init__(self, ref: str, value: Any, data_type: str, style_id: int) -> None:
+        self.coordinate, self._value, self.data_type, self.hyperlink, self.style_id = ref, value, data_type, None, style_id
+
+
+def _bind(value: Any, *, text: bool = False, formula: str | None = None) -> tuple[str, Any, bool]:
+    """(data type, value, quote prefix) of an openpyxl cell given ``value`` as apply_plan gives it."""
+    c = Cell(_scratch_sheet())
+    if formula:
+        c.value = formula
+    elif text:
+        write_text_cell(c, value)
+    else:
+        c.value = value
+    return c.data_type, c._value, bool(c.has_style and c.quotePrefix)
+
+
+def _bind_registry(value: Any) -> tuple[str, Any]:
+    """(data type, value) as :func:`cskpi_xl.workbook.registry.record` stores ``value``."""
+    c = Cell(_scratch_sheet())
+    c.value = value
+    if isinstance(value, str):
+        c.data_type = "s"
+    return c.data_type, c._value
+
+
+class _Cut:
+    """A sheet's XML as fixed fragments around holes: ``pieces[i]`` is bytes, or ``(ref, style index or None)``."""
+
+    def __init__(self, xml: bytes, refs: set[str]) -> None:
+        m = _SHEET_DATA.search(xml)
+        if m is None or m.group(1) is None:
+            raise ValueError("no rows")
+        start = m.start(1)
+        pieces: list = []
+        pos = 0
+        self.found: set[str] = set()
+        for c in _CELL.finditer(xml, start, m.end(1)):
+            ref = c.group(1).decode("ascii")
+            if ref not in refs:
+                continue
+            if ref in self.found:
+                raise ValueError(f"cell {ref} twice")
+            self.found.add(ref)
+            st = _STYLE.search(c.group(2))
+            pieces.append(xml[pos:c.start()])
+            pieces.append((ref, int(st.group(1)) if st else None))
+            pos = c.end()
+        pieces.append(xml[pos:])
+        self.pieces = pieces
+
+    def render(self, cells: Mapping[str, tuple[str, Any, Any]]) -> bytes | None:
+        """The sheet with each hole's cell ``(data type, value, cached value or _NO)``; None if one cannot be written."""
+        out: list[bytes] = []
+        for p in self.pieces:
+            if isinstance(p, bytes):
+                out.append(p)
+                continue
+            ref, style = p
+            dt, value, cached = cells[ref]
+            text = fastsave._cell(_Fake(ref, value, dt, style or 0), style is not None)
+            if text is None:
+                return None
+            b = text.encode("utf-8")
+            if cached is not _NO:
+                b = xlsxpost._with_values(b, {ref: cached})
+            out.append(b)
+        return b"".join(out)
+
+
+_NO = object()  # no cached value
+
+
+class _Rows:
+    """A worksheet as :func:`cskpi_xl.workbook.registry.rows_for_plan` reads it (``ws[row]`` for row labels)."""
+
+    def __init__(self, snap: Mapping[int, list[tuple[str, Any]]], values: Mapping[str, Any]) -> None:
+        self.snap, self.values = snap, values
+
+    def __getitem__(self, row: int):
+        cells = self.snap.get(row)
+        if cells is None:
+            raise _NotCompiled(f"row {row}")
+        return [_Val(coord, self.values.get(coord, v)) for coord, v in cells]
+
+
+class _Val:
+    __slots__ = ("coordinate", "value")
+
+    def __init__(self, coordinate: str, value: Any) -> None:
+        self.coordinate, self.value = coordinate, value
+
+
+class _NotCompiled(Exception):
+    pass
+
+
+class CompiledBook:
+    """The compiled template of one batch (see the module docstring); made by :func:`compile_book`."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []  # part names, in the order openpyxl writes them
+        self.fixed: dict[str, Member] = {}
+        self.cuts: dict[str, _Cut] = {}  # part name → its fragments
+        self.parts_of: dict[str, str] = {}  # sheet title → part name (for the sheets with holes)
+        self.shape: tuple = ()
+        self.reg_shape: tuple = ()
+        self.reg_start = 1
+        self.snaps: dict[str, dict[int, list[tuple[str, Any]]]] = {}
+        self.props: Any = None
+        self.inserts: list = []
+        self.agent_sheets: list[str] = []
+        self._core: tuple[str, Member] | None = None
+
+    # ---- one agent ----------------------------------------------------------------------------------------------
+
+    def _cells(self, plan: FillPlan, agent: str, month: str) -> tuple[dict[str, dict[str, tuple]], tuple, tuple]:
+        """Per sheet title: ref → (data type, value, cached); the plan's shape and its registry rows' shape.
+
+        Raises _NotCompiled for what the compiled path does not write (a date, a cell written twice …).
+        """
+        cells: dict[str, dict[str, tuple]] = {}
+        raw: dict[str, dict[str, Any]] = {}  # what each written cell holds, for the row labels
+        shape = []
+        for w in plan:
+            dt, value, qp = _bind(w.value, text=w.text, formula=w.formula)
+            if dt not in ("n", "s", "b", "f", "e") or (dt == "f" and not w.formula):
+                raise _NotCompiled(f"{w.cell}: {dt}")
+            shape.append((w.sheet, w.cell, w.formula is not None, w.number_format, w.style, w.text, w.locked,
+                          w.validation, w.key, w.item, w.anchor, dt, value is None, qp))
+            sheet_cells = cells.setdefault(w.sheet, {})
+            if w.cell in sheet_cells:
+                raise _NotCompiled(f"{w.cell} twice")
+            sheet_cells[w.cell] = (dt, value, w.value if w.formula else _NO)
+            raw.setdefault(w.sheet, {})[w.cell] = value
+        # the registry rows, as apply_plan records them
+        rows = reg.rows_for_plan(plan, lambda s: s, agent, month, plan.agent_sheets,
+                                 lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
+        n = self.reg_start
+        labels: dict[tuple[str, str], str] = {}
+        regcells: dict[str, tuple] = {}
+        rshape = []
+        for r in rows:
+            n += 1
+            r.name = f"{reg.NAME_PREFIX}{n}"
+            if r.label_name:
+                at = (r.sheet, r.label_cell)
+                if at not in labels:
+                    labels[at] = f"{reg.NAME_PREFIX}{n}_L"
+                r.label_name = labels[at]
+            present = []
+            for col, v in zip(_REG_COLS, r.as_tuple()):
+                if v is None or v == "":
+                    present.append(False)
+                    continue
+                dt, value = _bind_registry(v)
+                if dt not in ("n", "s", "b"):
+                    raise _NotCompiled(f"registry {col}{n}: {dt}")
+                regcells[f"{col}{n}"] = (dt, value, _NO)
+                present.append(True)
+            rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell, tuple(present)))
+        cells[reg.REGISTRY] = regcells
+        return cells, tuple(shape), tuple(rshape)
+
+    def render(self, plan: FillPlan, agent: str, month: str) -> dict[str, bytes] | None:
+        """The parts that differ between agents (sheets with holes, core.xml), or None: write it the ordinary way."""
+        if plan.inserts != self.inserts or list(plan.agent_sheets) != self.agent_sheets:
+            return None
+        try:
+            cells, shape, rshape = self._cells(plan, agent, month)
+        except _NotCompiled:
+            return None
+        if shape != self.shape or rshape != self.reg_shape:
+            return None
+        out: dict[str, bytes] = {}
+        for title, part in self.parts_of.items():
+            body = self.cuts[part].render(cells.get(title, {}))
+            if body is None:
+                return None
+            out[part] = body
+        return out
+
+    def core(self) -> Member:
+        """docProps/core.xml deflated, modified now (as openpyxl stamps it, to the second)."""
+        now = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+        key = now.isoformat(timespec="seconds")
+        if self._core is None or self._core[0] != key:
+            self.props.modified = now
+            self._core = (key, deflate(CORE, tostring(self.props.to_tree())))
+        return self._core[1]
+
+    def zip(self, plan: FillPlan, agent: str, month: str) -> bytes | None:
+        """The agent's .xlsx bytes, or None (see :meth:`render`)."""
+        parts = self.render(plan, agent, month)
+        if parts is None:
+            return None
+        return self.zip_parts(parts)
+
+    def zip_parts(self, parts: Mapping[str, bytes]) -> bytes:
+        members = []
+        for name in self.order:
+            m = self.fixed.get(name)
+            if m is None:
+                m = self.core() if name == CORE else deflate(name, parts[name])
+            members.append(m)
+        return zip_members(members, time.localtime(time.time())[:6])
+
+
+def compile_book(wb, plan: FillPlan, *, agent: str, month: str,
+                 sheets: Mapping[str, bytes] | None = None) -> tuple[CompiledBook | None, dict[str, bytes]]:
+    """Fill the template workbook ``wb`` with ``plan`` the ordinary way and compile it.
+
+    Returns the compiled book (None when this template or plan cannot be
+    compiled: the caller writes every agent the ordinary way) and the
+    parts of this agent's workbook exactly as
+    :func:`~cskpi_xl.workbook.apply.save_workbook` would zip them.
+    """
+    start = wb[reg.REGISTRY].max_row if reg.REGISTRY in wb.sheetnames else 1
+    values = apply_plan(wb, plan, agent=agent, month=month)
+    snaps: dict[str, dict[int, list]] = {}
+    for w in plan:  # the rows holding row labels, as rows_for_plan saw them (the written cells are holes)
+        if w.key and not w.formula and w.item:
+            row = coordinate_from_string(w.cell)[1]
+            snap = snaps.setdefault(w.sheet, {})
+            if row not in snap and w.sheet in wb.sheetnames:
+                snap[row] = [(c.coordinate, c.value) for c in wb[w.sheet][row]]
+    parts = workbook_parts(wb, values, sheets=sheets)
+    try:
+        book = _compile(wb, plan, parts, start, snaps, sheets or {}, agent, month)
+    except (ValueError, KeyError, _NotCompiled):
+        book = None
+    return book, parts
+
+
+def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBook | None:
+    book = CompiledBook()
+    book.order = list(parts)
+    book.reg_start = start
+    book.snaps = snaps
+    book.props = wb.properties
+    book.inserts = list(plan.inserts)
+    book.agent_sheets = list(plan.agent_sheets)
+    files = xlsxpost.sheet_files(parts)
+    refs: dict[str, set[str]] = {}
+    for w in plan:
+        refs.setdefault(w.sheet, set()).add(w.cell)
+    if any(s in sheets or s not in files for s in refs) or reg.REGISTRY not in files or CORE not in parts:
+        return None
+    # the probe's own shape: what every other agent's plan must match
+    _, book.shape, book.reg_shape = book._cells(plan, agent, month)
+    regrows = range(start + 1, start + 1 + len(book.reg_shape))
+    refs[reg.REGISTRY] = {f"{c}{n}" for n in regrows for c in _REG_COLS}
+    for title, rs in refs.items():
+        part = files[title]
+        book.parts_of[title] = part
+        book.cuts[part] = _Cut(parts[part], rs)
+    for name, body in parts.items():
+        if name != CORE and name not in book.cuts:
+            book.fixed[name] = deflate(name, body)
+    # the probe through the compiled path must give its own parts again
+    again = book.render(plan, agent, month)
+    if again is None or any(again[p] != parts[p] for p in again):
+        return None
+    return book
+
+
+# ---- writing a batch's agents -----------------------------------------------------------------------------------
+
+
+class Writer:
+    """One process's writer of a batch's agent workbooks.
+
+    An agent whose plan has a shape not seen yet is written the ordinary way
+    and compiled (:func:`compile_book`, up to :data:`MAX_SHAPES` shapes); the
+    next agent of that shape is rendered both ways and the compiled path is
+    kept only if the two agree part for part (else it is turned off for the
+    rest of the batch); every later agent of a known shape costs its values.
+    ``counts`` tells how the agents were written: ``compiled`` (``checked`` of
+    them also the ordinary way) and ``ordinary``.
+
+    ``template_copy()`` gives a fresh openpyxl workbook of the template;
+    ``sheets`` the sheets serialized once for every file (see
+    :func:`cskpi_xl.workbook.apply.save_workbook`).
+    """
+
+    def __init__(self, template_copy: Callable[[], Any], sheets: Mapping[str, bytes] | None = None) -> None:
+        self.template_copy, self.sheets = template_copy, sheets
+        self.books: list[CompiledBook] = []
+        self.checked: set[int] = set()
+        self.off = False
+        self.counts = {"compiled": 0, "ordinary": 0, "checked": 0}
+
+    def ordinary_parts(self, plan: FillPlan, agent: str, month: str) -> dict[str, bytes]:
+        """The parts as :func:`cskpi_xl.pipeline.write_book` saves them."""
+        wb = self.template_copy()
+        values = apply_plan(wb, plan, agent=agent, month=month)
+        return workbook_parts(wb, values, sheets=self.sheets)
+
+    def write(self, plan: FillPlan, path, agent: str, month: str) -> str:
+        """Write the agent's workbook to ``path`` (atomically); returns ``compiled`` or ``ordinary``."""
+        parts = book = None
+        if not self.off:
+            for book in self.books:
+                parts = book.render(plan, agent, month)
+                if parts is not None:
+                    break
+        if parts is None:
+            if self.off or len(self.books) >= MAX_SHAPES:
+                want = self.ordinary_parts(plan, agent, month)
+            else:
+                book, want = compile_book(self.template_copy(), plan, agent=agent, month=month, sheets=self.sheets)
+                if book is not None:
+                    self.books.append(book)
+            save_bytes(path, fastsave.zip_parts(want))
+            self.counts["ordinary"] += 1
+            return "ordinary"
+        if id(book) not in self.checked:
+            want = self.ordinary_parts(plan, agent, month)
+            if any(want[p] != parts[p] for p in parts) or list(want) != book.order or any(
+                    deflate(p, want[p]) != m for p, m in book.fixed.items()):
+                self.off = True
+                self.books.clear()
+                save_bytes(path, fastsave.zip_parts(want))
+                self.counts["ordinary"] += 1
+                return "ordinary"
+            self.checked.add(id(book))
+            self.counts["checked"] += 1
+        save_bytes(path, book.zip_parts(parts))
+        self.counts["compiled"] += 1
+        return "compiled"
+
+
+#: A batch whose agents' plans come in more shapes than this writes the others the ordinary way.
+MAX_SHAPES = 8
+
+
+def save_bytes(path, data: bytes):
+    """Write ``data`` to ``path`` atomically, as :func:`cskpi_xl.workbook.apply.save_workbook` does."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        with atomic_write(path, "wb") as f:
+            f.write(data)
+    except PermissionError as exc:
+        raise PermissionError(exc.errno, tr(f"无法写入 {path}：文件可能正在 Excel/WPS 中打开，请关闭后重试",
+                                            f"cannot write {path}: it may be open in Excel/WPS; close it and retry"),
+                              str(path)) from exc
+    return path
