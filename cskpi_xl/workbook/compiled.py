@@ -34,15 +34,16 @@ from __future__ import annotations
 import datetime
 import re
 import time
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.xml.functions import tostring
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import atomic_write
+from cskpi_xl.safety import atomic_write, is_formula_like, plain_text
 from cskpi_xl.workbook import fastsave, xlsxpost
 from cskpi_xl.workbook import registry as reg
 from cskpi_xl.workbook.apply import apply_plan, workbook_parts
@@ -78,8 +79,43 @@ class _Fake:
         self.coordinate, self._value, self.data_type, self.hyperlink, self.style_id = ref, value, data_type, None, style_id
 
 
+_PLAIN = (int, float, Decimal)
+
+
+def _string(value: str) -> str | None:
+    """openpyxl's ``check_string`` of ``value``; None where it would raise (the caller then asks openpyxl)."""
+    if len(value) > 32767:
+        value = value[:32767]
+    return None if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
 def _bind(value: Any, *, text: bool = False, formula: str | None = None) -> tuple[str, Any, bool]:
-    """(data type, value, quote prefix) of an openpyxl cell given ``value`` as apply_plan gives it."""
+    """(data type, value, quote prefix) of an openpyxl cell given ``value`` as apply_plan gives it.
+
+    The common kinds (numbers, booleans, plain strings, empty) are bound here as
+    ``Cell._bind_value`` binds them; anything else goes through openpyxl's own cell.
+    """
+    if formula:
+        v = formula if type(formula) is str else None
+        if v is not None and len(v) > 1 and v[0] == "=" and _string(v) == v:
+            return "f", v, False
+    elif text:
+        t = plain_text(value)
+        if t == "":
+            return "n", None, False
+        v = _string(t)
+        if v is not None:
+            return "s", v, is_formula_like(v)
+    elif value is None:
+        return "n", None, False
+    elif type(value) is bool:
+        return "b", value, False
+    elif type(value) in _PLAIN:
+        return "n", value, False
+    elif type(value) is str:
+        v = _string(value)
+        if v is not None and not (len(v) > 1 and v[0] == "=") and v not in ERROR_CODES:
+            return "s", v, False
     c = Cell(_scratch_sheet())
     if formula:
         c.value = formula
@@ -92,6 +128,14 @@ def _bind(value: Any, *, text: bool = False, formula: str | None = None) -> tupl
 
 def _bind_registry(value: Any) -> tuple[str, Any]:
     """(data type, value) as :func:`cskpi_xl.workbook.registry.record` stores ``value``."""
+    if type(value) is str:
+        v = _string(value)
+        if v is not None:
+            return "s", v
+    elif type(value) is bool:
+        return "b", value
+    elif type(value) in _PLAIN:
+        return "n", value
     c = Cell(_scratch_sheet())
     c.value = value
     if isinstance(value, str):
@@ -123,27 +167,50 @@ class _Cut:
             pos = c.end()
         pieces.append(xml[pos:])
         self.pieces = pieces
+        self.missing = refs - self.found
+        self.seen: dict[tuple, bytes] = {}  # (ref, cell) → its element, for values of the _SAME types
 
     def render(self, cells: Mapping[str, tuple[str, Any, Any]]) -> bytes | None:
-        """The sheet with each hole's cell ``(data type, value, cached value or _NO)``; None if one cannot be written."""
+        """The sheet with each hole's cell ``(data type, value, cached value or _NO)``; None if one cannot be written.
+
+        An unstyled cell without a value is not written (as openpyxl skips it); a
+        written cell the probe did not have (it was empty and unstyled there) has
+        no place here: None.
+        """
+        for ref in self.missing:
+            if cells.get(ref, _EMPTY)[1] is not None:
+                return None
         out: list[bytes] = []
+        seen = self.seen
         for p in self.pieces:
             if isinstance(p, bytes):
                 out.append(p)
                 continue
             ref, style = p
-            dt, value, cached = cells[ref]
-            text = fastsave._cell(_Fake(ref, value, dt, style or 0), style is not None)
-            if text is None:
-                return None
-            b = text.encode("utf-8")
-            if cached is not _NO:
-                b = xlsxpost._with_values(b, {ref: cached})
+            cell = cells.get(ref, _EMPTY)
+            dt, value, cached = cell
+            if value is None and style is None:
+                continue
+            # the same cell with the same value (a sheet name, a key …) is written alike in every file
+            key = (ref, cell) if type(value) in _SAME and (cached is _NO or type(cached) in _SAME) else None
+            b = seen.get(key) if key is not None else None
+            if b is None:
+                text = fastsave._cell(_Fake(ref, value, dt, style or 0), style is not None)
+                if text is None:
+                    return None
+                b = text.encode("utf-8")
+                if cached is not _NO:
+                    b = xlsxpost._with_values(b, {ref: cached})
+                if key is not None and len(seen) < 100_000:
+                    seen[key] = b
             out.append(b)
         return b"".join(out)
 
 
 _NO = object()  # no cached value
+_EMPTY = ("n", None, _NO)
+#: Values whose equals are written alike (not so 1 and 1.0, or Decimal("1.0") and Decimal("1"), as cached values)
+_SAME = (str, type(None), bool)
 
 
 class _Rows:
@@ -170,6 +237,31 @@ class _NotCompiled(Exception):
     pass
 
 
+def plan_cells(plan: FillPlan) -> tuple[dict[str, dict[str, tuple]], dict[str, dict[str, Any]], tuple]:
+    """Per sheet: ref → (data type, value, cached value or _NO); per sheet: ref → value held; the plan's shape.
+
+    The shape is everything about the plan but its values that decides the
+    workbook's bytes (with the row inserts and agent sheets). Raises
+    _NotCompiled for what the compiled path does not write (a date, a cell
+    written twice …).
+    """
+    cells: dict[str, dict[str, tuple]] = {}
+    raw: dict[str, dict[str, Any]] = {}
+    shape: list = [tuple(plan.inserts), tuple(plan.agent_sheets)]
+    for w in plan:
+        dt, value, qp = _bind(w.value, text=w.text, formula=w.formula)
+        if dt not in ("n", "s", "b", "f", "e") or (dt == "f" and not w.formula):
+            raise _NotCompiled(f"{w.cell}: {dt}")
+        shape.append((w.sheet, w.cell, w.formula is not None, w.number_format, w.style, w.text, w.locked,
+                      w.validation, w.key, w.item, w.anchor, qp))
+        sheet_cells = cells.setdefault(w.sheet, {})
+        if w.cell in sheet_cells:
+            raise _NotCompiled(f"{w.cell} twice")
+        sheet_cells[w.cell] = (dt, value, w.value if w.formula else _NO)
+        raw.setdefault(w.sheet, {})[w.cell] = value
+    return cells, raw, tuple(shape)
+
+
 class CompiledBook:
     """The compiled template of one batch (see the module docstring); made by :func:`compile_book`."""
 
@@ -183,32 +275,16 @@ class CompiledBook:
         self.reg_start = 1
         self.snaps: dict[str, dict[int, list[tuple[str, Any]]]] = {}
         self.props: Any = None
-        self.inserts: list = []
-        self.agent_sheets: list[str] = []
         self._core: tuple[str, Member] | None = None
 
     # ---- one agent ----------------------------------------------------------------------------------------------
 
-    def _cells(self, plan: FillPlan, agent: str, month: str) -> tuple[dict[str, dict[str, tuple]], tuple, tuple]:
-        """Per sheet title: ref → (data type, value, cached); the plan's shape and its registry rows' shape.
+    def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
+                 month: str) -> tuple[dict[str, tuple], tuple]:
+        """The registry's cells (ref → (data type, value, _NO)) as apply_plan records them, and the rows' shape.
 
-        Raises _NotCompiled for what the compiled path does not write (a date, a cell written twice …).
+        ``raw`` is what each written cell holds (sheet → ref → value), for the row labels.
         """
-        cells: dict[str, dict[str, tuple]] = {}
-        raw: dict[str, dict[str, Any]] = {}  # what each written cell holds, for the row labels
-        shape = []
-        for w in plan:
-            dt, value, qp = _bind(w.value, text=w.text, formula=w.formula)
-            if dt not in ("n", "s", "b", "f", "e") or (dt == "f" and not w.formula):
-                raise _NotCompiled(f"{w.cell}: {dt}")
-            shape.append((w.sheet, w.cell, w.formula is not None, w.number_format, w.style, w.text, w.locked,
-                          w.validation, w.key, w.item, w.anchor, dt, value is None, qp))
-            sheet_cells = cells.setdefault(w.sheet, {})
-            if w.cell in sheet_cells:
-                raise _NotCompiled(f"{w.cell} twice")
-            sheet_cells[w.cell] = (dt, value, w.value if w.formula else _NO)
-            raw.setdefault(w.sheet, {})[w.cell] = value
-        # the registry rows, as apply_plan records them
         rows = reg.rows_for_plan(plan, lambda s: s, agent, month, plan.agent_sheets,
                                  lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
         n = self.reg_start
@@ -223,30 +299,31 @@ class CompiledBook:
                 if at not in labels:
                     labels[at] = f"{reg.NAME_PREFIX}{n}_L"
                 r.label_name = labels[at]
-            present = []
             for col, v in zip(_REG_COLS, r.as_tuple()):
                 if v is None or v == "":
-                    present.append(False)
-                    continue
+                    continue  # no cell (see _Cut.render)
                 dt, value = _bind_registry(v)
                 if dt not in ("n", "s", "b"):
                     raise _NotCompiled(f"registry {col}{n}: {dt}")
                 regcells[f"{col}{n}"] = (dt, value, _NO)
-                present.append(True)
-            rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell, tuple(present)))
-        cells[reg.REGISTRY] = regcells
-        return cells, tuple(shape), tuple(rshape)
+            rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell))
+        return regcells, tuple(rshape)
 
-    def render(self, plan: FillPlan, agent: str, month: str) -> dict[str, bytes] | None:
-        """The parts that differ between agents (sheets with holes, core.xml), or None: write it the ordinary way."""
-        if plan.inserts != self.inserts or list(plan.agent_sheets) != self.agent_sheets:
-            return None
+    def render(self, plan: FillPlan, agent: str, month: str, cells=None) -> dict[str, bytes] | None:
+        """The parts that differ between agents (sheets with holes), or None: write it the ordinary way.
+
+        ``cells`` is :func:`plan_cells` of ``plan`` when already worked out.
+        """
         try:
-            cells, shape, rshape = self._cells(plan, agent, month)
+            cells, raw, shape = cells or plan_cells(plan)
+            if shape != self.shape:
+                return None
+            regcells, rshape = self.registry(plan, raw, agent, month)
         except _NotCompiled:
             return None
-        if shape != self.shape or rshape != self.reg_shape:
+        if rshape != self.reg_shape:
             return None
+        cells = {**cells, reg.REGISTRY: regcells}
         out: dict[str, bytes] = {}
         for title, part in self.parts_of.items():
             body = self.cuts[part].render(cells.get(title, {}))
@@ -313,8 +390,6 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
     book.reg_start = start
     book.snaps = snaps
     book.props = wb.properties
-    book.inserts = list(plan.inserts)
-    book.agent_sheets = list(plan.agent_sheets)
     files = xlsxpost.sheet_files(parts)
     refs: dict[str, set[str]] = {}
     for w in plan:
@@ -322,7 +397,8 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
     if any(s in sheets or s not in files for s in refs) or reg.REGISTRY not in files or CORE not in parts:
         return None
     # the probe's own shape: what every other agent's plan must match
-    _, book.shape, book.reg_shape = book._cells(plan, agent, month)
+    _, raw, book.shape = plan_cells(plan)
+    _, book.reg_shape = book.registry(plan, raw, agent, month)
     regrows = range(start + 1, start + 1 + len(book.reg_shape))
     refs[reg.REGISTRY] = {f"{c}{n}" for n in regrows for c in _REG_COLS}
     for title, rs in refs.items():
@@ -360,9 +436,10 @@ class Writer:
 
     def __init__(self, template_copy: Callable[[], Any], sheets: Mapping[str, bytes] | None = None) -> None:
         self.template_copy, self.sheets = template_copy, sheets
-        self.books: list[CompiledBook] = []
+        self.books: dict[tuple, CompiledBook] = {}
         self.checked: set[int] = set()
         self.off = False
+        self.compiles = 0
         self.counts = {"compiled": 0, "ordinary": 0, "checked": 0}
 
     def ordinary_parts(self, plan: FillPlan, agent: str, month: str) -> dict[str, bytes]:
@@ -375,17 +452,21 @@ class Writer:
         """Write the agent's workbook to ``path`` (atomically); returns ``compiled`` or ``ordinary``."""
         parts = book = None
         if not self.off:
-            for book in self.books:
-                parts = book.render(plan, agent, month)
-                if parts is not None:
-                    break
+            try:
+                cells = plan_cells(plan)
+            except _NotCompiled:
+                cells = None
+            book = self.books.get(cells[2]) if cells is not None else None
+            if book is not None:
+                parts = book.render(plan, agent, month, cells)
         if parts is None:
-            if self.off or len(self.books) >= MAX_SHAPES:
+            if self.off or self.compiles >= MAX_SHAPES:
                 want = self.ordinary_parts(plan, agent, month)
             else:
+                self.compiles += 1
                 book, want = compile_book(self.template_copy(), plan, agent=agent, month=month, sheets=self.sheets)
                 if book is not None:
-                    self.books.append(book)
+                    self.books.setdefault(book.shape, book)
             save_bytes(path, fastsave.zip_parts(want))
             self.counts["ordinary"] += 1
             return "ordinary"

@@ -1,0 +1,151 @@
+"""The compiled writer (issue 19) writes every agent's workbook byte for byte as the ordinary path writes it.
+
+The ordinary path is openpyxl: a template copy, ``apply_plan``, ``save_workbook``
+(:func:`cskpi_xl.pipeline.write_book`). The clock is frozen for both, so whole
+files (timestamps included) compare equal.
+"""
+
+import datetime
+import io
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cskpi_xl import pipeline
+from cskpi_xl.core.loader import BUILTIN_IDS
+from cskpi_xl.workbook import compiled, fastsave
+from cskpi_xl.workbook.builder import template_bytes
+from cskpi_xl.workbook.template import CellWrite, FillPlan, read_template
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+EXPORTS = sorted(p for p in (SAMPLES / "exports").iterdir() if p.is_file())
+MANUAL = SAMPLES / "manual" / "手工录入.xlsx"
+ALIASES = SAMPLES / "manual" / "别名表.csv"
+
+
+class _Frozen(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime(2026, 11, 1, 8, 30, 15, tzinfo=tz)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """One clock for both writers: core.xml's modified time and the zip entries' time."""
+    fake = type("dt", (), {"datetime": _Frozen, "timezone": datetime.timezone})
+    monkeypatch.setattr(fastsave, "datetime", fake)
+    monkeypatch.setattr(compiled, "datetime", fake)
+    clock = time.localtime(1793522415)
+    monkeypatch.setattr(time, "localtime", lambda *a: clock)
+
+
+def month_of(scheme_id: str, exports=EXPORTS):
+    scheme, _ = pipeline.load(scheme_id)
+    tb = template_bytes(scheme)
+    tcells = read_template(load_workbook(io.BytesIO(tb)))
+    m, _ = pipeline.score_month(scheme, exports, manual=MANUAL, aliases=ALIASES)
+    return tb, tcells, m
+
+
+def ordinary(tb: bytes, plan, path: Path, agent: str, month: str) -> bytes:
+    pipeline.write_book(load_workbook(io.BytesIO(tb)), plan, path, agent=agent, month=month)
+    return path.read_bytes()
+
+
+def copier(tb: bytes):
+    return lambda: load_workbook(io.BytesIO(tb))
+
+
+@pytest.mark.parametrize("scheme_id", BUILTIN_IDS)
+def test_every_agent_of_every_scheme_byte_for_byte(scheme_id, tmp_path, frozen):
+    tb, tcells, m = month_of(scheme_id)
+    w = compiled.Writer(copier(tb))
+    for res in m.team.agents:
+        plan = pipeline.plan_agent(tcells, m, res, file=f"{scheme_id}.xlsx")
+        a, b = tmp_path / f"a_{res.agent}.xlsx", tmp_path / f"b_{res.agent}.xlsx"
+        way = w.write(plan, b, res.agent, m.month)
+        assert b.read_bytes() == ordinary(tb, plan, a, res.agent, m.month), (res.agent, way)
+    assert w.counts["ordinary"] + w.counts["compiled"] == len(m.team.agents)
+    assert not w.off
+
+
+def test_agents_of_one_shape_are_compiled(tmp_path, frozen):
+    """The samples' agents differ in shape (a missing figure is a value, not a formula): a copy of one agent
+    under other names and other values has one shape — written once the ordinary way, then compiled."""
+    tb, tcells, m = month_of("duoyi")
+    res = m.team.agents[0]
+    base = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
+    w = compiled.Writer(copier(tb))
+    names = ["小王", "=1+1", " 前后有空格 ", "<&\"'>", "制表\t符", "长" * 40]
+    for i, name in enumerate(names):
+        plan = FillPlan([_renamed(c, res.agent, name, i) for c in base], base.inserts, [], base.agent_sheets)
+        a, b = tmp_path / f"a{i}.xlsx", tmp_path / f"b{i}.xlsx"
+        w.write(plan, b, name, m.month)
+        assert b.read_bytes() == ordinary(tb, plan, a, name, m.month), name
+    assert w.counts == {"compiled": len(names) - 2, "ordinary": 2, "checked": 1}  # "=1+1" gets a quote prefix
+    assert len(w.books) == 2  # the quote-prefixed name is a shape of its own
+
+
+def _renamed(c: CellWrite, old: str, new: str, i: int) -> CellWrite:
+    v = c.value
+    if isinstance(v, str) and old in v:
+        v = v.replace(old, new)
+    elif isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and not c.formula:
+        v = v + i
+    return CellWrite(**{**c.__dict__, "value": v})
+
+
+def test_a_cell_the_compiled_path_does_not_write_goes_the_ordinary_way(tmp_path, frozen):
+    tb, tcells, m = month_of("standard")
+    res = m.team.agents[0]
+    base = pipeline.plan_agent(tcells, m, res, file="standard.xlsx")
+    w = compiled.Writer(copier(tb))
+    w.write(base, tmp_path / "first.xlsx", res.agent, m.month)
+    # a date where a number was: openpyxl gives the cell a date format, another shape
+    i = next(k for k, c in enumerate(base) if isinstance(c.value, (int, Decimal)) and not c.formula and not c.text)
+    odd = FillPlan(list(base), base.inserts, [], base.agent_sheets)
+    odd[i] = CellWrite(**{**base[i].__dict__, "value": datetime.datetime(2026, 10, 31)})
+    assert w.write(odd, tmp_path / "b.xlsx", res.agent, m.month) == "ordinary"
+    assert (tmp_path / "b.xlsx").read_bytes() == ordinary(tb, odd, tmp_path / "a.xlsx", res.agent, m.month)
+    # the same cell written twice: the ordinary way too
+    twice = FillPlan(list(base) + [base[i]], base.inserts, [], base.agent_sheets)
+    assert w.write(twice, tmp_path / "c.xlsx", res.agent, m.month) == "ordinary"
+    assert (tmp_path / "c.xlsx").read_bytes() == ordinary(tb, twice, tmp_path / "d.xlsx", res.agent, m.month)
+
+
+def test_a_compiled_book_that_disagrees_is_dropped_for_the_batch(tmp_path, frozen):
+    """The first agent of a compiled shape is written both ways: any difference turns the compiled path off."""
+    tb, tcells, m = month_of("duoyi")
+    res = m.team.agents[0]
+    plan = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
+    w = compiled.Writer(copier(tb))
+    w.write(plan, tmp_path / "first.xlsx", res.agent, m.month)
+    (book,) = w.books.values()
+    name = next(iter(book.fixed))
+    book.fixed[name] = compiled.deflate(name, b"<broken/>")  # as if a shared part had been cut wrong
+    assert w.write(plan, tmp_path / "b.xlsx", res.agent, m.month) == "ordinary"
+    assert w.off and not w.books
+    assert (tmp_path / "b.xlsx").read_bytes() == ordinary(tb, plan, tmp_path / "a.xlsx", res.agent, m.month)
+    assert w.write(plan, tmp_path / "c.xlsx", res.agent, m.month) == "ordinary"
+
+
+def test_the_output_opens_with_the_agents_values(tmp_path):
+    """Not only equal bytes: the compiled file is a workbook holding this agent's values and cached results."""
+    tb, tcells, m = month_of("duoyi")
+    w = compiled.Writer(copier(tb))
+    plans = {}
+    for res in m.team.agents:
+        plans[res.agent] = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
+        w.write(plans[res.agent], tmp_path / f"{res.agent}.xlsx", res.agent, m.month)
+    assert w.counts["compiled"] >= 2
+    for agent, plan in plans.items():
+        with zipfile.ZipFile(tmp_path / f"{agent}.xlsx") as z:
+            assert z.testzip() is None
+        values = load_workbook(tmp_path / f"{agent}.xlsx", data_only=True)
+        for c in plan:
+            if c.sheet == "考核表" and isinstance(c.value, str) and c.value:
+                assert values[c.sheet][c.cell].value == c.value, (agent, c.cell)
