@@ -26,6 +26,7 @@ import errno
 import os
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 import zipfile
@@ -276,6 +277,17 @@ def plain_text(value) -> str:
 # --------------------------------------------------------------------------
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, so one thread at a time: batch files are written from threads)."""
+    with _UMASK_LOCK:
+        umask = os.umask(0)
+        os.umask(umask)
+    return umask
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return
@@ -328,9 +340,7 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
         try:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -149,3 +149,30 @@ def test_the_output_opens_with_the_agents_values(tmp_path):
         for c in plan:
             if c.sheet == "考核表" and isinstance(c.value, str) and c.value:
                 assert values[c.sheet][c.cell].value == c.value, (agent, c.cell)
+
+
+def test_durable_writes_every_file_whole_and_reports_the_first_error(tmp_path):
+    import os
+    import stat
+
+    keep = tmp_path / "kept.xlsx"
+    keep.write_bytes(b"old")
+    os.chmod(keep, 0o640)
+    d = compiled.Durable(threads=4)
+    for i in range(40):
+        d(tmp_path / f"f{i}.xlsx", bytes([i]) * 1000)
+    d(keep, b"new")
+    d.wait()
+    assert all((tmp_path / f"f{i}.xlsx").read_bytes() == bytes([i]) * 1000 for i in range(40))
+    assert keep.read_bytes() == b"new" and stat.S_IMODE(keep.stat().st_mode) == 0o640  # its permission bits stay
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "f0.xlsx").stat().st_mode) == 0o666 & ~umask  # threads never leave umask 0
+    assert os.umask(umask) == umask
+    d(tmp_path / "没有这个文件夹" / "x.xlsx", b"x")
+    d(tmp_path / "after.xlsx", b"y")
+    with pytest.raises(OSError) as err:
+        d.close()
+    assert "没有这个文件夹" in str(err.value)
+    assert (tmp_path / "after.xlsx").read_bytes() == b"y"  # the others are written all the same
+    assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
