@@ -30,7 +30,8 @@ from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.importers import MonthData
 from cskpi_xl.scoring import daily_for, figures_for, import_for
-from cskpi_xl.workbook.apply import apply_plan, save_workbook
+from cskpi_xl.workbook.apply import apply_plan
+from cskpi_xl.workbook.save import save_workbook
 from cskpi_xl.workbook.rulesread import ValueAt, read_rules
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill
 
@@ -143,7 +144,7 @@ def write_book(wb, plan: FillPlan, path: str | os.PathLike, *, agent: str | None
 
     ``before_save(wb, values)`` may add to the workbook (a daily sheet, the
     设置 rows) before it is saved; ``sheets`` are sheets serialized once
-    for many files (see :func:`cskpi_xl.workbook.apply.save_workbook`).
+    for many files (see :func:`cskpi_xl.workbook.save.save_workbook`).
     """
     values = apply_plan(wb, plan, agent=agent, month=month)
     for sh, v in (extra_values or {}).items():

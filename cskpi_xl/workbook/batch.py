@@ -55,8 +55,8 @@ from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
                              safe_file_stem, safe_sheet_name)
-from cskpi_xl.workbook import xlsxpost
-from cskpi_xl.workbook.apply import apply_plan, save_workbook, workbook_bytes, workbook_parts
+from cskpi_xl.workbook.apply import apply_plan
+from cskpi_xl.workbook.save import cached, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, read_template
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
@@ -176,7 +176,7 @@ def shared_rules(tbytes: bytes, first_plan: FillPlan) -> tuple[bytes, bytes | No
     """
     base = load_workbook(io.BytesIO(tbytes))
     apply_plan(base, FillPlan([w for w in first_plan if w.sheet == RULES_SHEET]), protect=False)
-    xml = xlsxpost.sheet_xml(workbook_parts(base), RULES_SHEET)
+    xml = cached.sheet_xml(workbook_parts(base), RULES_SHEET)
     if xml is None:
         return tbytes, None
     base[RULES_SHEET]._cells.clear()  # the styles stay in the workbook's style table, in the same order

@@ -29,7 +29,8 @@ from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
-from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
+from cskpi_xl.workbook.apply import RULE_STYLES
+from cskpi_xl.workbook.save import workbook_bytes
 from cskpi_xl.workbook.printing import BOX, HEAD_FILL
 from cskpi_xl.workbook.xlformula import inputs_needed
 

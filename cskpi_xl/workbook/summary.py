@@ -26,10 +26,10 @@ from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.core.numbers import NA, NA_TEXT, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.workbook.apply import save_workbook
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook.xlformula import PENDING_TOTAL, cached, cached_total
-from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.apply import write_text_cell
+from cskpi_xl.workbook.save import save_workbook
 
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
