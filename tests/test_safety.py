@@ -29,7 +29,8 @@ from cskpi_xl.safety import (
     safe_file_stem,
     safe_sheet_name,
 )
-from cskpi_xl.workbook.xlsxio import atomic_save_workbook, write_text_cell
+from cskpi_xl.workbook.apply import write_text_cell
+from cskpi_xl.workbook.save import atomic_save_workbook
 
 HOSTILE = ['=HYPERLINK("http://x","点我")', "+1", "-2", "@SUM(A1)", "../../x", "\t=1+1", "＝1+1"]
 
