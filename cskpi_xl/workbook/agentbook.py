@@ -1,8 +1,11 @@
 """Writing agents' workbooks: one file per agent (the batch's workers) or one book with a sheet per agent.
 
 - :func:`write_agent_book` — one agent's workbook: the plan made from the
-  batch's shared context (:func:`_share`), applied to a copy of the template
-  (:func:`template_copy`), saved atomically. It runs in a worker process of
+  batch's shared context (:func:`_share`), written from the template compiled
+  once per batch (:mod:`cskpi_xl.workbook.save.compiled`), or applied to a copy
+  of the template (:func:`template_copy`) where it cannot be; saved
+  atomically. :func:`write_agent_books` writes a chunk of agents, their files
+  by a few threads at once. They run in a worker process of
   :mod:`cskpi_xl.workbook.batch`, or in the batch's own process for a few agents;
 - :func:`shared_rules` — the 规则 sheet, the same in every agent's file,
   serialized once;
@@ -66,13 +69,40 @@ def _share_pickled(blob: bytes) -> None:
     _share(pickle.loads(blob))
 
 
-def write_agent_book(task: dict) -> str:
-    """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
+#: Agents' workbooks are written from the template compiled once per batch
+#: (:mod:`cskpi_xl.workbook.save.compiled`: the same bytes, an agent costs its
+#: values); False writes every one through openpyxl (the tests compare both).
+COMPILED = True
+
+
+def _writer(sink=None):
+    """This process's compiled writer for the batch in :data:`_SHARED` (made on first use)."""
+    from cskpi_xl.workbook.save import save_bytes
+    from cskpi_xl.workbook.save.compiled import Writer
+
+    w = _SHARED.get("writer")
+    if w is None:
+        rules_xml, template = _SHARED.get("rules_xml"), _SHARED["template"]
+        w = _SHARED["writer"] = Writer(lambda: template_copy(template),
+                                       {RULES_SHEET: rules_xml} if rules_xml is not None else None)
+    w.sink = sink or save_bytes
+    return w
+
+
+def write_agent_book(task: dict, sink=None) -> str:
+    """Worker: plan the agent's sheet from the shared context and write it (atomically); returns how.
+
+    ``compiled`` (from the compiled template) or ``ordinary`` (openpyxl: a
+    template copy, the plan applied, saved) — the same bytes either way.
+    ``sink(path, data)`` writes the file (default: at once).
+    """
     sh = _SHARED
     rules_xml = sh.get("rules_xml")
     m: pipeline.Month = sh["month"]
     plan = pipeline.plan_agent(sh["tcells"], m, m.team.agent(task["agent"]), file=sh["file"], extra=task["extra"],
                                rules=rules_xml is None)
+    if COMPILED and task.get("daily") is None:
+        return _writer(sink).write(plan, task["path"], task["agent"], task["month"])
 
     def daily_sheet(wb, values) -> None:
         if task.get("daily") is not None:
@@ -81,7 +111,23 @@ def write_agent_book(task: dict) -> str:
 
     pipeline.write_book(template_copy(sh["template"]), plan, task["path"], agent=task["agent"], month=task["month"],
                         before_save=daily_sheet, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
-    return str(task["path"])
+    return "ordinary"
+
+
+def write_agent_books(tasks: list[dict]) -> list[tuple[str, str]]:
+    """Worker: :func:`write_agent_book` for a chunk of agents, their files written by a few threads at once.
+
+    Returns ``(path, how)`` per task once every file of the chunk is in
+    place; raises the first write error.
+    """
+    from cskpi_xl.workbook.save import Durable
+
+    sink = Durable()
+    try:
+        done = [(str(t["path"]), write_agent_book(t, sink)) for t in tasks]
+    finally:
+        sink.close()
+    return done
 
 
 def shared_rules(tbytes: bytes, first_plan: FillPlan) -> tuple[bytes, bytes | None]:

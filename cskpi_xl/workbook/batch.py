@@ -52,7 +52,8 @@ from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
                              safe_file_stem)
-from cskpi_xl.workbook.agentbook import _share, _share_pickled, shared_rules, write_agent_book, write_one_book
+from cskpi_xl.workbook.agentbook import (_share, _share_pickled, shared_rules, write_agent_book, write_agent_books,
+                                         write_one_book)
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import read_template
 from cskpi_xl.workbook.history import find_history, regenerate_argv, stale_months, stale_problem, where_problem
@@ -284,15 +285,20 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
                 with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                          initializer=_share_pickled if spawned else None,
                                          initargs=(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL),) if spawned else ()) as ex:
-                    chunk = max(1, min(16, len(tasks) // (workers * 8)))
-                    done = list(_progress(ex.map(write_agent_book, tasks, chunksize=chunk), len(tasks), progress,
-                                          "生成考核表"))
+                    chunk = max(1, min(32, len(tasks) // (workers * 8)))
+                    chunks = [tasks[i:i + chunk] for i in range(0, len(tasks), chunk)]
+                    done = list(_progress((d for ds in ex.map(write_agent_books, chunks) for d in ds), len(tasks),
+                                          progress, "生成考核表"))
             except BrokenProcessPool:
                 # workers cannot start here (a script without a __main__ guard, code read from stdin):
                 # write in this process instead; every file is atomic, so redoing one is harmless
-                done = [write_agent_book(t) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
+                done = [(str(t["path"]), write_agent_book(t)) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
         else:
-            done = [write_agent_book(t) for t in _progress(tasks, len(tasks), progress, "生成考核表")]
+            chunks = [tasks[i:i + 32] for i in range(0, len(tasks), 32)]
+            done = list(_progress((d for ds in map(write_agent_books, chunks) for d in ds), len(tasks), progress,
+                                  "生成考核表"))
+        report["compiled"] = sum(1 for _, how in done if how == "compiled")
+        done = [p for p, _ in done]
         report["outputs"] = done
         files = {t["agent"]: t["path"].name for t in tasks}
     else:

@@ -5,7 +5,12 @@
 - :func:`workbook_bytes` / :func:`workbook_parts` — the same as bytes or as
   ``{part name: bytes}`` (templates, a 规则 sheet serialized once for a batch);
 - :func:`atomic_save_workbook` — openpyxl's own ``Workbook.save``, atomically
-  (workbooks opened and edited in place, e.g. by ``cskpi calc``).
+  (workbooks opened and edited in place, e.g. by ``cskpi calc``);
+- :func:`save_bytes` — ready bytes to ``path``, atomically; :class:`Durable`
+  the same for many files at once (a batch's workers);
+- :mod:`~cskpi_xl.workbook.save.compiled` — a batch's agent workbooks from
+  the template compiled once (their values only), zipped by
+  :mod:`~cskpi_xl.workbook.save.zipwrite` with the shared parts deflated once.
 
 The parts are written by :mod:`cskpi_xl.workbook.save.parts` (openpyxl's
 writer, rows as text) and completed by :mod:`cskpi_xl.workbook.save.cached`
@@ -22,7 +27,7 @@ from cskpi_xl.i18n import tr
 from cskpi_xl.safety import atomic_write
 from cskpi_xl.workbook.save import cached, parts as _parts
 
-__all__ = ["save_workbook", "workbook_bytes", "workbook_parts", "atomic_save_workbook"]
+__all__ = ["save_workbook", "save_bytes", "Durable", "workbook_bytes", "workbook_parts", "atomic_save_workbook"]
 
 
 def workbook_parts(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
@@ -51,8 +56,12 @@ def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *,
 def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
                   sheets: Mapping[str, bytes] | None = None) -> Path:
     """Save atomically (temp file + rename): a crash leaves the old file whole."""
+    return save_bytes(path, workbook_bytes(wb, values, reproducible=reproducible, sheets=sheets))
+
+
+def save_bytes(path, data: bytes) -> Path:
+    """Write an .xlsx's bytes to ``path`` atomically; a file open in Excel/WPS gets a hint to close it."""
     path = Path(path)
-    data = workbook_bytes(wb, values, reproducible=reproducible, sheets=sheets)
     try:
         with atomic_write(path, "wb") as f:
             f.write(data)
@@ -61,6 +70,42 @@ def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = Non
                                             f"cannot write {path}: it may be open in Excel/WPS; close it and retry"),
                               str(path)) from exc
     return path
+
+
+class Durable:
+    """Files written atomically (:func:`save_bytes`) by a few threads at once.
+
+    Each file is still flushed to disk before it replaces the old one, but
+    while one thread waits for the disk the others write, and the process
+    goes on to the next agent: one disk flush at a time is several times
+    slower than the file's whole making. ``wait()`` returns once every file
+    submitted is in place and raises the first error, if any.
+    """
+
+    def __init__(self, threads: int = 8) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cskpi-save")
+        self._pending: list = []
+
+    def __call__(self, path, data: bytes) -> None:
+        self._pending.append(self._pool.submit(save_bytes, path, data))
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, []
+        error = None
+        for f in pending:
+            exc = f.exception()
+            if exc is not None and error is None:
+                error = exc
+        if error is not None:
+            raise error
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def atomic_save_workbook(wb, path) -> Path:

@@ -8,7 +8,7 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cskpi_xl.workbook.zipwrite import deflate, zip_members
+from cskpi_xl.workbook.save.zipwrite import deflate, zip_members
 
 names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\x00"), min_size=1, max_size=20)
 bodies = st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(lambda t: (t * 3).encode("utf-8")))

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
 from cskpi_xl.core.loader import BUILTIN_IDS
-from cskpi_xl.workbook import compiled, fastsave
+from cskpi_xl.workbook.save import Durable, compiled, parts as fastsave
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import CellWrite, FillPlan, read_template
 
@@ -158,7 +158,7 @@ def test_durable_writes_every_file_whole_and_reports_the_first_error(tmp_path):
     keep = tmp_path / "kept.xlsx"
     keep.write_bytes(b"old")
     os.chmod(keep, 0o640)
-    d = compiled.Durable(threads=4)
+    d = Durable(threads=4)
     for i in range(40):
         d(tmp_path / f"f{i}.xlsx", bytes([i]) * 1000)
     d(keep, b"new")
@@ -176,3 +176,46 @@ def test_durable_writes_every_file_whole_and_reports_the_first_error(tmp_path):
     assert "没有这个文件夹" in str(err.value)
     assert (tmp_path / "after.xlsx").read_bytes() == b"y"  # the others are written all the same
     assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
+
+
+def _batch(out, scheme_id, *, compiled_on, monkeypatch, layout="per-agent", jobs=1, exports=EXPORTS, samples=True):
+    from cskpi_xl.workbook import agentbook
+    from cskpi_xl.workbook.batch import run_batch
+
+    monkeypatch.setattr(agentbook, "COMPILED", compiled_on)
+    report, problems = run_batch(exports, scheme_id, "2026-10", out, manual=MANUAL if samples else None,
+                                 aliases=ALIASES if samples else None, layout=layout, jobs=jobs, progress=False)
+    files = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.xlsx")) if not p.name.startswith("汇总")}
+    return report, [p.format().replace(str(out), "OUT") for p in problems], files
+
+
+@pytest.mark.parametrize("scheme_id", BUILTIN_IDS)
+def test_the_batch_writes_the_same_files_compiled_or_not(scheme_id, tmp_path, frozen, monkeypatch):
+    """``cskpi batch`` on the samples: every agent's file the same bytes with the compiled writer as without."""
+    rep_a, probs_a, a = _batch(tmp_path / "a", scheme_id, compiled_on=False, monkeypatch=monkeypatch)
+    rep_b, probs_b, b = _batch(tmp_path / "b", scheme_id, compiled_on=True, monkeypatch=monkeypatch)
+    assert probs_a == probs_b
+    assert len(a) == len(rep_a["agents"]) > 1 and sorted(a) == sorted(b)
+    for name in a:
+        assert a[name] == b[name], name
+    assert rep_a["compiled"] == 0 and rep_b["compiled"] >= 1
+
+
+def test_many_agents_in_worker_processes_compiled(tmp_path, frozen, monkeypatch):
+    """A team of one shape (a generated export), written by forked workers with the compiled writer."""
+    from tests.hostile import batchrun
+    from cskpi_xl.workbook.batch import PARALLEL_FROM
+
+    export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)
+    rep_a, probs_a, a = _batch(tmp_path / "a", "duoyi", compiled_on=False, monkeypatch=monkeypatch, exports=[export],
+                               samples=False)
+    rep_b, probs_b, b = _batch(tmp_path / "b", "duoyi", compiled_on=True, monkeypatch=monkeypatch, exports=[export],
+                               samples=False, jobs=2)
+    assert probs_a == probs_b and len(a) == PARALLEL_FROM + 8 and a == b
+    assert rep_b["compiled"] >= PARALLEL_FROM  # each worker writes its first agent of a shape the ordinary way
+
+
+def test_one_book_layout_is_untouched(tmp_path, frozen, monkeypatch):
+    _, probs_a, a = _batch(tmp_path / "a", "standard", compiled_on=False, monkeypatch=monkeypatch, layout="one-book")
+    _, probs_b, b = _batch(tmp_path / "b", "standard", compiled_on=True, monkeypatch=monkeypatch, layout="one-book")
+    assert probs_a == probs_b and len(a) == 1 and a == b

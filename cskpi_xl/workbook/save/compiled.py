@@ -10,7 +10,7 @@ keeps its parts as
 
 * the parts no plan write touches (theme, styles, 规则, 设置, rels, content
   types, workbook.xml with the registry's defined names): deflated once, their
-  compressed bytes reused in every file (:mod:`cskpi_xl.workbook.zipwrite`);
+  compressed bytes reused in every file (:mod:`cskpi_xl.workbook.save.zipwrite`);
 * the sheets the plan writes (the agent sheet and the ``_cskpi`` registry):
   their XML cut into fixed byte fragments around *holes*, one per written
   cell, each remembering the cell's style index;
@@ -19,8 +19,8 @@ keeps its parts as
 :meth:`CompiledBook.render` fills the holes of another agent's plan: each
 value is bound by openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`, so
 its type is what openpyxl would infer), written as
-:mod:`cskpi_xl.workbook.fastsave` writes a cell and given its cached value as
-:mod:`cskpi_xl.workbook.xlsxpost` gives it. A plan of another shape — other
+:mod:`cskpi_xl.workbook.save.parts` writes a cell and given its cached value as
+:mod:`cskpi_xl.workbook.save.cached` gives it. A plan of another shape — other
 cells, a value of another kind (empty instead of a number, a date, text that
 looks like a formula), other registry rows — renders to None and the caller
 writes that agent the ordinary way: the compiled path never guesses.
@@ -42,14 +42,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.xml.functions import tostring
 
-from cskpi_xl.i18n import tr
-from cskpi_xl.safety import atomic_write, is_formula_like, plain_text
-from cskpi_xl.workbook import fastsave, xlsxpost
+from cskpi_xl.safety import is_formula_like, plain_text
+from cskpi_xl.workbook.save import cached as save_cached, parts as save_parts, save_bytes
 from cskpi_xl.workbook import registry as reg
-from cskpi_xl.workbook.apply import apply_plan, workbook_parts
+from cskpi_xl.workbook.apply import apply_plan, write_text_cell
+from cskpi_xl.workbook.save import workbook_parts
 from cskpi_xl.workbook.template import FillPlan
-from cskpi_xl.workbook.xlsxio import write_text_cell
-from cskpi_xl.workbook.zipwrite import Member, deflate, zip_members
+from cskpi_xl.workbook.save.zipwrite import Member, deflate, zip_members
 
 __all__ = ["CompiledBook", "Writer", "compile_book"]
 
@@ -71,7 +70,7 @@ def _scratch_sheet():
 
 
 class _Fake:
-    """What :func:`cskpi_xl.workbook.fastsave._cell` reads of a cell."""
+    """What :func:`cskpi_xl.workbook.save.parts._cell` reads of a cell."""
 
     __slots__ = ("coordinate", "_value", "data_type", "hyperlink", "style_id")
 
@@ -195,12 +194,12 @@ class _Cut:
             key = (ref, cell) if type(value) in _SAME and (cached is _NO or type(cached) in _SAME) else None
             b = seen.get(key) if key is not None else None
             if b is None:
-                text = fastsave._cell(_Fake(ref, value, dt, style or 0), style is not None)
+                text = save_parts._cell(_Fake(ref, value, dt, style or 0), style is not None)
                 if text is None:
                     return None
                 b = text.encode("utf-8")
                 if cached is not _NO:
-                    b = xlsxpost._with_values(b, {ref: cached})
+                    b = save_cached._with_values(b, {ref: cached})
                 if key is not None and len(seen) < 100_000:
                     seen[key] = b
             out.append(b)
@@ -390,7 +389,7 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
     book.reg_start = start
     book.snaps = snaps
     book.props = wb.properties
-    files = xlsxpost.sheet_files(parts)
+    files = save_cached.sheet_files(parts)
     refs: dict[str, set[str]] = {}
     for w in plan:
         refs.setdefault(w.sheet, set()).add(w.cell)
@@ -431,8 +430,9 @@ class Writer:
 
     ``template_copy()`` gives a fresh openpyxl workbook of the template;
     ``sheets`` the sheets serialized once for every file (see
-    :func:`cskpi_xl.workbook.apply.save_workbook`); ``sink(path, data)``
-    writes a file (default :func:`save_bytes`; a :class:`Durable` writes
+    ; ``sink(path, data)``
+    writes a file (default :func:`~cskpi_xl.workbook.save.save_bytes`; a
+    :class:`~cskpi_xl.workbook.save.Durable` writes
     many at once).
     """
 
@@ -471,7 +471,7 @@ class Writer:
                 book, want = compile_book(self.template_copy(), plan, agent=agent, month=month, sheets=self.sheets)
                 if book is not None:
                     self.books.setdefault(book.shape, book)
-            self.sink(path, fastsave.zip_parts(want))
+            self.sink(path, save_parts.zip_parts(want))
             self.counts["ordinary"] += 1
             return "ordinary"
         if id(book) not in self.checked:
@@ -480,7 +480,7 @@ class Writer:
                     deflate(p, want[p]) != m for p, m in book.fixed.items()):
                 self.off = True
                 self.books.clear()
-                self.sink(path, fastsave.zip_parts(want))
+                self.sink(path, save_parts.zip_parts(want))
                 self.counts["ordinary"] += 1
                 return "ordinary"
             self.checked.add(id(book))
@@ -492,54 +492,3 @@ class Writer:
 
 #: A batch whose agents' plans come in more shapes than this writes the others the ordinary way.
 MAX_SHAPES = 8
-
-
-def save_bytes(path, data: bytes):
-    """Write ``data`` to ``path`` atomically, as :func:`cskpi_xl.workbook.apply.save_workbook` does."""
-    from pathlib import Path
-
-    path = Path(path)
-    try:
-        with atomic_write(path, "wb") as f:
-            f.write(data)
-    except PermissionError as exc:
-        raise PermissionError(exc.errno, tr(f"无法写入 {path}：文件可能正在 Excel/WPS 中打开，请关闭后重试",
-                                            f"cannot write {path}: it may be open in Excel/WPS; close it and retry"),
-                              str(path)) from exc
-    return path
-
-
-class Durable:
-    """Files written atomically (:func:`save_bytes`) by a few threads at once.
-
-    Each file is still flushed to disk before it replaces the old one, but
-    while one thread waits for the disk the others write, and the process
-    goes on to the next agent: one disk flush at a time is several times
-    slower than the file's whole making. ``wait()`` returns once every file
-    submitted is in place and raises the first error, if any.
-    """
-
-    def __init__(self, threads: int = 8) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cskpi-save")
-        self._pending: list = []
-
-    def __call__(self, path, data: bytes) -> None:
-        self._pending.append(self._pool.submit(save_bytes, path, data))
-
-    def wait(self) -> None:
-        pending, self._pending = self._pending, []
-        error = None
-        for f in pending:
-            exc = f.exception()
-            if exc is not None and error is None:
-                error = exc
-        if error is not None:
-            raise error
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            self._pool.shutdown(wait=True)
