@@ -141,6 +141,7 @@ class Emitter:
         self.placed = dict(placed or {})
         self._items = {it.name: it for it in scheme.items}
         self._building: set[str] = set()
+        self._built: dict[str, str | None] = {}  # key → formula body: the same for this agent every time it is asked
 
     # ---- references ------------------------------------------------------------------------------------------
 
@@ -169,11 +170,16 @@ class Emitter:
     # ---- what each quantity is -------------------------------------------------------------------------------
 
     def build(self, key: str) -> str | None:
+        try:
+            return self._built[key]
+        except KeyError:
+            pass
         if key in self._building:
             raise ValueError(f"formula cycle at {key}")
         self._building.add(key)
         try:
-            return self._build(key)
+            body = self._built[key] = self._build(key)
+            return body
         finally:
             self._building.discard(key)
 
