@@ -99,8 +99,8 @@ def write_agent_book(task: dict, sink=None) -> str:
     sh = _SHARED
     rules_xml = sh.get("rules_xml")
     m: pipeline.Month = sh["month"]
-    plan = pipeline.plan_agent(sh["tcells"], m, m.team.agent(task["agent"]), file=sh["file"], extra=task["extra"],
-                               rules=rules_xml is None)
+    res = task.get("result") or m.team.agent(task["agent"])
+    plan = pipeline.plan_agent(sh["tcells"], m, res, file=sh["file"], extra=task["extra"], rules=rules_xml is None)
     if COMPILED and task.get("daily") is None:
         return _writer(sink).write(plan, task["path"], task["agent"], task["month"])
 

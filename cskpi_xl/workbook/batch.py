@@ -31,6 +31,7 @@ workers once, each task carries only the agent, its extras and the target path.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 import pickle
@@ -256,7 +257,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         folder.mkdir(exist_ok=True)
         for res in team.agents:
             p = _writable(path_inside(folder, safe_file_stem(res.agent, taken), ".xlsx"), prev, problems, res.agent)
-            tasks.append({"agent": res.agent, "month": month, "path": p, "extra": extras[res.agent],
+            tasks.append({"agent": res.agent, "result": res, "month": month, "path": p, "extra": extras[res.agent],
                           "daily": (daily[res.agent], scheme.daily.flag_ratio) if res.agent in daily else None})
         targets = [t["path"] for t in tasks]
     else:
@@ -272,8 +273,9 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         context = _pool_context(len(tasks)) if workers > 1 else None
         worker_template, rules_xml = shared_rules(tbytes, first_plan)
-        # the workers need the scheme and the scored team, not the imported rows
-        light = pipeline.Month(scheme, None, month, {}, {}, team, {}, m.typed)
+        # the workers need the scheme and the team's figures, not the imported rows; each task carries its
+        # agent's result, so no worker holds the whole team (at 5,000 agents that is ~60 MB a worker)
+        light = pipeline.Month(scheme, None, month, {}, {}, dataclasses.replace(team, agents=[]), {}, m.typed)
         shared = {"template": worker_template, "rules_xml": rules_xml, "tcells": tcells, "month": light, "file": label}
         _share(shared)
         if context is not None:

@@ -200,7 +200,9 @@ class _Cut:
                 b = text.encode("utf-8")
                 if cached is not _NO:
                     b = save_cached._with_values(b, {ref: cached})
-                if key is not None and len(seen) < 100_000:
+                if key is not None:
+                    if len(seen) >= _SEEN_MAX:  # the agent's own texts pile up: start again, the shared ones come back
+                        seen.clear()
                     seen[key] = b
             out.append(b)
         return b"".join(out)
@@ -210,6 +212,7 @@ _NO = object()  # no cached value
 _EMPTY = ("n", None, _NO)
 #: Values whose equals are written alike (not so 1 and 1.0, or Decimal("1.0") and Decimal("1"), as cached values)
 _SAME = (str, type(None), bool)
+_SEEN_MAX = 5000
 
 
 class _Rows:
