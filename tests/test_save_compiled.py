@@ -219,3 +219,18 @@ def test_one_book_layout_is_untouched(tmp_path, frozen, monkeypatch):
     _, probs_a, a = _batch(tmp_path / "a", "standard", compiled_on=False, monkeypatch=monkeypatch, layout="one-book")
     _, probs_b, b = _batch(tmp_path / "b", "standard", compiled_on=True, monkeypatch=monkeypatch, layout="one-book")
     assert probs_a == probs_b and len(a) == 1 and a == b
+
+
+def test_an_error_in_the_compiled_path_falls_back_to_openpyxl(tmp_path, frozen, monkeypatch):
+    tb, tcells, m = month_of("duoyi")
+    res = m.team.agents[0]
+    plan = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
+    w = compiled.Writer(copier(tb))
+    w.write(plan, tmp_path / "first.xlsx", res.agent, m.month)
+
+    def broken(*a, **k):
+        raise TypeError("a bug in the compiled path")
+
+    monkeypatch.setattr(compiled.CompiledBook, "render", broken)
+    assert w.write(plan, tmp_path / "b.xlsx", res.agent, m.month) == "ordinary"
+    assert (tmp_path / "b.xlsx").read_bytes() == ordinary(tb, plan, tmp_path / "a.xlsx", res.agent, m.month)

@@ -381,7 +381,7 @@ def compile_book(wb, plan: FillPlan, *, agent: str, month: str,
     parts = workbook_parts(wb, values, sheets=sheets)
     try:
         book = _compile(wb, plan, parts, start, snaps, sheets or {}, agent, month)
-    except (ValueError, KeyError, _NotCompiled):
+    except Exception:  # noqa: BLE001 - not compiled: every agent of this shape is written by openpyxl
         book = None
     return book, parts
 
@@ -461,11 +461,11 @@ class Writer:
         if not self.off:
             try:
                 cells = plan_cells(plan)
-            except _NotCompiled:
-                cells = None
-            book = self.books.get(cells[2]) if cells is not None else None
-            if book is not None:
-                parts = book.render(plan, agent, month, cells)
+                book = self.books.get(cells[2])
+                if book is not None:
+                    parts = book.render(plan, agent, month, cells)
+            except Exception:  # noqa: BLE001 - whatever the compiled path cannot do, openpyxl does (or says why not)
+                parts = None
         if parts is None:
             if self.off or self.compiles >= MAX_SHAPES:
                 want = self.ordinary_parts(plan, agent, month)
