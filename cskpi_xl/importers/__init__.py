@@ -45,7 +45,8 @@ from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.month import aggregate, aggregate_one, derive_row
 from cskpi_xl.importers.people import account_key, load_aliases, load_manual
-from cskpi_xl.importers.read import CsvRows, Sheet, read_table
+from cskpi_xl.importers.rawsheet import Sheet
+from cskpi_xl.importers.read import CsvRows, read_table
 from cskpi_xl.importers.sheets import Record, open_sheet, unknown_headers_problem
 
 __all__ = ["import_files", "MonthData", "AgentMonth", "read_table", "Sheet", "Record"]
