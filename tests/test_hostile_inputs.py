@@ -339,7 +339,7 @@ class TestStreaming:
         assert [p.message for p in problems] == [
             "数据包含多个月份（2026-09、2026-10、2026-11），只导入最近的 2026-11；其他月份请用 --month 指定",
             "有 2 行属于其他月份（2026-09、2026-10），不是 2026-11，已忽略（第一行是第 2 行）"]
-        assert data.agents["小美"].daily == [(dt.date(2026, 11, 1), {"询单人数": 11})]
+        assert data.agents["小美"].daily == ((dt.date(2026, 11, 1), {"询单人数": 11}),)
 
 
 # ----------------------------------------------------------------- scheme files with wrong types

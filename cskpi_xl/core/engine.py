@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
+from cskpi_xl.core.frozen import FrozenDict
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escalating_fine, fine_needs, month_span,
                                    streak_needs, walk_back)
@@ -93,27 +94,33 @@ class AgentResult:
         raise KeyError(name)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TeamResult:
-    """The scored month; ``missing_history`` lists the earlier months a multi-month rule needed and did not find;
-    ``public_sales_from`` says where the public sales total came from (``given``: the caller, e.g.
-    ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额); ``given`` holds the
-    shop-wide figures given for the month (``--team``)."""
+    """The scored month (a value: it refuses change); ``missing_history`` lists the earlier months a multi-month
+    rule needed and did not find; ``public_sales_from`` says where the public sales total came from (``given``:
+    the caller, e.g. ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额); ``given``
+    holds the shop-wide figures given for the month (``--team``). ``agents`` is a tuple, ``team`` and ``given``
+    are :class:`~cskpi_xl.core.frozen.FrozenDict`; the index behind :meth:`agent` is built once, here."""
 
     scheme: Scheme
     month: str | None
-    agents: list[AgentResult]
-    team: dict[str, Any]
+    agents: tuple[AgentResult, ...]
+    team: Mapping[str, Any]
     missing_history: tuple[str, ...] = ()
     public_sales_from: str = ""
-    given: dict[str, Any] = field(default_factory=dict)
+    given: Mapping[str, Any] = field(default_factory=FrozenDict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "agents", tuple(self.agents))
+        object.__setattr__(self, "team", FrozenDict(self.team))
+        object.__setattr__(self, "given", FrozenDict(self.given))
+        object.__setattr__(self, "missing_history", tuple(self.missing_history))
+        # the batch asks for every agent by name: one index, built with the result
+        object.__setattr__(self, "_by_name", FrozenDict({a.agent: a for a in self.agents}))
 
     def agent(self, name: str) -> AgentResult:
-        """The agent's result (by a name index built once: the batch asks for every agent)."""
-        index = self.__dict__.get("_by_name")
-        if index is None or len(index) != len(self.agents):
-            index = self.__dict__["_by_name"] = {a.agent: a for a in self.agents}
-        return index[name]
+        """The agent's result, by name."""
+        return self._by_name[name]
 
     def ranking(self) -> list[AgentResult]:
         ranked = [a for a in self.agents if a.rank is not None]
