@@ -35,7 +35,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.problems import WARNING, Problem
 
 SETTINGS_SHEET = "设置"
 KEYS = {"方案": "scheme", "月份": "month", "客服昵称": "agent", "客服": "agent", "导出文件": "exports",
@@ -91,7 +91,7 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
         if key is None:
             if value is not None:
                 problems.append(Problem(f"设置表中不认识的名称「{name}」；可用：{'、'.join(KEYS)}", f"unknown setting '{name}'",
-                                        sheet=SETTINGS_SHEET, row=i, column="A", value=name, severity="warning"))
+                                        sheet=SETTINGS_SHEET, row=i, column="A", value=name, severity=WARNING))
             last = None
             continue
         last = key

@@ -31,6 +31,7 @@ from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
 from cskpi_xl.workbook.printing import BOX, HEAD_FILL
+from cskpi_xl.workbook.rulesheet import CellKind
 from cskpi_xl.workbook.xlformula import inputs_needed
 
 MAIN = "考核表"
@@ -317,25 +318,25 @@ def print_rules_sheet(rs, cells) -> None:
     by_pos = {(rc.row, rc.col): rc for rc in cells}
     widths: dict[int, float] = {}
     for rc in cells:
-        if rc.kind != "data":
+        if rc.kind != CellKind.DATA:
             continue
         w = P.text_width(P.shown(rc.value, rc.number_format)) + 2
         widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, w))
     for rc in cells:  # a header may wrap onto two lines, but not more
-        if rc.kind == "header":
+        if rc.kind == CellKind.HEADER:
             widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, P.text_width(rc.value) / 2 + 2))
     widths[last_col] = max(widths.get(last_col, 6), min(RULES_TEXT_WIDTH, max(
-        (P.text_width(rc.value) + 2 for rc in cells if rc.col == last_col and rc.kind == "data"), default=6)))
+        (P.text_width(rc.value) + 2 for rc in cells if rc.col == last_col and rc.kind == CellKind.DATA), default=6)))
     for col in range(1, last_col + 1):
         widths.setdefault(col, 6)
         rs.column_dimensions[get_column_letter(col)].width = widths[col]
     total = sum(widths.values())
     heights: dict[int, float] = {}
     for rc in cells:
-        if not isinstance(rc.value, str) or rc.kind == "title":
+        if not isinstance(rc.value, str) or rc.kind == CellKind.TITLE:
             continue
         text = P.text_width(rc.value)
-        if rc.kind == "header":
+        if rc.kind == CellKind.HEADER:
             if text > widths[rc.col] - 1:
                 heights[rc.row] = max(heights.get(rc.row, P.LINE), 2 * P.LINE)
             continue
@@ -345,14 +346,14 @@ def print_rules_sheet(rs, cells) -> None:
             c = rs.cell(row=rc.row, column=rc.col)
             c.alignment = Alignment(vertical="top", wrap_text=True)
             width = widths[rc.col]
-            if rc.kind == "note" and rc.col == 1 and not any((rc.row, k) in by_pos for k in range(2, last_col + 1)):
+            if rc.kind == CellKind.NOTE and rc.col == 1 and not any((rc.row, k) in by_pos for k in range(2, last_col + 1)):
                 rs.merge_cells(start_row=rc.row, end_row=rc.row, start_column=1, end_column=last_col)
                 width = total
             heights[rc.row] = max(heights.get(rc.row, P.LINE), P.wrapped_height(rc.value, width))
     for row, h in heights.items():
         rs.row_dimensions[row].height = h
     for rc in cells:  # a row of wrapped text reads from its top line
-        if rc.row in heights and rc.kind == "data":
+        if rc.row in heights and rc.kind == CellKind.DATA:
             c = rs.cell(row=rc.row, column=rc.col)
             c.alignment = Alignment(horizontal=c.alignment.horizontal, vertical="top", wrap_text=c.alignment.wrap_text)
     P.a4(rs, landscape=True)

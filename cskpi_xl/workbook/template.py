@@ -60,6 +60,7 @@ from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.core.scheme import Review, Scheme
 from cskpi_xl.workbook import rulesheet
+from cskpi_xl.workbook.registry import Source
 from cskpi_xl.workbook.xlformula import (
     HISTORY_BONUS, HISTORY_VIOLATIONS, PAY_PARTS, Emitter, cached, inputs_needed, item_key,
 )
@@ -102,7 +103,7 @@ class CellWrite:
       key: the name of the input, for cells typed by hand (kept on regeneration).
       style: ``title``/``caption``/``header``/``note``/``data`` for cells of the 规则 sheet.
       source: for an input, who the value is from: ``生成`` (the program), ``手填`` (a person's entry
-        carried over), ``清空`` (emptied by a person on purpose); see :mod:`cskpi_xl.workbook.registry`.
+        carried over), ``清空`` (emptied by a person on purpose): a :class:`~cskpi_xl.workbook.registry.Source`.
       anchor: ``agent`` for the cell naming the agent.
       item: for an input in an item's row, the item's name (found again beside the input after a sort).
       what: for a formula cell, the placeholder it fills (named in a conflict message).
@@ -118,7 +119,7 @@ class CellWrite:
     validation: str | None = None
     key: str | None = None
     style: str | None = None
-    source: str | None = None
+    source: Source | None = None
     anchor: str | None = None
     item: str | None = None
     what: str | None = None
@@ -497,7 +498,7 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
             t, is_formula = only[0][1]
             w = _write_one(sl, t, is_formula, em, placed)
             if w.key is not None and w.key in typed:
-                w.source = "清空" if typed[w.key] is None else "手填"
+                w.source = Source.CLEARED if typed[w.key] is None else Source.TYPED
             writes.append(w)
             continue
         out = []
