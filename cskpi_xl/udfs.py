@@ -166,7 +166,7 @@ def _ratio(metric: str, num: Any, den: Any) -> Any:
 
 
 _N = dict(ndim=2, err_to_str=True)
-_PAY_PARTS = ("岗位工资", "个人提成", "公共提成", "工龄工资", "奖励", "罚款")  # MONTH_PAY's arguments, in order
+_PAY_PARTS = (N.POST_PAY, N.OWN_COMMISSION, N.PUBLIC_COMMISSION, N.SENIORITY_PAY, N.REWARDS, N.FINES)  # MONTH_PAY's arguments, in order
 
 
 @xw.func(category=CATEGORY)
@@ -278,7 +278,7 @@ def MONTH_PAY(post_pay, commission, public_commission, seniority, bonus=0, fines
 
     def one(*cells: Any) -> Decimal:
         parts = {what: C.money_or_zero(v, what) for v, what in zip(cells, _PAY_PARTS)}
-        parts["罚款"] = -parts["罚款"]  # typed as a positive amount, deducted
+        parts[N.FINES] = -parts[N.FINES]  # typed as a positive amount, deducted
         return payslip(parts)[1]
 
     return each(one, post_pay, commission, public_commission, seniority, bonus, fines)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
+from cskpi_xl.core import names as N
 from cskpi_xl.core.frozen import FrozenDict
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escalating_fine, fine_needs, month_span,
@@ -551,22 +552,22 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
         return
     pay: dict[str, Decimal] = {}
     if p.post_pay == "grade":
-        v = res.grade_attrs.get("岗位工资")
-        pay["岗位工资"] = to_decimal(v) if v is not None else (_num(ctx, "岗位工资") or Decimal(0))
+        v = res.grade_attrs.get(N.POST_PAY)
+        pay[N.POST_PAY] = to_decimal(v) if v is not None else (_num(ctx, N.POST_PAY) or Decimal(0))
     elif p.post_pay == "input":
-        pay["岗位工资"] = _num(ctx, "岗位工资") or Decimal(0)
-    pay["个人提成"] = res.commission
+        pay[N.POST_PAY] = _num(ctx, N.POST_PAY) or Decimal(0)
+    pay[N.OWN_COMMISSION] = res.commission
     if p.public_rate is not None:
         res.public_commission = public_commission(team.get("公共销售额", 0), p.public_rate, n_agents)
-        pay["公共提成"] = res.public_commission
-    own = _num(ctx, "工龄工资")  # an agent's own figure wins over the per-year amount
+        pay[N.PUBLIC_COMMISSION] = res.public_commission
+    own = _num(ctx, N.SENIORITY_PAY)  # an agent's own figure wins over the per-year amount
     if p.seniority_per_year is not None and own is None:
-        pay["工龄工资"] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
+        pay[N.SENIORITY_PAY] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
     else:
-        pay["工龄工资"] = own or Decimal(0)
+        pay[N.SENIORITY_PAY] = own or Decimal(0)
     if p.performance_pay:
-        base = _num(ctx, "绩效工资") or Decimal(0)
-        pct = res.grade_attrs.get("绩效工资比例")
+        base = _num(ctx, N.PERFORMANCE_PAY) or Decimal(0)
+        pct = res.grade_attrs.get(N.PERFORMANCE_PAY_RATIO)
         if p.exempt and any_holds(p.exempt, ctx):  # S3 试用期: the result does not set the pay
             factor = p.exempt_factor
             if p.exempt_text:
@@ -577,12 +578,12 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
             factor = to_decimal(pct)
         else:
             factor = Decimal(0)
-        pay["绩效工资"] = base * factor
-    rewards = bonus + (_num(ctx, "奖励") or Decimal(0))
+        pay[N.PERFORMANCE_PAY] = base * factor
+    rewards = bonus + (_num(ctx, N.REWARDS) or Decimal(0))
     for r in p.rewards:
         rewards += r.amount * (_num(ctx, r.input) or Decimal(0))
-    pay["奖励"] = rewards
-    fines = _num(ctx, "罚款") or Decimal(0)
+    pay[N.REWARDS] = rewards
+    fines = _num(ctx, N.FINES) or Decimal(0)
     if p.fine is not None:
         now = int(_num(ctx, p.fine.input) or 0)
         earlier = res.earlier_violations = checks.fine(res, past, now)
@@ -590,7 +591,7 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
         fines += amount
         if flag:
             res.flags.append(p.fine.flag)
-    pay["罚款"] = -fines
+    pay[N.FINES] = -fines
     pay = {k: round_money(v) for k, v in pay.items()}
     res.pay = pay
     res.pay_total = round_money(sum(pay.values(), Decimal(0)))

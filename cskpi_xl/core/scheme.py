@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cskpi_xl.core import names as N
 from cskpi_xl.core.grades import Grades
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Rule, Score, Test  # noqa: F401 (Rule re-exported)
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
@@ -278,20 +279,20 @@ class Scheme:
         p = self.pay
         if p is not None:
             if p.post_pay in ("grade", "input"):
-                add("岗位工资")
+                add(N.POST_PAY)
             if p.public_rate is not None:
                 add("公共销售额")
                 add("团队人数")
             if p.seniority_per_year is not None:
                 add("工龄年数")
-            add("工龄工资")  # an agent's own figure wins over the per-year amount
+            add(N.SENIORITY_PAY)  # an agent's own figure wins over the per-year amount
             if p.performance_pay:
-                add("绩效工资")
+                add(N.PERFORMANCE_PAY)
                 tests(p.exempt)
-            add("奖励")
+            add(N.REWARDS)
             for rw in p.rewards:
                 add(rw.input)
-            add("罚款")
+            add(N.FINES)
             if p.fine is not None:
                 add(p.fine.input)
         return list(seen)

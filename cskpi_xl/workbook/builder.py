@@ -32,12 +32,10 @@ from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
 from cskpi_xl.workbook.printing import BOX, HEAD_FILL
 from cskpi_xl.workbook.rulesheet import CellKind
+from cskpi_xl.workbook.sheetnames import SETTINGS, SETTINGS_HEADER, UDF_MODULE, XLWINGS_CONF
 from cskpi_xl.workbook.xlformula import inputs_needed
 
 MAIN = "考核表"
-SETTINGS = "设置"
-XLWINGS_CONF = "xlwings.conf"
-UDF_MODULE = "cskpi_xl.udfs"
 
 HEAD = HEAD_FILL  # the header fill every printed table shares (workbook/printing)
 TOTAL = PatternFill("solid", fgColor="F2F2F2")
@@ -179,10 +177,10 @@ def build_template(scheme: Scheme) -> Workbook:
                 if k not in attrs:
                     attrs.append(k)
         for a in attrs:
-            if a == "岗位工资" and scheme.pay is not None and scheme.pay.post_pay == "grade":
+            if a == N.POST_PAY and scheme.pay is not None and scheme.pay.post_pay == "grade":
                 continue
             row += 1
-            _label_value(ws, row, n, a, f"{{{{=等级.{a}}}}}", "0%" if a == "绩效工资比例" else None)
+            _label_value(ws, row, n, a, f"{{{{=等级.{a}}}}}", "0%" if a == N.PERFORMANCE_PAY_RATIO else None)
     if scheme.exclusions:
         row += 1
         _label_value(ws, row, n, "不参加考核", "{{=不参加考核}}")
@@ -193,7 +191,7 @@ def build_template(scheme: Scheme) -> Workbook:
         from cskpi_xl.workbook.xlformula import Emitter  # the pay parts the core lists
         parts = Emitter(scheme, rulesheet.RuleRefs(), {}, None).pay_parts()
         for p in parts:
-            if p == "个人提成":
+            if p == N.OWN_COMMISSION:
                 continue
             row += 1
             _label_value(ws, row, n, p, f"{{{{=工资.{p}}}}}", "#,##0.00")
@@ -271,7 +269,7 @@ def build_template(scheme: Scheme) -> Workbook:
     print_rules_sheet(rs, cells)
 
     st = wb.create_sheet(SETTINGS)
-    st["A1"], st["B1"], st["C1"] = "设置", "值", "说明"
+    st["A1"], st["B1"], st["C1"] = SETTINGS_HEADER
     P.header(st, 1, 1, 3)
     widths = {"A": 12, "B": 44, "C": 44, "D": 20}
     for col, w in widths.items():
