@@ -13,7 +13,7 @@ formula and the batch agree.
 One error boundary (:func:`~cskpi_xl.excel.boundary.udf`) turns what goes wrong
 into an Excel error *marker*: bad text → ``"#VALUE!"``, unknown item or
 scheme → ``"#N/A"``, zero denominator → ``"#DIV/0!"``. xlwings cannot return
-real error values (xlwings issue 776), so the VBA in ``macros/cskpi_udfs.bas``
+real error values (https://github.com/xlwings/xlwings/issues/776), so the VBA in ``macros/cskpi_udfs.bas``
 turns the markers into ``CVErr(...)``; :mod:`cskpi_xl.xlcalc` turns them into
 ``formulas`` errors. The Chinese reason is kept and ``=CSKPI_ERROR(C2)`` shows
 it. Never a Python traceback in a cell.

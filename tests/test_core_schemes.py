@@ -1,4 +1,4 @@
-"""Every built-in scheme loads and scores realistic agents; values worked out by hand from DOMAIN.md."""
+"""Every built-in scheme loads and scores realistic agents; values worked out by hand from the schemes' rule texts."""
 
 import dataclasses
 import pickle
@@ -21,7 +21,7 @@ def test_builtin_loads_without_errors_or_warnings(scheme_id):
 
 
 def test_duoyi_hand_worked():
-    # 小美: 咨询转化率 18/50 = 36% → 20 + 2×5 = 30 (DOMAIN.md example)
+    # 小美: 咨询转化率 18/50 = 36% → 20 + 2×5 = 30 (the duoyi scheme's rule text)
     #       定单销售比 18/19 = 94.7% (dead zone 90–95) → 5
     #       平均响应 3000 s / 100 = 30 s ≤ 32 → 20
     #       客单价 40000/18 = 2222.22; team 60000/28 = 2142.86; 79.37 above → 7 whole tens → 5 + 7 = 12

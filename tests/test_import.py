@@ -161,7 +161,7 @@ class TestMess:
         assert isinstance(m["满意率"], NA)
         assert [where(p) for p in problems] == [
             (f.name, "Sheet1", 2, "客户满意率", "数据尚未统计完成（延迟统计），按缺失处理，请稍后重新导入", "延迟统计", "warning"),
-            # every row is used or reported (issue 14)
+            # every row is used or reported
             (f.name, "Sheet1", 4, None, "跳过了 2 行汇总/合计/均值行（第 4、5 行），不计入任何人", 2, "warning")]
 
     def test_title_rows_above_the_header(self, tmp_path):

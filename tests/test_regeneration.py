@@ -1,4 +1,4 @@
-"""Regeneration keeps every entry a person typed, through any number of runs (issue 12).
+"""Regeneration keeps every entry a person typed, through any number of runs.
 
 Entries are typed with openpyxl into the output files, as a person would;
 the expected totals are the core's score of the exports plus the typed

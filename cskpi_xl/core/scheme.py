@@ -2,7 +2,7 @@
 
 A scheme is loaded from a TOML file (:mod:`cskpi_xl.core.loader`); these are
 the immutable types it becomes. See ``cskpi_xl/schemes/*.toml`` for the
-built-in schemes (DOMAIN.md S1–S10).
+nine built-in schemes (README「内置考核方案」).
 """
 
 from __future__ import annotations
