@@ -27,7 +27,7 @@ from cskpi_xl.core.names import NO_DATA
 from cskpi_xl.core.numbers import NA, Exact, from_ratio, number_text, quotient, ratio_of, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
-from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.scheme import Item, PostPay, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
 
 
@@ -551,10 +551,10 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     if p is None:
         return
     pay: dict[str, Decimal] = {}
-    if p.post_pay == "grade":
+    if p.post_pay == PostPay.GRADE:
         v = res.grade_attrs.get(N.POST_PAY)
         pay[N.POST_PAY] = to_decimal(v) if v is not None else (_num(ctx, N.POST_PAY) or Decimal(0))
-    elif p.post_pay == "input":
+    elif p.post_pay == PostPay.INPUT:
         pay[N.POST_PAY] = _num(ctx, N.POST_PAY) or Decimal(0)
     pay[N.OWN_COMMISSION] = res.commission
     if p.public_rate is not None:

@@ -26,7 +26,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
-from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.core.scheme import PostPay, Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
@@ -177,7 +177,7 @@ def build_template(scheme: Scheme) -> Workbook:
                 if k not in attrs:
                     attrs.append(k)
         for a in attrs:
-            if a == N.POST_PAY and scheme.pay is not None and scheme.pay.post_pay == "grade":
+            if a == N.POST_PAY and scheme.pay is not None and scheme.pay.post_pay == PostPay.GRADE:
                 continue
             row += 1
             _label_value(ws, row, n, a, f"{{{{=等级.{a}}}}}", "0%" if a == N.PERFORMANCE_PAY_RATIO else None)

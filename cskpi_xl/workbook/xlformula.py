@@ -53,7 +53,7 @@ from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.numbers import NA, NA_TEXT
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test, any_holds
-from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.scheme import Item, PostPay, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import RuleRefs
 
@@ -574,7 +574,7 @@ class Emitter:
         if p is None:
             return []
         parts = []
-        if p.post_pay in ("grade", "input"):
+        if p.post_pay in (PostPay.GRADE, PostPay.INPUT):
             parts.append(N.POST_PAY)
         parts.append(N.OWN_COMMISSION)
         if p.public_rate is not None:
@@ -590,7 +590,7 @@ class Emitter:
         if p is None or part not in self.pay_parts():
             return None
         if part == N.POST_PAY:
-            if p.post_pay == "grade" and N.POST_PAY in self.refs.grade_columns:
+            if p.post_pay == PostPay.GRADE and N.POST_PAY in self.refs.grade_columns:
                 g = self.expr("等级")
                 return (f'ROUND(IF({g}<>"",N(INDEX({self.refs.grade_columns[N.POST_PAY]},MATCH({g},{self.refs.grade_labels},0))),'
                         f'N({self.expr(N.POST_PAY)})),2)')
@@ -663,7 +663,7 @@ class Emitter:
 
     def _post_pay_from_input(self) -> bool:
         p = self.s.pay
-        return p is not None and p.post_pay == "input"
+        return p is not None and p.post_pay == PostPay.INPUT
 
     def _post_pay_missing(self) -> bool:
         """Whether the agent's own 岗位工资 (post_pay = "input") was not typed: the cell shows 未录入."""

@@ -1,5 +1,6 @@
 """Closed sets are enums whose values are the texts written out: problem severities (JSON), registry sources
-(the 来源 column of ``_cskpi``) and the kinds of 规则-sheet cells (their look)."""
+(the 来源 column of ``_cskpi``), the kinds of 规则-sheet cells (their look), and the words of a scheme file
+(tier kinds, where 岗位工资 comes from) with the kinds of commission-table breaks."""
 
 import json
 
@@ -45,3 +46,31 @@ class TestRuleCellKind:
 
     def test_fail(self):
         assert "footer" not in {k.value for k in CellKind}
+
+
+class TestSchemeWords:
+    """Words of a scheme file become members of their closed set; a word outside it is refused."""
+
+    def test_success(self):
+        from decimal import Decimal
+
+        from cskpi_xl.core.loader import builtin
+        from cskpi_xl.core.scheme import PayRules, PostPay
+        from cskpi_xl.core.tiers import BreakKind, Tier, TierKind
+
+        assert [k.value for k in TierKind] == ["flat", "marginal", "fixed"]
+        assert Tier(None, None, kind="marginal").kind is TierKind.MARGINAL
+        assert PayRules("grade").post_pay is PostPay.GRADE and PayRules().post_pay is PostPay.INPUT
+        assert builtin("standard").pay.post_pay is PostPay.GRADE
+        breaks = builtin("standard").commission.breaks()
+        # standard: 14,999 → 224.99 but 15,000 → 150.00 (a cliff); 25,000 → 450.00, 25,001 → 500.02 (a jump)
+        assert [(b.kind, b.boundary) for b in breaks] == [(BreakKind.CLIFF, Decimal(15000)), (BreakKind.JUMP, Decimal(25000))]
+
+    def test_fail(self):
+        from cskpi_xl.core.scheme import PayRules
+        from cskpi_xl.core.tiers import Tier
+
+        with pytest.raises(ValueError):
+            Tier(None, None, kind="progressive")
+        with pytest.raises(ValueError):
+            PayRules("monthly")
