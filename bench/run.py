@@ -1,4 +1,4 @@
-"""How fast and how big cskpi_xl runs, against baselines measured in the same run (issue 6).
+"""How fast and how big cskpi_xl runs, against baselines measured in the same run.
 
     python bench/run.py [--quick] [--sizes 100,1000,5000] [--out bench/results]
                         [--lo-max 1000] [--no-libreoffice] [--jobs N] [--layout per-agent|one-book]

@@ -24,7 +24,7 @@ nothing raises on bad input.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -192,8 +192,8 @@ def score_month(scheme: Scheme, exports: Sequence[Any], *, month: str | None = N
                                   team_figures=team_figures)
         problems += more
         unused = {p.column for p in refused}
-        result.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in unused},
-                        **result.given}
+        result = replace(result, given={**{n: scheme.params[n] for n in given if n in scheme.params and n not in unused},
+                                        **result.given})
     m = Month(scheme, data, month, figures, daily, result, history if history is not None else {}, typed)
     return m, typed_conflicts(m, exported) + problems
 

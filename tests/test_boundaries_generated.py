@@ -1,4 +1,4 @@
-"""Boundary tests generated from the built-in schemes' data (issue 13).
+"""Boundary tests generated from the built-in schemes' data.
 
 For every rule of every built-in scheme, the cases are generated from the
 scheme's numbers: each threshold exactly, one unit below and above it, two
@@ -363,7 +363,7 @@ def test_commission_tier_at_each_bound(sid, sales):
 
 
 def test_standard_commission_breaks_by_hand():
-    # the table as written (DOMAIN.md S2): 14,999 → 224.985 → 224.99; 15,000 → 150; 20,000 → 250; 20,000.01 → 250.0004 → 250.00;
+    # the table as written (cskpi_xl/schemes/standard.toml): 14,999 → 224.985 → 224.99; 15,000 → 150; 20,000 → 250; 20,000.01 → 250.0004 → 250.00;
     # 25,000 → 250 + 4% × 5,000 = 450; 25,001 → 2% × 25,001 = 500.02
     s = builtin("standard")
     got = {x: s.commission.commission(D(x)) for x in ("14999", "15000", "20000", "20000.01", "25000", "25001")}

@@ -1,5 +1,7 @@
-"""Every built-in scheme loads and scores realistic agents; values worked out by hand from DOMAIN.md."""
+"""Every built-in scheme loads and scores realistic agents; values worked out by hand from the schemes' rule texts."""
 
+import dataclasses
+import pickle
 from decimal import Decimal as D
 
 import pytest
@@ -19,7 +21,7 @@ def test_builtin_loads_without_errors_or_warnings(scheme_id):
 
 
 def test_duoyi_hand_worked():
-    # 小美: 咨询转化率 18/50 = 36% → 20 + 2×5 = 30 (DOMAIN.md example)
+    # 小美: 咨询转化率 18/50 = 36% → 20 + 2×5 = 30 (the duoyi scheme's rule text)
     #       定单销售比 18/19 = 94.7% (dead zone 90–95) → 5
     #       平均响应 3000 s / 100 = 30 s ≤ 32 → 20
     #       客单价 40000/18 = 2222.22; team 60000/28 = 2142.86; 79.37 above → 7 whole tens → 5 + 7 = 12
@@ -226,3 +228,35 @@ def test_daily_view_flags_the_promotion_day():
     # scored: 月询单转化率 32% → 60 + 2×2 = 64; one low day → 40 − 10 = 30; total 94 → 优秀
     team, _ = score_team(builtin("daily"), {"小美": {"询单人数": 100, "最终付款人数": 32, "低转化天数": 1}})
     assert team.agents[0].total == D(94) and team.agents[0].grade == "优秀"
+
+
+class TestTeamResultIsAValue:
+    """A scored month refuses change; ``agent(name)`` reads an index built with the result."""
+
+    def team(self):
+        team, _ = score_team(builtin("duoyi"), {"小美": {"询单人数": 50, "最终付款人数": 18, "销售额": 40000},
+                                                "阿强": {"询单人数": 40, "最终付款人数": 10, "销售额": 2000}}, "2026-10")
+        return team
+
+    def test_success(self):
+        team = self.team()
+        assert team.agent("阿强") is team.agents[1] and team.agent("小美").agent == "小美"
+        pickled = pickle.loads(pickle.dumps(team))  # the batch's spawned workers get it pickled
+        assert pickled.agent("阿强").agent == "阿强" and pickled.agents[1] is pickled.agent("阿强")
+        wider = dataclasses.replace(team, given={"公共销售额": D(1)})
+        assert wider.given == {"公共销售额": D(1)} and team.given == {} and wider.agent("小美").agent == "小美"
+
+    def test_fail(self):
+        team = self.team()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            team.given = {}
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            team._by_name = {}
+        with pytest.raises(AttributeError):
+            team.agents.append(team.agents[0])
+        with pytest.raises(TypeError):
+            team.team["销售额"] = D(0)
+        with pytest.raises(TypeError):
+            team.given["x"] = 1
+        with pytest.raises(KeyError):
+            team.agent("没有这个人")

@@ -1,6 +1,6 @@
-"""Issue 13: exact to the rulebook — no float drift at step boundaries, unit mistakes in scheme files caught.
+"""Exact to the rulebook — no float drift at step boundaries, unit mistakes in scheme files caught.
 
-Every expected value is worked by hand from the rule text (DOMAIN.md S1) and the inputs.
+Every expected value is worked by hand from the rule text (cskpi_xl/schemes/duoyi.toml) and the inputs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14: exports as shops really leave them, read right or reported — figure by figure against a truth table.
+"""Exports as shops really leave them, read right or reported — figure by figure against a truth table.
 
 The cases and their hand-worked truth are in ``tests/exports_truth.py``. Then Hypothesis mutates
 real exports (cosmetic changes that must not change a figure, and damage that may only make a
@@ -77,7 +77,7 @@ def test_overlap_names_both_files_and_the_overlap(tmp_path):
     assert len(errs) == 2 and errs[0].agent == "小美" and errs[0].value == "10-10至10-15"
     assert errs[1].agent == "小美" and "待核实" in errs[1].message
     assert "报表_2026-10-01至2026-10-15.xlsx" in errs[0].message and "报表_2026-10-10至2026-10-31.xlsx" in errs[0].message
-    assert not any("不重复计算" in p.message for p in problems)  # the false message of issue 14 is gone
+    assert not any("不重复计算" in p.message for p in problems)  # no false "不重复计算" message for files that do not overlap
 
 
 def test_disjoint_ranges_are_added_without_the_later_file_wins_message(tmp_path):
@@ -112,7 +112,7 @@ def test_month_tab_of_another_month_is_said(tmp_path):
 
 
 def test_an_agent_with_no_figures_is_neither_scored_nor_ranked(tmp_path):
-    # issue 14: 空空 (all blank) and 杠杠 (all "-") must not get 100 分 卓越 above 小美
+    # 空空 (all blank) and 杠杠 (all "-") must not get 100 分 卓越 above 小美
     case = BUILDERS[[b.__name__ for b in BUILDERS].index("blank_agent_rows")](tmp_path)
     data, problems = import_files(case.files)
     for who in ("空空", "杠杠"):

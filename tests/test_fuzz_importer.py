@@ -146,7 +146,7 @@ def test_random_tables_with_real_headers(header, rows, encoding):
         result, problems = import_files([f], month="2026-10")
         check_problems(problems, {str(f)})
         for p in problems:
-            if p.column is not None:  # a cell's problem is on its data row; a column's (issue 14) on the header row
+            if p.column is not None:  # a cell's problem is on its data row; a column's on the header row
                 assert p.row is not None and (p.row >= 2 or (p.row == 1 and p.value == p.column)), p
         # the first data row names 小美 and nothing else: she is there unless the sheet or her row was refused
         assert "小美" in result.agents or any(p.is_error and p.row in (None, 2) for p in problems)

@@ -1,4 +1,4 @@
-"""Which earlier months each multi-month rule needs, and what happens when one is not found (issue 15).
+"""Which earlier months each multi-month rule needs, and what happens when one is not found.
 
 Agents under ``standard`` (every item at full marks unless a figure below changes it):
 TOP  45/100 询单转化率 → 25 + 10 → total 110, 卓越, rank 1;

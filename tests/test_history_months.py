@@ -1,4 +1,4 @@
-"""Months remember each other (issue 15): per-month folders, a missing middle month, damaged and unreadable
+"""Months remember each other: per-month folders, a missing middle month, damaged and unreadable
 earlier files, re-running October after December, ``--history`` for batch and ``cskpi score``.
 
 The figures are in ``history_data.py`` (Chitu monthly exports written with the bench generator's headers);
@@ -160,7 +160,7 @@ def test_an_unreadable_earlier_agent_workbook_is_reported_and_kept(months, tmp_p
     about = [p.message for p in problems if p.file == str(book)]
     assert about[0].startswith("上次生成的考核表无法读取：文件已损坏或不是有效的工作簿（BadZipFile")
     assert "手工填写的评分和评语这次没有沿用。该文件保留未动，新表写在旁边（甲.新.xlsx）" in about[0]
-    # the person's file is kept as it was; this month's sheet is written beside it (issue 12)
+    # the person's file is kept as it was; this month's sheet is written beside it
     assert book.read_bytes() == b"PK\x03\x04 not really a workbook"
     assert (book.parent / "甲.新.xlsx").exists()
     assert summary_rows(Path(report["summary"]))["甲"] == (1, 110, "卓越", 2165, BONUS)

@@ -73,7 +73,7 @@ class TestNicknames:
         data, problems = import_files([f], month="2026-10")
         # the importer strips surrounding blanks and nothing else: no evaluation, no renaming
         assert list(data.agents) == [n.strip() for n in NICKS]
-        # lookalikes (issue 14) are kept apart, and each pair is said
+        # lookalikes are kept apart, and each pair is said
         assert [(p.severity, p.agent, p.value) for p in problems] == [
             ("warning", "amy", "Amy"), ("warning", "＝1+1", "=1+1")]
         for i, n in enumerate(NICKS):
@@ -151,7 +151,7 @@ class TestBadValues:
     def test_summary_and_blank_rows_are_not_agents(self, tmp_path):
         rows = [HEADER, GOOD, [], ["", "", ""], ["汇总", 999, 999, 99, 99, "99%"], ["均值", 1, 1, 1, 1, "1%"]]
         data, problems = import_files([files.csv(tmp_path / "s_2026-10.csv", rows)])
-        # every row is used or reported (issue 14): the two summary rows get one note
+        # every row is used or reported: the two summary rows get one note
         assert list(data.agents) == ["小美"]
         assert [(p.row, p.message, p.severity) for p in problems] == [
             (5, "跳过了 2 行汇总/合计/均值行（第 5、6 行），不计入任何人", "warning")]
@@ -339,7 +339,7 @@ class TestStreaming:
         assert [p.message for p in problems] == [
             "数据包含多个月份（2026-09、2026-10、2026-11），只导入最近的 2026-11；其他月份请用 --month 指定",
             "有 2 行属于其他月份（2026-09、2026-10），不是 2026-11，已忽略（第一行是第 2 行）"]
-        assert data.agents["小美"].daily == [(dt.date(2026, 11, 1), {"询单人数": 11})]
+        assert data.agents["小美"].daily == ((dt.date(2026, 11, 1), {"询单人数": 11}),)
 
 
 # ----------------------------------------------------------------- scheme files with wrong types

@@ -1,5 +1,6 @@
 """Importers on small files built here, with values worked out by hand."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -58,7 +59,7 @@ class TestDailyToMonth:
         a = data.agents["a"]
         assert problems == []
         assert a.figures["首次响应总秒数"] == 1000 and a.figures["首次响应次数"] == 40 and a.figures["询单人数"] == 12
-        assert a.sources == [(str(f), "", "qianniu_api", "a")]
+        assert a.sources == ((str(f), "", "qianniu_api", "a"),)
         from cskpi_xl.core.metrics import compute_metrics
         assert compute_metrics(a.figures)["首次响应时间"] == 25
 
@@ -118,8 +119,8 @@ class TestDailyToMonth:
         f = xlsx(tmp_path / "d.xlsx", [["日期", "客服昵称", "咨询人数", "下单人数"],
                                         ["2026-10-02", "小美", 30, 6], ["2026-10-01", "小美", 20, 5]])
         a = import_files([f])[0].agents["小美"]
-        assert a.daily == [(dt.date(2026, 10, 1), {"咨询人数": 20, "下单人数": 5}),
-                           (dt.date(2026, 10, 2), {"咨询人数": 30, "下单人数": 6})]
+        assert a.daily == ((dt.date(2026, 10, 1), {"咨询人数": 20, "下单人数": 5}),
+                           (dt.date(2026, 10, 2), {"咨询人数": 30, "下单人数": 6}))
         assert a.figures == {"咨询人数": 50, "下单人数": 11}
 
     def test_money_is_decimal_and_exact(self, tmp_path):
@@ -160,7 +161,7 @@ class TestMess:
         assert isinstance(m["满意率"], NA)
         assert [where(p) for p in problems] == [
             (f.name, "Sheet1", 2, "客户满意率", "数据尚未统计完成（延迟统计），按缺失处理，请稍后重新导入", "延迟统计", "warning"),
-            # every row is used or reported (issue 14)
+            # every row is used or reported
             (f.name, "Sheet1", 4, None, "跳过了 2 行汇总/合计/均值行（第 4、5 行），不计入任何人", 2, "warning")]
 
     def test_title_rows_above_the_header(self, tmp_path):
@@ -366,5 +367,45 @@ class TestPeople:
 def test_public_types():
     data, problems = import_files([])
     assert data == MonthData(None, {}) and problems == []
-    assert AgentMonth._fields == ("agent", "figures", "sources", "daily")
+    assert [f.name for f in dataclasses.fields(AgentMonth)] == ["agent", "figures", "sources", "daily"]
+
+
+class TestAgentMonthIsAValue:
+    """An imported month refuses change: its fields, its figures, its sources and its days."""
+
+    def month(self):
+        figures = {"询单人数": 5}
+        am = AgentMonth("a", figures, [("f.xlsx", "", "jd", "a")], [(dt.date(2026, 10, 1), {"询单人数": 5})])
+        figures["询单人数"] = 6  # the caller's dict was copied: the month keeps 5
+        return am
+
+    def test_success(self):
+        am = self.month()
+        assert am.figures == {"询单人数": 5} and am.sources == (("f.xlsx", "", "jd", "a"),)
+        assert am.daily == ((dt.date(2026, 10, 1), {"询单人数": 5}),)
+        changed = dataclasses.replace(am, figures={**am.figures, "销售额": 1})
+        assert changed.figures == {"询单人数": 5, "销售额": 1} and am.figures == {"询单人数": 5}
+
+    def test_fail(self):
+        am = self.month()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            am.figures = {}
+        with pytest.raises(TypeError):
+            am.figures["询单人数"] = 7
+        with pytest.raises(TypeError):
+            am.figures.update({"询单人数": 7})
+        with pytest.raises(TypeError):
+            del am.figures["询单人数"]
+        with pytest.raises(AttributeError):
+            am.sources.append(("g.xlsx", "", "jd", "a"))
+        with pytest.raises(TypeError):
+            am.daily[0][1]["询单人数"] = 7
+        assert am.figures == {"询单人数": 5} and len(am.sources) == 1
+
+    def test_manual_inputs_build_a_new_month(self, tmp_path):
+        f = xlsx(tmp_path / "m_2026-10.xlsx", [["客服昵称", "询单人数", "销售额"], ["a", 4, 10]])
+        manual = csv_file(tmp_path / "手工.csv", [["月份", "客服", "迟到早退次数"], ["2026-10", "a", 2]])
+        a = import_files([f], manual=manual)[0].agents["a"]
+        assert a.figures["迟到早退次数"] == 2 and a.figures["询单人数"] == 4
+        assert [s[2] for s in a.sources] == ["generic", "manual"]
     assert read_table  # lower-level reader is public

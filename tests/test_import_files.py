@@ -56,7 +56,7 @@ class TestEncodings:
         wb.active["D4"] = "x"
         wb.save(tmp_path / "a.xlsx")
         _, problems = import_files([tmp_path / "a.xlsx"], month="2026-10")
-        # 小美's only figure is bad, so she has none at all: an error on her (issue 14), not full marks
+        # 小美's only figure is bad, so she has none at all: an error on her, not full marks
         assert [(p.row, p.column) for p in problems] == [(4, "询单人数"), (None, None)]
         assert problems[1].agent == "小美" and "待核实" in problems[1].message
 
@@ -138,7 +138,7 @@ class TestUnreadable:
         assert sheets == [] and len(errors(problems)) == 1
 
     def test_one_bad_file_does_not_stop_the_others(self, tmp_path):
-        # the thousands comma is quoted: unquoted, it splits the cell and the row is refused (issue 14)
+        # the thousands comma is quoted: unquoted, it splits the cell and the row is refused
         good = text_file(tmp_path / "good.csv", [ROWS[0], ["小美", 10, '"1,234.50"'], ROWS[2]], "utf-8")
         data, problems = import_files([tmp_path / "missing.csv", good], month="2026-10")
         assert list(data.agents) == ["小美", "阿杰"] and [p.message for p in problems] == ["文件不存在"]

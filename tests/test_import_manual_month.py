@@ -1,7 +1,7 @@
 """The 手工录入 table and its month: a 月份 column keeps the month scored; a file or title naming another
 month is refused; a file saying no month is used with a warning. Last month's counts are never used silently.
 
-Figures worked by hand from the duoyi rulebook (DOMAIN.md, S1): one agent 小美, so her 咨询占比 (1) equals the
+Figures worked by hand from the duoyi rulebook (cskpi_xl/schemes/duoyi.toml): one agent 小美, so her 咨询占比 (1) equals the
 人均咨询占比 (1 ÷ 1) and her 客单价 the team's; 询单转化率 34/100 = 34% is the baseline; 最终下单成功率
 34/36 ≈ 94.4% lies between 90% and 95%; 平均响应时间 30 s ≤ 32 s. Every export-driven item therefore keeps
 its full marks and only the hand-typed counts move the total from 100:

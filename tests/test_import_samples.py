@@ -49,7 +49,7 @@ def test_chitu_monthly():
     assert isinstance(m["满意率"], NA)
     assert data.agents["阿杰"].figures["回复率"] == 1  # the cell holds 1.0, the one above "100.00%"
     assert data.agents["阿杰"].figures["平均接待时长"] == 545  # 9分5秒
-    # the 汇总 and 均值 rows are skipped with one note (issue 14: every row is used or reported)
+    # the 汇总 and 均值 rows are skipped with one note (every row is used or reported)
     assert [(p.row, p.column, p.severity) for p in problems] == [(2, "客户满意率", "warning"), (7, None, "warning")]
     assert problems[1].message == "跳过了 2 行汇总/合计/均值行（第 7、8 行），不计入任何人"
 
@@ -69,13 +69,13 @@ def test_chitu_daily_and_late_figures():
     day1, day2 = a.daily[0][1], a.daily[1][1]
     assert (day1["接待人数"], day1["平均响应时间"], day2["接待人数"], day2["平均响应时间"]) == (10, 20, 30, 40)
     assert a.figures["最终付款人数"] == sum(base.values())
-    assert [p.message for p in problems] == ["跳过了 1 行汇总/合计/均值行（第 64 行），不计入任何人"]  # issue 14
+    assert [p.message for p in problems] == ["跳过了 1 行汇总/合计/均值行（第 64 行），不计入任何人"]
 
     data, problems = import_files([CHITU_DAILY, CHITU_LATE])
     expected = sum(v for d, v in base.items() if d not in late) + sum(late.values())
     assert data.agents[nick].figures["最终付款人数"] == expected
     assert expected > sum(base.values())
-    problems = [p for p in problems if not p.message.startswith("跳过了")]  # the 合计 rows' notes (issue 14)
+    problems = [p for p in problems if not p.message.startswith("跳过了")]  # the 合计 rows' notes
     assert [p.severity for p in problems] == ["warning"] and "不重复计算" in problems[0].message
     # importing the late file again changes nothing
     again, _ = import_files([CHITU_DAILY, CHITU_LATE, CHITU_LATE])
@@ -105,7 +105,7 @@ def test_qianniu_api_gbk_csv():
 def test_jd():
     data, problems = import_files([JD])
     assert data.month == "2026-10" and list(data.agents) == ["阿杰_jd", "小王_jd"]
-    assert [p.message for p in problems] == ["跳过了 1 行汇总/合计/均值行（第 5 行），不计入任何人"]  # issue 14
+    assert [p.message for p in problems] == ["跳过了 1 行汇总/合计/均值行（第 5 行），不计入任何人"]
     f = data.agents["阿杰_jd"].figures
     assert (f["接待人数"], f["询单人数"], f["最终付款人数"], f["销售人数"], f["好评量"], f["评价量"]) == (300, 200, 60, 60, 45, 50)
     assert f["销售额"] == Decimal("9000.00")

@@ -1,4 +1,4 @@
-"""LibreOffice recalculates the native formulas of agents sitting exactly on step and tier boundaries (issue 13).
+"""LibreOffice recalculates the native formulas of agents sitting exactly on step and tier boundaries.
 
 The batch writes each item's formula and beside it the value the core computed; at a boundary a float
 formula could drift (9.999…97 whole steps instead of 10). Every formula's LibreOffice value must equal

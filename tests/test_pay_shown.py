@@ -1,4 +1,4 @@
-"""The agent's own sheet says what is known about the pay (issue 16, "Sheets say what matters").
+"""The agent's own sheet says what is known about the pay .
 
 - 当月工资 of a total still awaiting a supervisor's score shows 待评分 (as the 汇总 does), not a sum
   that leaves out the part the grade decides; so does 绩效工资 (kpi_ko_ksa), except for a 试用期

@@ -1,6 +1,6 @@
-"""Issue 13 item 4: the shop-wide public sales total given to score, batch and fill, or as a column.
+"""The shop-wide public sales total given to score, batch and fill, or as a column.
 
-standard: 公共提成 = 公共销售额 × 0.5% ÷ 客服人数 (DOMAIN.md S2).
+standard: 公共提成 = 公共销售额 × 0.5% ÷ 客服人数 (cskpi_xl/schemes/standard.toml).
 """
 
 from __future__ import annotations

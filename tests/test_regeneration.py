@@ -1,4 +1,4 @@
-"""Regeneration keeps every entry a person typed, through any number of runs (issue 12).
+"""Regeneration keeps every entry a person typed, through any number of runs.
 
 Entries are typed with openpyxl into the output files, as a person would;
 the expected totals are the core's score of the exports plus the typed
@@ -22,7 +22,7 @@ from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.pipeline import figures_for, import_for, previous_files, read_previous
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.fill import fill_template
-from cskpi_xl.workbook.registry import FORMULA, REGISTRY
+from cskpi_xl.workbook.registry import REGISTRY, Source
 from cskpi_xl.workbook.xlformula import cached_total
 from tests.regen_helpers import (MONTH, TYPED_EF, agent_cell, batch, digest, inputs, read_inputs, total,
                                  type_into)
@@ -52,7 +52,7 @@ def total_cell(path: Path, agent: str) -> object:
     """The cached value of the agent's live 总分 cell, found through the registry."""
     wb = load_workbook(path)
     for row in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
-        if row[0] == agent and row[6] == FORMULA and row[4] == "总分":
+        if row[0] == agent and row[6] == Source.FORMULA and row[4] == "总分":
             return load_workbook(path, data_only=True)[row[2]][row[3]].value
     raise KeyError("总分")
 

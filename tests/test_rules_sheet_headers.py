@@ -1,4 +1,4 @@
-"""Issue 13 item 6: HR edits the 规则 sheet in LibreOffice Calc; the tables are read by their headers.
+"""HR edits the 规则 sheet in LibreOffice Calc; the tables are read by their headers.
 
 The edits are made in LibreOffice (rows inserted and deleted, cells typed), the template is then filled
 and batched; scores are worked by hand from the rule texts below, and LibreOffice recomputes every formula

@@ -8,7 +8,7 @@ with an ``.xls`` name. Files that cannot be read give a Chinese problem, never
 a traceback: a missing file, an empty file, a PDF or random bytes renamed to
 ``.xlsx``, an encrypted workbook.
 
-Each :class:`Sheet` keeps every row from the top of the sheet, so that
+Each :class:`~cskpi_xl.importers.rawsheet.Sheet` keeps every row from the top of the sheet, so that
 ``rows[i]`` is spreadsheet row ``i + 1`` as the user sees it.
 """
 
@@ -22,51 +22,15 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cskpi_xl import safety
 from cskpi_xl.core.problems import Problem
+from cskpi_xl.importers.rawsheet import Sheet
 
 OLE_MAGIC = safety.OLE_MAGIC
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-
-
-class Sheet(NamedTuple):
-    """One table read from a file.
-
-    Attributes:
-      file: the file as the user named it.
-      name: the worksheet name ("" for a CSV file).
-      rows: every row, cells as read (str, float, int, date, datetime, time,
-        timedelta, bool); ``rows[i]`` is spreadsheet row ``i + 1``. An Excel
-        error cell holds its literal (``"#DIV/0!"``); a formula cell saved
-        without its value holds the value computed here, or a :class:`NoValue`.
-      hidden: the worksheet is hidden (or very hidden) in the workbook.
-      decimal: the decimal mark of a text file's numbers: ``"."``, ``","``
-        (``33397,56`` in a semicolon file) or ``"?"`` (commas in numbers that
-        could be either: such cells are refused).
-    """
-
-    file: str
-    name: str
-    rows: list[list[Any]]
-    hidden: bool = False
-    decimal: str = "."
-
-
-class NoValue(str):
-    """A formula cell saved without its value, that could not be computed here.
-
-    Its text is the formula; ``reason`` says why it has no value (Chinese).
-    """
-
-    reason: str = ""
-
-    def __new__(cls, formula: str, reason: str) -> "NoValue":
-        obj = super().__new__(cls, formula)
-        obj.reason = reason
-        return obj
 
 
 def sniff(path: Path) -> tuple[str | None, list[Problem]]:
@@ -523,5 +487,5 @@ def _read_html(p: Path, f: str) -> list[Sheet]:
     return [Sheet(f, f"表{i + 1}" if len(parser.tables) > 1 else "", rows) for i, rows in enumerate(parser.tables)]
 
 
-__all__ = ["Sheet", "NoValue", "read_table", "sniff", "decode_text", "detect_encoding", "CsvRows", "guess_delimiter",
+__all__ = ["read_table", "sniff", "decode_text", "detect_encoding", "CsvRows", "guess_delimiter",
            "decimal_mark"]
