@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook.fill import fill_template
 from cskpi_xl.workbook.rulesheet import layout
 from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 def build_all(out: str | Path) -> list[Path]:
     """Build every built-in template into ``out``; returns the files written."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
     from cskpi_xl.safety import atomic_write
     from cskpi_xl.workbook.builder import template_bytes
 

@@ -49,7 +49,7 @@ from cskpi_xl import pipeline
 from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme

@@ -9,7 +9,7 @@ the 规则 sheet, a 设置 sheet for the Excel button and the ``xlwings.conf``
 sheet. :func:`template_bytes` gives reproducible bytes (fixed properties and
 zip timestamps).
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> wb = build_template(builtin("duoyi"))
 >>> wb.sheetnames
 ['考核表', '规则', '设置', 'xlwings.conf']

@@ -27,11 +27,11 @@ from typing import Any, Callable
 from openpyxl.utils import get_column_letter
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core import tables as T
-from cskpi_xl.core.loader import SHARES
+from cskpi_xl.core.names import SHARES
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, Rubric
 from cskpi_xl.core.scheme import Item, Scheme
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import SHEET, absref, layout
 
@@ -657,7 +657,7 @@ def retext(old: Item, new: Item) -> str:
     """``old.text`` with the numbers HR changed replaced by the new ones; when a changed number cannot be found
     in the text exactly once per change, the rules' own description (so the text never states an old number).
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> it = builtin("duoyi").item("咨询转化率")
     >>> r = dataclasses.replace(it.rules[0], upper=Decimal("0.30"), lower=Decimal("0.30"))
     >>> retext(it, dataclasses.replace(it, rules=(r,)))
