@@ -235,3 +235,71 @@ def test_the_proof_sees_a_difference():
     scheme, _ = parse_scheme({**SCHEME, "grades": [{"label": "A", "low": 60}, {"label": "B", "high": 60}]})
     other, _ = S.rows_to_grades([list(S.GRADE_HEADERS), ["A", 60, None, "否", None], ["B", None, 60, None, "是"]])
     assert isinstance(scheme.grades, Grades) and other is not None and scheme.grades != other
+
+
+# ---- item rules: the same checks in both readers, at, below and above each boundary ------------------------------------
+
+ITEM_COLUMNS = ["项目", "满分", "规则类型", "指标/录入项", "基准", "上基准", "下基准", "单位", "高于每单位", "低于每单位"]
+
+
+def linear_both(metric, baseline=None, upper=None, lower=None, unit="0.01"):
+    """One linear rule read from a scheme file and from cells: (rules or None, kinds of problems) for each."""
+    rule = {"kind": "linear", "metric": metric, "unit": unit, "above": 1, "below": -1}
+    for k, v in (("baseline", baseline), ("upper", upper), ("lower", lower)):
+        if v is not None:
+            rule[k] = v
+    scheme, problems = parse_scheme({**SCHEME, "items": [{"name": "转化", "full": 100, "rules": [rule]}]})
+    items, cell_problems = S.rows_to_items([ITEM_COLUMNS, ["转化", 100, "线性", metric, baseline, upper, lower, unit, 1, -1]])
+    return ((scheme.items[0].rules if scheme else None, [p.severity for p in problems]),
+            (items[0].rules if items else None, [p.severity for p in cell_problems]), problems, cell_problems)
+
+
+@pytest.mark.parametrize("unit, ok", [("-0.01", False), ("0", False), ("0.0001", True), ("0.01", True)])
+def test_unit_at_below_above_zero(unit, ok):
+    toml, cells, problems, cell_problems = linear_both("平均响应时间", baseline="32", unit=unit)
+    assert toml == cells and (toml[0] is not None) == ok
+    if not ok:
+        assert [p.path for p in problems] == ["items[0].rules[0].unit"] and problems[0].message == "unit 必须大于 0"
+        assert [(p.row, p.column, p.message) for p in cell_problems] == [(2, "单位", "「单位」必须大于 0")]
+
+
+@pytest.mark.parametrize("lower, ok", [("0.89", True), ("0.95", True), ("0.9501", False)])
+def test_lower_baseline_at_below_above_the_upper(lower, ok):
+    toml, cells, problems, cell_problems = linear_both("最终下单成功率", upper="0.95", lower=lower)
+    assert toml == cells and (toml[0] is not None) == ok
+    if not ok:
+        assert problems[0].message == "lower（0.9501）不能大于 upper（0.95）"
+        assert (cell_problems[0].column, cell_problems[0].message) == ("下基准", "「下基准」（0.9501）不能大于「上基准」（0.95）")
+
+
+@pytest.mark.parametrize("baseline, ok", [("0.99", True), ("1", True), ("1.01", False), ("34", False)])
+def test_share_baseline_at_below_above_one(baseline, ok):
+    toml, cells, problems, cell_problems = linear_both("询单转化率", baseline=baseline)
+    assert toml == cells and (toml[0] is not None) == ok
+    if not ok:
+        assert problems[0].message == cell_problems[0].message and "大于 100%" in problems[0].message
+        assert (problems[0].path, cell_problems[0].column) == ("items[0].rules[0].baseline", "基准")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["询单转化率", "平均响应时间"]),
+       st.one_of(st.tuples(st.sampled_from(["0.3", "0.9", "1", "1.5", "32"]), st.none(), st.none()),
+                 st.tuples(st.none(), st.sampled_from(["0.95", "1.2"]), st.sampled_from(["0.9", "0.95", "0.96"]))),
+       st.sampled_from(["-1", "0", "0.01", "1", "5"]))
+def test_linear_rules_from_toml_and_from_cells_are_the_same(metric, baselines, unit):
+    toml, cells, _, _ = linear_both(metric, *baselines, unit=unit)
+    assert toml == cells
+
+
+@pytest.mark.parametrize("after, ok", [("-1", False), ("0", True), ("4", True), ("2.5", False)])
+def test_per_count_after_in_both_readers(after, ok):
+    rule = {"kind": "per_count", "inputs": ["迟到早退次数"], "points": -1, "then": -3}
+    toml_after = int(after) if after.lstrip("-").isdigit() else float(after)
+    scheme, problems = parse_scheme({**SCHEME, "items": [{"name": "出勤", "full": 100, "rules": [{**rule, "after": toml_after}]}]})
+    items, cell_problems = S.rows_to_items([["项目", "满分", "规则类型", "指标/录入项", "每次", "超过次数后", "之后每次"],
+                                            ["出勤", 100, "按次", "迟到早退次数", -1, after, -3]])
+    assert (scheme is not None) == (items is not None) == ok
+    if ok:
+        assert scheme.items[0].rules == items[0].rules
+    else:
+        assert problems[0].message == "after 应为非负整数" and cell_problems[0].message == "「超过次数后」应为非负整数"

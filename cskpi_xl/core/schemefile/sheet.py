@@ -531,8 +531,9 @@ def rows_to_items(rows: Any, where: str = "", first_row: int = 1) -> tuple[list[
             order.append(current)
         full = tb.num(rowno, row, "满分")
         if full is not None:
-            if full < 0:
-                tb.err(rowno, "满分", "满分不能为负数", "full marks must be >= 0", tb.get(row, "满分"))
+            f = V.full_finding(full, V.SHEET_FIELDS)
+            if f is not None:
+                tb.finding(f, rowno, "满分", tb.get(row, "满分"))
             p["full"] = full
         fl = tb.get(row, "最低分")
         if fl is not None:
@@ -560,7 +561,8 @@ def rows_to_items(rows: Any, where: str = "", first_row: int = 1) -> tuple[list[
     return items, tb.problems
 
 
-_SHARE_COLUMNS = {"baseline": "基准", "upper": "上基准", "lower": "下基准", "unit": "单位"}
+#: The column of the sheet holding a field the validator names.
+_COLUMN_OF = {"baseline": "基准", "upper": "上基准", "lower": "下基准", "unit": "单位", "after": "超过次数后", "then": "之后每次"}
 
 
 def _rule_from_row(tb: _Table, rowno: int, row: list):
@@ -589,23 +591,23 @@ def _rule_from_row(tb: _Table, rowno: int, row: list):
         base = tb.ref(rowno, row, "基准")
         up = tb.ref(rowno, row, "上基准")
         lo = tb.ref(rowno, row, "下基准")
+        for f in V.baseline_findings(base is not None, up is not None, lo is not None, V.SHEET_FIELDS):
+            tb.finding(f, rowno, "基准", tb.get(row, "基准"))
+            if base is None:
+                return None
         if base is not None:
-            if up is not None or lo is not None:
-                tb.err(rowno, "基准", "「基准」与「上基准/下基准」只能填一种", "use 基准 or 上基准/下基准, not both", tb.get(row, "基准"))
             up = lo = base
-        elif up is None or lo is None:
-            tb.err(rowno, "基准", "线性规则需要「基准」，或「上基准」与「下基准」", "a linear rule needs 基准 or both 上基准 and 下基准")
-            return None
-        elif isinstance(up, Decimal) and isinstance(lo, Decimal) and lo > up:
-            tb.err(rowno, "下基准", f"下基准（{lo}）大于上基准（{up}）", "lower baseline exceeds upper", tb.get(row, "下基准"))
         unit = tb.num(rowno, row, "单位", Decimal(1), percent=True)
-        if unit is not None and unit <= 0:
-            tb.err(rowno, "单位", "单位必须大于 0", "unit must be > 0", tb.get(row, "单位"))
+        found = V.linear_findings(up, lo, unit, V.SHEET_FIELDS)
+        for f in found:
+            col = _COLUMN_OF[f.field]
+            tb.finding(f, rowno, col, tb.get(row, col))
+        if any(f.kind is V.Kind.UNIT_NOT_POSITIVE for f in found):
             return None
         shares = V.share_findings(N.canonical(what), (("baseline", up),) if base is not None else (("upper", up), ("lower", lo)),
                                   unit)
         for f in shares:
-            col = _SHARE_COLUMNS[f.field]
+            col = _COLUMN_OF[f.field]
             tb.finding(f, rowno, col, tb.get(row, col))
         if shares:
             return None
@@ -618,12 +620,13 @@ def _rule_from_row(tb: _Table, rowno: int, row: list):
         return None
     after = tb.num(rowno, row, "超过次数后")
     then = tb.num(rowno, row, "之后每次")
-    if after is not None and (after < 0 or after != after.to_integral_value()):
-        tb.err(rowno, "超过次数后", "超过次数后应为非负整数", "must be a whole number >= 0", tb.get(row, "超过次数后"))
+    f = V.after_finding(after, V.SHEET_FIELDS)
+    if f is not None:
+        tb.finding(f, rowno, "超过次数后", tb.get(row, "超过次数后"))
         after = None
-    if (after is None) != (then is None):
-        col = "之后每次" if then is None else "超过次数后"
-        tb.err(rowno, col, "「超过次数后」与「之后每次」要同时填写", "超过次数后 and 之后每次 go together")
+    f = V.after_then_finding(after, then, V.SHEET_FIELDS)
+    if f is not None:
+        tb.finding(f, rowno, _COLUMN_OF[f.field])
         return None
     inputs = tuple(N.canonical(x.strip()) for x in re.split(r"[+＋、,，/]", what) if x.strip())
     return PerCount(inputs, points, int(after) if after is not None else None, then)

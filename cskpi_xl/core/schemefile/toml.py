@@ -189,22 +189,24 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
     kind = r.get("kind")
     if kind == "linear":
         ctx.keys(r, path, {"kind", "metric", "baseline", "upper", "lower", "unit", "above", "below", "step"}, ("metric",))
-        if "baseline" in r and ("upper" in r or "lower" in r):
-            ctx.err(path, "baseline 与 upper/lower 只能二选一", "use baseline or upper/lower, not both")
         if "baseline" in r:
+            for f in V.baseline_findings(True, "upper" in r, "lower" in r):
+                ctx.finding(f, path)
             up = lo = _ref(ctx, r, "baseline", path)
         else:
             up, lo = _ref(ctx, r, "upper", path), _ref(ctx, r, "lower", path)
             if up is None or lo is None:
-                ctx.err(path, "线性规则需要 baseline，或 upper 与 lower", "a linear rule needs baseline, or upper and lower")
+                for f in V.baseline_findings(False, up is not None, lo is not None):
+                    ctx.finding(f, path)
                 return None
-            if isinstance(up, Decimal) and isinstance(lo, Decimal) and lo > up:
-                ctx.err(path, f"lower（{lo}）不能大于 upper（{up}）", "lower must not exceed upper")
         if up is None:
             return None
         unit = ctx.num(r, "unit", path, Decimal(1))
-        if unit is not None and unit <= 0:
-            ctx.err(f"{path}.unit", "unit 必须大于 0", "unit must be > 0", r.get("unit"))
+        found = V.linear_findings(up, lo, unit)
+        for f in found:
+            ctx.finding(f, f"{path}.unit" if f.kind is V.Kind.UNIT_NOT_POSITIVE else path,
+                        r.get("unit") if f.kind is V.Kind.UNIT_NOT_POSITIVE else None)
+        if any(f.kind is V.Kind.UNIT_NOT_POSITIVE for f in found):
             return None
         metric = ctx.text(r, "metric", path)
         _check_share(ctx, N.canonical(metric), r, path, (("baseline", up),) if "baseline" in r else (("upper", up), ("lower", lo)),
@@ -216,12 +218,14 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
         ins = ctx.names(r, "inputs", path)
         pts = ctx.num(r, "points", path)
         after = r.get("after")
-        if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 0):
-            ctx.err(f"{path}.after", "after 应为非负整数", "after must be a whole number >= 0", after)
+        f = V.after_finding(after)
+        if f is not None:
+            ctx.finding(f, f"{path}.after")
             after = None
         then = ctx.num(r, "then", path)
-        if (after is None) != (then is None):
-            ctx.err(path, "after 与 then 必须同时给出", "after and then go together")
+        f = V.after_then_finding(after, then)
+        if f is not None:
+            ctx.finding(f, path)
             after = then = None
         if not ins or pts is None:
             return None
@@ -502,8 +506,9 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         full = ctx.num(it, "full", p)
         if full is None:
             continue
-        if full < 0:
-            ctx.err(f"{p}.full", "满分不能为负数", "full marks must be >= 0", it.get("full"))
+        f = V.full_finding(full)
+        if f is not None:
+            ctx.finding(f, f"{p}.full", it.get("full"))
         rules = []
         for j, r in enumerate(ctx.table_list(it.get("rules", []), f"{p}.rules")):
             rule = _rule(ctx, r, f"{p}.rules[{j}]", name)
@@ -530,9 +535,9 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         ctx.err("items", "方案没有任何考核项目", "the scheme has no items")
     full_marks = ctx.num(top, "full_marks", "", Decimal(100))
     if total_mode == "sum" and items and full_marks is not None:
-        s = sum((i.full for i in items), Decimal(0))
-        if s != full_marks:
-            ctx.err("items", f"各项满分合计为 {s}，不等于总分 {full_marks}", f"item full marks add up to {s}, not {full_marks}", str(s))
+        f = V.full_marks_finding(sum((i.full for i in items), Decimal(0)), full_marks)
+        if f is not None:
+            ctx.finding(f, "items")
     if total_mode == "sections":
         w = sum((s.weight for s in sections if not s.addon), Decimal(0))
         if w != 100:

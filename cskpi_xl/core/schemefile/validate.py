@@ -38,7 +38,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.problems import ERROR, WARNING
@@ -65,7 +65,12 @@ class Kind(enum.Enum):
     SHARE_ABOVE_ONE = "share_above_one"  # a share (询单转化率 …) compared with a number above 100%
     SHARE_UNIT = "share_unit"      # a share counted in steps of 100% or more
     UNIT_NOT_POSITIVE = "unit_not_positive"
+    BASELINE_FORM = "baseline_form"      # a linear rule with both or neither of baseline and upper/lower
+    BASELINES_REVERSED = "baselines_reversed"
+    AFTER_NOT_WHOLE = "after_not_whole"
+    AFTER_THEN = "after_then"            # after without then, or then without after
     FULL_NEGATIVE = "full_negative"
+    FULL_MARKS_SUM = "full_marks_sum"    # items' full marks do not add up to the total
 
 
 class Finding(NamedTuple):
@@ -200,3 +205,98 @@ def share_findings(metric: str, values: Sequence[tuple[str, Decimal | str | None
                            f"{metric} is a fraction; unit = {unit} is {unit * 100}%: did you mean {unit / 100}?", ERROR, None, str(unit),
                            "unit"))
     return out
+
+
+# ---- items and their rules ----------------------------------------------------------------------------------------------
+
+
+class Fields(NamedTuple):
+    """How a reader's user names the fields of an item and its rules (TOML keys, or the sheet's column headers)."""
+
+    baseline: str
+    upper: str
+    lower: str
+    unit: str
+    after: str
+    then: str
+    full: str
+
+
+TOML_FIELDS = Fields("baseline", "upper", "lower", "unit", "after", "then", "full")  # messages put a space after a key
+
+SHEET_FIELDS = Fields("「基准」", "「上基准」", "「下基准」", "「单位」", "「超过次数后」", "「之后每次」", "「满分」")
+
+
+def _w(name: str) -> str:
+    """A field name as a message writes it: ``unit `` (a key, then a space) or 「单位」 (a header, no space)."""
+    return f"{name} " if name[-1:].isascii() else name
+
+
+def _v(name: str) -> str:
+    """A field name after Chinese text: `` unit`` (a space, then a key) or 「单位」."""
+    return f" {name}" if name[:1].isascii() else name
+
+
+def full_finding(full: Decimal | None, names: Fields = TOML_FIELDS) -> Finding | None:
+    """Full marks below 0 (0 itself is allowed: an item shown, not scored)."""
+    if full is None or full >= 0:
+        return None
+    return Finding(Kind.FULL_NEGATIVE, "满分不能为负数", "full marks must be >= 0", ERROR, None, str(full), "full")
+
+
+def baseline_findings(has_baseline: bool, has_upper: bool, has_lower: bool, names: Fields = TOML_FIELDS) -> list[Finding]:
+    """A linear rule has a baseline, or an upper and a lower baseline — not both, not neither."""
+    if has_baseline and (has_upper or has_lower):
+        return [Finding(Kind.BASELINE_FORM, f"{_w(names.baseline)}与{_v(names.upper)}/{_w(names.lower)}只能二选一",
+                        "use baseline or upper/lower, not both", ERROR, None, None, "baseline")]
+    if not has_baseline and not (has_upper and has_lower):
+        return [Finding(Kind.BASELINE_FORM, f"线性规则需要{_v(names.baseline)}，或{_v(_w(names.upper))}与{_v(names.lower)}",
+                        "a linear rule needs baseline, or upper and lower", ERROR, None, None, "baseline")]
+    return []
+
+
+def linear_findings(upper: Decimal | str | None, lower: Decimal | str | None, unit: Decimal | None,
+                    names: Fields = TOML_FIELDS) -> list[Finding]:
+    """The numbers of a linear rule: the lower baseline not above the upper one, a unit above 0.
+
+    >>> [f.message for f in linear_findings(Decimal("0.9"), Decimal("0.95"), Decimal(0))]
+    ['lower（0.95）不能大于 upper（0.9）', 'unit 必须大于 0']
+    >>> linear_findings(Decimal("0.95"), Decimal("0.95"), Decimal("0.01"))
+    []
+    """
+    out = []
+    if isinstance(upper, Decimal) and isinstance(lower, Decimal) and lower > upper:
+        out.append(Finding(Kind.BASELINES_REVERSED, f"{names.lower}（{lower}）不能大于{_v(names.upper)}（{upper}）",
+                           "lower must not exceed upper", ERROR, None, str(lower), "lower"))
+    if unit is not None and unit <= 0:
+        out.append(Finding(Kind.UNIT_NOT_POSITIVE, f"{_w(names.unit)}必须大于 0", "unit must be > 0", ERROR, None, str(unit), "unit"))
+    return out
+
+
+def after_finding(after: Any, names: Fields = TOML_FIELDS) -> Finding | None:
+    """``after`` (超过次数后) is a whole number of times, 0 or more.
+
+    >>> after_finding(Decimal("4")), after_finding(0), after_finding(Decimal("2.5")).kind.name
+    (None, None, 'AFTER_NOT_WHOLE')
+    """
+    ok = ((isinstance(after, int) and not isinstance(after, bool) and after >= 0)
+          or (isinstance(after, Decimal) and after.is_finite() and after >= 0 and after == after.to_integral_value()))
+    if after is None or ok:
+        return None
+    return Finding(Kind.AFTER_NOT_WHOLE, f"{_w(names.after)}应为非负整数", "after must be a whole number >= 0", ERROR, None, after, "after")
+
+
+def after_then_finding(after: Any, then: Any, names: Fields = TOML_FIELDS) -> Finding | None:
+    """``after`` and ``then`` (超过次数后 / 之后每次) are given together or not at all."""
+    if (after is None) == (then is None):
+        return None
+    return Finding(Kind.AFTER_THEN, f"{_w(names.after)}与{_v(_w(names.then))}要同时给出", "after and then go together", ERROR, None, None,
+                   "then" if then is None else "after")
+
+
+def full_marks_finding(total: Decimal, full_marks: Decimal) -> Finding | None:
+    """Items' full marks must add up to the scheme's total (a ``sum`` scheme)."""
+    if total == full_marks:
+        return None
+    return Finding(Kind.FULL_MARKS_SUM, f"各项满分合计为 {total}，不等于总分 {full_marks}",
+                   f"item full marks add up to {total}, not {full_marks}", ERROR, None, str(total))
