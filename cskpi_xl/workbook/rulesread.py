@@ -32,6 +32,7 @@ from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, Rubric
 from cskpi_xl.core.scheme import Item, Scheme
 from cskpi_xl.core.schemefile import sheet as T
+from cskpi_xl.core.schemefile import validate as V
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import SHEET, absref, layout
 
@@ -560,8 +561,9 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
         kw: dict[str, Any] = {}
         if pay.public_rate is not None:
             rate = money("公共提成比例", pay.public_rate, "公共提成比例", percent=True)
-            if rate is not None and not (0 <= rate < 1):
-                rd.bad("公共提成比例", by_name["公共提成比例"][0], "数值", T.cell_out(rate), "比例应小于 100%，1% 写成 1% 或 0.01")
+            f = V.rate_finding(rate, "公共提成比例")
+            if f is not None:
+                rd.bad("公共提成比例", by_name["公共提成比例"][0], "数值", T.cell_out(rate), f.message)
                 rate = pay.public_rate
             kw["public_rate"] = rate
         if pay.seniority_per_year is not None:
@@ -581,11 +583,10 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
     new = dataclasses.replace(scheme, items=tuple(items), params=params, sections=sections, commission=commission,
                               grades=grades, pay=pay)
     if new.total == "sum":
-        total = sum((i.full for i in new.items), Decimal(0))
-        if total != new.full_marks:
-            problems.append(Problem(f"「规则」表中各项满分合计为 {total}，不等于总分 {new.full_marks}",
-                                    f"item full marks on the 规则 sheet add up to {total}, not {new.full_marks}",
-                                    file=file, sheet=SHEET, severity=WARNING))
+        f = V.full_marks_finding(sum((i.full for i in new.items), Decimal(0)), new.full_marks)
+        if f is not None:
+            problems.append(Problem(f"「规则」表中{f.message}", f"{f.message_en} on the 规则 sheet", file=file, sheet=SHEET,
+                                    severity=WARNING))
     problems.append(Problem("按「规则」表中修改过的数值计算：" + "、".join(dict.fromkeys(changed)),
                             "computed with the numbers changed on the 规则 sheet: " + ", ".join(dict.fromkeys(changed)),
                             file=file, sheet=SHEET, severity=WARNING))
