@@ -7,6 +7,7 @@ inclusion flags (given or left out) and the rates.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -20,7 +21,7 @@ from cskpi_xl.core.schemefile import validate as V
 from cskpi_xl.core.tiers import Tier
 
 SCHEME = {
-    "id": "t", "name": "测试", "effective_from": __import__("datetime").date(2026, 1, 1),
+    "id": "t", "name": "测试", "effective_from": dt.date(2026, 1, 1),
     "items": [{"name": "服务", "full": 100, "rules": [{"kind": "per_count", "inputs": ["冲突次数"], "points": -5}]}],
 }
 WORD = {True: "是", False: "否"}

@@ -23,7 +23,7 @@ Commission tiers (headers 下限, 上限, 含下限, 含上限, 方式, 比例, 
 "错误: 第 2 行 列「比例」: 比例不是数字或百分比（值：'abc'）"
 
 Blank 含下限 means 是 and blank 含上限 means 否 (the lower bound belongs to
-the band, DOMAIN.md's convention) — the same defaults as a missing
+the band, the rulebook's convention) — the same defaults as a missing
 ``lower_inclusive`` / ``upper_inclusive`` in a scheme file, and the same
 checks (:mod:`.validate`): a tier table read from cells and the same table
 read from TOML give the same model and the same problems. Blank 方式 means
