@@ -244,7 +244,7 @@ def w_import(p: dict) -> dict:
 
 def w_score(p: dict) -> dict:
     from cskpi_xl.core.engine import score_team
-    from cskpi_xl.core.loader import builtin
+    from cskpi_xl.core.schemefile import builtin
     from cskpi_xl.importers import import_files
     from cskpi_xl.pipeline import figures_for
 

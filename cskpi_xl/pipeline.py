@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from cskpi_xl.core.daily import DayPoint, daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.core.history import History, PastMonth
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.importers import MonthData, import_files

@@ -42,7 +42,7 @@ from typing import Any, Callable
 import xlwings as xw
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core import tables as T
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.engine import score_item
 from cskpi_xl.core.metrics import RATIO_BY_NAME, ratio
 from cskpi_xl.core.numbers import NA

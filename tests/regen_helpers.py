@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.pipeline import figures_for, import_for
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY, Source

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook.agentbook import template_copy
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.save import workbook_bytes

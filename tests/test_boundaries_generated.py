@@ -25,7 +25,7 @@ from typing import Any, Iterator
 import pytest
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 

@@ -54,7 +54,7 @@ class TestSchemeWords:
     def test_success(self):
         from decimal import Decimal
 
-        from cskpi_xl.core.loader import builtin
+        from cskpi_xl.core.schemefile import builtin
         from cskpi_xl.core.scheme import PayRules, PostPay
         from cskpi_xl.core.tiers import BreakKind, Tier, TierKind
 

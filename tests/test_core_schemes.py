@@ -9,7 +9,7 @@ import pytest
 from cskpi_xl.core.daily import daily_trend, low_days
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.history import PastMonth
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin, load_scheme
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin, load_scheme
 
 
 @pytest.mark.parametrize("scheme_id", BUILTIN_IDS)

@@ -14,7 +14,8 @@ from importlib import resources
 import pytest
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin, load_scheme, number_text, parse_scheme
+from cskpi_xl.core.numbers import number_text
+from cskpi_xl.core.schemefile import builtin, load_scheme, parse_scheme
 from cskpi_xl.core.metrics import compute_metrics, team_values
 from cskpi_xl.core.numbers import exact, quotient, round_points
 
@@ -226,7 +227,7 @@ def test_batch_shows_the_scheme_warnings(tmp_path, capsys):
 def test_tables_typed_by_hr_catch_the_same_unit_mistakes():
     # the tables a UDF or the 规则 sheet reads: 比例 1 (meant 1%) and a share 基准 34 (meant 34%) are errors;
     # "1%", "３４％" are read as numbers
-    from cskpi_xl.core import tables as T
+    from cskpi_xl.core.schemefile import sheet as T
 
     table, problems = T.rows_to_tiers([["下限", "比例"], [0, 1]])
     assert table is None and [(p.column, "1%" in p.message) for p in problems] == [("比例", True)]

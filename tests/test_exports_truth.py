@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cskpi_xl.core import names
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.metrics import compute_metrics
 from cskpi_xl.core.numbers import NA

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import BUILTIN_IDS, load_scheme, parse_scheme
+from cskpi_xl.core.schemefile import BUILTIN_IDS, load_scheme, parse_scheme
 from hostile import examples
 
 SCHEMES = Path(__file__).resolve().parent.parent / "cskpi_xl" / "schemes"

@@ -17,7 +17,7 @@ import pytest
 
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, months_before, streak_needs, walk_back
-from cskpi_xl.core.loader import builtin, load_scheme
+from cskpi_xl.core.schemefile import builtin, load_scheme
 from cskpi_xl.workbook.history import month_of_name, parse_rows
 
 TOP = {"询单人数": 100, "最终付款人数": 45}

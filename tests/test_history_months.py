@@ -316,7 +316,7 @@ def test_old_summaries_no_rule_reads_are_not_opened_but_mark_where_records_start
     the shop kept records before, so January–September 2026 are missing, not "before the records"."""
     from openpyxl import Workbook
 
-    from cskpi_xl.core.loader import builtin
+    from cskpi_xl.core.schemefile import builtin
     from cskpi_xl.workbook.history import find_history
 
     for m in ("2025-06", "2026-10"):

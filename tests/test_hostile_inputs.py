@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cskpi_xl.core.loader import load_scheme, parse_scheme
+from cskpi_xl.core.schemefile import load_scheme, parse_scheme
 from cskpi_xl.importers import import_files, read_table
 from hostile import files
 from hostile.proc import run_measured

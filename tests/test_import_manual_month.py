@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.importers import import_files
 from cskpi_xl.importers.people import load_manual
 from cskpi_xl.pipeline import score_files

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.pipeline import score_files
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.batch import run_batch

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY

@@ -23,12 +23,8 @@ HOME = {
     sheetnames.UDF_MODULE: "workbook/sheetnames.py",
     REGISTRY: "workbook/registry.py",
 }
-#: Sites in modules that were being restructured at the same time: the names are applied there after the
-#: merge, and the entries removed here.
-NOT_YET = Counter({
-    (N.POST_PAY, "core/loader.py"): 2, (N.PERFORMANCE_PAY_RATIO, "core/loader.py"): 2,
-    (N.POST_PAY, "core/tables.py"): 1, (N.PERFORMANCE_PAY_RATIO, "core/tables.py"): 2,
-})
+#: Sites where a literal may still stand (none: every home's name is imported).
+NOT_YET: Counter = Counter()
 
 
 def constants() -> Counter:

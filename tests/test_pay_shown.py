@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.rulesheet import RuleRefs, layout
 from cskpi_xl.workbook.xlformula import Emitter

@@ -4,7 +4,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import ERROR, PENDING, Problem
 from cskpi_xl.core.scheme import Review

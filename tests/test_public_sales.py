@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.pipeline import figures_for, import_for, previous_files, read_previous
 from cskpi_xl.workbook.batch import run_batch

@@ -116,7 +116,7 @@ def test_value_typed_over_a_formula_is_shown(typed_folder, tmp_path, expected_to
 
 
 def test_edited_rules_sheet_in_an_output_is_reported_and_kept(typed_folder, tmp_path):
-    from cskpi_xl.core.loader import builtin
+    from cskpi_xl.core.schemefile import builtin
     from cskpi_xl.workbook.rulesheet import layout
 
     _, refs = layout(builtin("employee_form"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook.fill import fill_template
 from cskpi_xl.workbook.rulesheet import layout
 from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
@@ -77,3 +77,49 @@ def test_libreoffice_agrees_with_the_edited_rules(edited_standard, tmp_path):
     out, _ = fill_template(edited_standard, [exports], "小美", "2026-10", out=tmp_path / "小美.xlsx")
     checked, mismatches = compare([out], tmp_path / "lo")
     assert checked > 20 and mismatches == []
+
+
+def _edited(tmp_path, scheme_id, edits):
+    src = tmp_path / f"{scheme_id}.xlsx"
+    shutil.copy(f"workbook_templates/{scheme_id}.xlsx", src)
+    wb = load_workbook(src)
+    _, refs = layout(builtin(scheme_id))
+    for ref, value in edits(refs):
+        _cell(wb, ref).value = value
+    wb.save(src)
+    return read_rules(builtin(scheme_id), openpyxl_value_at(load_workbook(src)), str(src))
+
+
+def test_tier_table_with_a_gap_keeps_the_scheme_table(tmp_path):
+    # the 2nd tier now starts at 16,000: 15,000–16,000 belongs to no tier → an error of the table, kept as a warning
+    scheme, problems = _edited(tmp_path, "standard", lambda r: [(r.tier(1, "下限"), 16000)])
+    assert scheme.commission is builtin("standard").commission
+    assert any(p.message.startswith("提成「第1档」与「第2档」之间有空档") and p.severity == "warning" for p in problems)
+
+
+def test_tier_rate_of_one_keeps_the_scheme_table(tmp_path):
+    scheme, problems = _edited(tmp_path, "standard", lambda r: [(r.tier(1, "比例"), 1)])
+    assert scheme.commission is builtin("standard").commission
+    assert [p.column for p in problems if "0 到 1" in p.message] == ["比例"]
+
+
+def test_a_bounded_top_tier_is_used_with_a_warning(tmp_path):
+    # the top tier (> 25,000, 2%) now ends at 100,000 (上限 not included: the one default): above it no commission
+    scheme, problems = _edited(tmp_path, "standard", lambda r: [(r.tier(3, "上限"), 100000), (r.tier(3, "含上限"), None)])
+    t = scheme.commission
+    assert [str(t.commission(x)) for x in (99999, 100000, 100001)] == ["1999.98", "0.00", "0.00"]
+    assert any(p.message == "最高提成「第4档」有上限 100000，更高的金额没有提成" for p in problems)
+
+
+def test_coefficient_table_edit_through_the_same_reader(tmp_path):
+    # yali: 80–90 → 0.8%; typed 0.9%: a KPI score of 85 on 20,000 sales pays 180.00 (was 160.00)
+    scheme, problems = _edited(tmp_path, "yali", lambda r: [(r.coef[(2, "比例")], "0.9%")])
+    assert scheme.commission.commission(85, 20000) == Decimal("180.00")
+    assert builtin("yali").commission.commission(85, 20000) == Decimal("160.00")
+    assert any("系数提成表" in p.message for p in problems)
+
+
+def test_public_rate_of_one_keeps_the_scheme_rate(tmp_path):
+    scheme, problems = _edited(tmp_path, "standard", lambda r: [(r.pay["公共提成比例"], 1)])
+    assert scheme.pay.public_rate == Decimal("0.005")
+    assert any("公共提成比例应在 0 到 1 之间" in p.message and p.value == 1 for p in problems)

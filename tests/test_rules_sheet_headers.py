@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.fill import fill_template
@@ -159,7 +159,7 @@ def test_unit_mistake_and_conflicting_edits_are_refused_with_a_message(edited):
 
 
 def test_untouched_builtin_templates_read_as_the_schemes():
-    from cskpi_xl.core.loader import BUILTIN_IDS
+    from cskpi_xl.core.schemefile import BUILTIN_IDS
 
     for sid in BUILTIN_IDS:
         wb = load_workbook(ROOT / "workbook_templates" / f"{sid}.xlsx")

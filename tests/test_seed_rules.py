@@ -11,7 +11,7 @@ from importlib import resources
 
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.history import PastMonth
-from cskpi_xl.core.loader import builtin, parse_scheme
+from cskpi_xl.core.schemefile import builtin, parse_scheme
 
 
 def text_of(sid: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.workbook.builder import SETTINGS_ROWS, template_bytes
 from cskpi_xl.workbook.fill import fill_template
 from cskpi_xl.xlbutton import KEYS, parse_settings

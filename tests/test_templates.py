@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.workbook.apply import apply_plan
 from cskpi_xl.workbook.save import workbook_bytes
 from cskpi_xl.workbook.builder import template_bytes

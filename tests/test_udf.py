@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from cskpi_xl import udfs as U
-from cskpi_xl.core import tables as T
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import sheet as T
+from cskpi_xl.core.schemefile import builtin
 
 
 @pytest.fixture(autouse=True)

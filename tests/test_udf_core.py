@@ -1,7 +1,7 @@
 """The Excel functions and the batch agree: AGENT_TOTAL and MONTH_PAY against core.engine.score_team.
 
 Each expected value is worked by hand from the scheme files (duoyi.toml, standard.toml) in the
-comments; the engine and the UDF must both give it. Then the coercion: one cell parser (core/tables),
+comments; the engine and the UDF must both give it. Then the coercion: one cell parser (core/schemefile/sheet),
 the UDF-only parts around it, and the Excel error kinds as an enum.
 """
 
@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cskpi_xl import udfs as U
-from cskpi_xl.core import tables as T
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.core.metrics import team_values
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.one_agent import score_one

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
 from cskpi_xl.commands.inputs import ArgumentProblem, expand_exports, scheme_arg
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.i18n import set_language
 from cskpi_xl.importers.subaccounts import likely_subaccounts, person_of
 from cskpi_xl.safety import LOCK_NAME, FolderBusy, FolderLock

@@ -401,8 +401,8 @@ def find_commission(g: Grid, skip) -> Tiers | None:
                 t["lower_inclusive"] = False
         if hi is not None:
             t["upper"] = hi
-            if not hi_inc:
-                t["upper_inclusive"] = False
+        if hi is None or hi_inc:
+            t["upper_inclusive"] = True  # written out (left out it means false); an open top tier keeps showing 含上限 是
         t["kind"] = "marginal" if out.marginal else "flat"
         t["rate"] = rate
         out.tiers.append(t)

@@ -85,7 +85,7 @@ def expand_exports(args: Iterable[str | os.PathLike], skip: Iterable[str | os.Pa
 
 def scheme_names() -> dict[str, str]:
     """Every name a built-in scheme is known by (its id, its Chinese name) → its id."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 
     names = {sid: sid for sid in BUILTIN_IDS}
     for sid in BUILTIN_IDS:

@@ -4,7 +4,7 @@
 computes the metrics, every item's points, the total, grade, rank,
 multi-month flags, commission and pay, and returns ``(result, problems)``.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> team, problems = score_team(builtin("standard"), {"小美": {"销售额": 22000}})
 >>> str(team.agents[0].commission)
 '330.00'

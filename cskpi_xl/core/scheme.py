@@ -1,6 +1,6 @@
 """A scheme: one shop's appraisal system, held as data.
 
-A scheme is loaded from a TOML file (:mod:`cskpi_xl.core.loader`); these are
+A scheme is loaded from a TOML file (:mod:`cskpi_xl.core.schemefile`); these are
 the immutable types it becomes. See ``cskpi_xl/schemes/*.toml`` for the
 nine built-in schemes (README「内置考核方案」).
 """

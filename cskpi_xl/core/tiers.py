@@ -11,8 +11,8 @@ The ``standard`` table (S2), exactly as written:
 
 >>> t = TierTable((
 ...     Tier(None, Decimal(15000), upper_inclusive=False, kind="flat", rate=Decimal("0.015")),
-...     Tier(Decimal(15000), Decimal(20000), kind="marginal", rate=Decimal("0.02"), base=Decimal(150)),
-...     Tier(Decimal(20000), Decimal(25000), lower_inclusive=False, kind="marginal", rate=Decimal("0.04"), base=Decimal(250)),
+...     Tier(Decimal(15000), Decimal(20000), upper_inclusive=True, kind="marginal", rate=Decimal("0.02"), base=Decimal(150)),
+...     Tier(Decimal(20000), Decimal(25000), False, True, kind="marginal", rate=Decimal("0.04"), base=Decimal(250)),
 ...     Tier(Decimal(25000), None, lower_inclusive=False, kind="flat", rate=Decimal("0.02")),
 ... ))
 >>> [str(t.commission(x)) for x in (14000, 14999, 15000, 22000, 25000, 25001, 30000)]
@@ -48,7 +48,9 @@ class Tier:
     Attributes:
       lower: lower bound (None: no lower bound).
       upper: upper bound (None: no upper bound).
-      lower_inclusive / upper_inclusive: whether the bound itself belongs here.
+      lower_inclusive / upper_inclusive: whether the bound itself belongs here
+        (default: lower bound in, upper bound out — as grades and coefficient bands,
+        and as both scheme readers read a missing flag).
       kind: a :class:`TierKind` (``flat``, ``marginal`` or ``fixed``; a word is made the member).
       rate: the rate (0.015 = 1.5%).
       base: the base amount added.
@@ -59,7 +61,7 @@ class Tier:
     lower: Decimal | None
     upper: Decimal | None
     lower_inclusive: bool = True
-    upper_inclusive: bool = True
+    upper_inclusive: bool = False
     kind: TierKind = TierKind.FLAT
     rate: Decimal = Decimal(0)
     base: Decimal = Decimal(0)

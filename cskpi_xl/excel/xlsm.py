@@ -548,7 +548,7 @@ def place_buttons(pkg: Package, sheet_part: str) -> bool:
 # ---- sources ------------------------------------------------------------------------------------
 
 def _scheme_template(spec: str) -> tuple[bytes, str]:
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin, load_scheme
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin, load_scheme
     from cskpi_xl.workbook.builder import template_bytes
 
     if spec in BUILTIN_IDS:

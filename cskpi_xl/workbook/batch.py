@@ -47,7 +47,7 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,

@@ -10,7 +10,7 @@ sheet. :func:`template_bytes` gives reproducible bytes (fixed properties and
 zip timestamps); :func:`build_all` writes every built-in scheme's template
 into a folder (``cskpi templates``, ``scripts/build_templates.py``).
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> wb = build_template(builtin("duoyi"))
 >>> wb.sheetnames
 ['考核表', '规则', '设置', 'xlwings.conf']
@@ -396,7 +396,7 @@ def template_bytes(scheme: Scheme) -> bytes:
 
 def build_all(out: str | Path) -> list[Path]:
     """Build every built-in template into ``out``; returns the files written."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
     from cskpi_xl.safety import atomic_write
 
     out = Path(out)

@@ -328,7 +328,7 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
 def earliest_needed(scheme: Scheme | None, month: str) -> str | None:
     """The earliest month a multi-month rule of ``scheme`` reads for ``month``; None: every month may count.
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> earliest_needed(builtin("standard"), "2026-12"), earliest_needed(builtin("yali"), "2026-12")
     ('2026-01', '2026-10')
     """

@@ -1,6 +1,6 @@
 """The 规则 sheet: the scheme's tables, laid out so that formulas can point at them.
 
-The tables are the ones :mod:`cskpi_xl.core.tables` writes (items and their
+The tables are the ones :mod:`cskpi_xl.core.schemefile.sheet` writes (items and their
 rules, commission tiers or the KPI-coefficient table, grades) plus three
 small ones of our own (分区 weights, named 参数, 工资 constants). Every table
 starts with a caption row and a Chinese header row; its data rows follow.
@@ -11,7 +11,7 @@ absolute reference such as ``'规则'!$F$12``. The same function lays out the
 sheet in the built-in templates and in every filled workbook, so the
 references always match.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> cells, refs = layout(builtin("standard"))
 >>> refs.tier(1, "比例")
 "'规则'!$F$23"
@@ -25,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from cskpi_xl.core import tables as T
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 

@@ -1,8 +1,13 @@
-"""Load schemes from TOML files; loading never crashes.
+"""The TOML reader: a scheme file (dict from ``tomllib``) → the scheme model; loading never crashes.
 
 Every node whitelists its keys; every problem names the file and the path
 inside the scheme (``items[2].rules[0].baseline``) with a Chinese message,
-after openfisca's parameter files and beancount's loader.
+after openfisca's parameter files and beancount's loader. What is checked
+beyond the types of single values (band coverage, rates, shares) is checked by
+:mod:`.validate`, the same validator the sheet reader (:mod:`.sheet`) uses,
+with the same defaults: a missing ``lower_inclusive`` means true, a missing
+``upper_inclusive`` / ``high_inclusive`` (tiers, grades, coefficient bands)
+means false.
 
 >>> s, problems = load_scheme("duoyi")
 >>> s.id, s.item("咨询转化率").full, [p for p in problems if p.is_error]
@@ -27,9 +32,11 @@ from cskpi_xl.core.numbers import number_text, to_decimal
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.core.rules import Band, Condition, Linear, Option, PerCount, Rubric, Score, Test
 from cskpi_xl.core.scheme import (
-    DailyView, EscalatingFine, Exclusion, Flag, GradeCap, Item, MoneyPerCount, PayRules, Review, Scheme, Section, Streak,
+    DailyView, EscalatingFine, Exclusion, Flag, GradeCap, Item, MoneyPerCount, PayRules, PostPay, Review, Scheme, Section,
+    Streak,
 )
-from cskpi_xl.core.tiers import KINDS, CoefficientBand, CoefficientTable, Tier, TierTable
+from cskpi_xl.core.schemefile import validate as V
+from cskpi_xl.core.tiers import KINDS, CoefficientBand, CoefficientTable, Tier, TierKind, TierTable
 
 BUILTIN_IDS = ("duoyi", "standard", "kpi_ko_ksa", "employee_form", "yali", "operations", "designer", "manager", "daily")
 
@@ -56,6 +63,10 @@ class _Ctx:
 
     def warn(self, path: str, zh: str, en: str, value: Any = None) -> None:
         self.err(path, zh, en, value, WARNING)
+
+    def finding(self, f: V.Finding, path: str, value: Any = None) -> None:
+        """A finding of the validator, placed at ``path`` (with the value as written, else the finding's)."""
+        self.err(path, f.message, f.message_en, value if value is not None else f.value, f.severity)
 
     def keys(self, node: Any, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
         if not isinstance(node, dict):
@@ -144,17 +155,10 @@ def _looks_numeric(s: str) -> bool:
         return False
 
 
-def _check_share(ctx: _Ctx, metric: str, node: dict, path: str, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+def _check_share(ctx: _Ctx, metric: str, node: dict, path: str, values: tuple[tuple[str, Any], ...], unit: Any = None) -> None:
     """A share metric (询单转化率 …) compared with a number above 1, or counted in units of 1 or more: a percent written as a whole number."""
-    if metric not in SHARES:
-        return
-    for k, v in zip(keys, values):
-        if isinstance(v, Decimal) and k != "unit" and v > 1:
-            ctx.err(f"{path}.{k}", f"{metric}是比率（0.34 表示 34%），{k} = {node.get(k)} 大于 100%：是不是想写 {v / 100}（或 \"{v}%\"）？",
-                    f"{metric} is a fraction (0.34 means 34%); {k} = {node.get(k)} is above 100%: did you mean {v / 100}?", node.get(k))
-        if isinstance(v, Decimal) and k == "unit" and v >= 1:
-            ctx.err(f"{path}.unit", f"{metric}是比率（0.01 表示 1 个百分点），unit = {node.get(k)} 是 {v * 100}%：是不是想写 {v / 100}？",
-                    f"{metric} is a fraction; unit = {node.get(k)} is {v * 100}%: did you mean {v / 100}?", node.get(k))
+    for f in V.share_findings(metric, values, unit):
+        ctx.finding(f, f"{path}.{f.field}", node.get(f.field))
 
 
 def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
@@ -171,7 +175,7 @@ def _tests(ctx: _Ctx, node: Any, path: str) -> tuple[Test, ...]:
             continue
         v = _ref(ctx, t, "value", p)  # a number, or a parameter's name (响应标准秒数)
         if len(ins) == 1:
-            _check_share(ctx, N.canonical(ins[0]), t, p, ("value",), (v,))
+            _check_share(ctx, N.canonical(ins[0]), t, p, (("value", v),))
         if v is not None and ins:
             out.append(Test(ins, op, v))
     if node is not None and not out and not any(pp.path and pp.path.startswith(path) for pp in ctx.problems):
@@ -186,26 +190,28 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
     kind = r.get("kind")
     if kind == "linear":
         ctx.keys(r, path, {"kind", "metric", "baseline", "upper", "lower", "unit", "above", "below", "step"}, ("metric",))
-        if "baseline" in r and ("upper" in r or "lower" in r):
-            ctx.err(path, "baseline 与 upper/lower 只能二选一", "use baseline or upper/lower, not both")
         if "baseline" in r:
+            for f in V.baseline_findings(True, "upper" in r, "lower" in r):
+                ctx.finding(f, path)
             up = lo = _ref(ctx, r, "baseline", path)
         else:
             up, lo = _ref(ctx, r, "upper", path), _ref(ctx, r, "lower", path)
             if up is None or lo is None:
-                ctx.err(path, "线性规则需要 baseline，或 upper 与 lower", "a linear rule needs baseline, or upper and lower")
+                for f in V.baseline_findings(False, up is not None, lo is not None):
+                    ctx.finding(f, path)
                 return None
-            if isinstance(up, Decimal) and isinstance(lo, Decimal) and lo > up:
-                ctx.err(path, f"lower（{lo}）不能大于 upper（{up}）", "lower must not exceed upper")
         if up is None:
             return None
         unit = ctx.num(r, "unit", path, Decimal(1))
-        if unit is not None and unit <= 0:
-            ctx.err(f"{path}.unit", "unit 必须大于 0", "unit must be > 0", r.get("unit"))
+        found = V.linear_findings(up, lo, unit)
+        for f in found:
+            ctx.finding(f, f"{path}.unit" if f.kind is V.Kind.UNIT_NOT_POSITIVE else path,
+                        r.get("unit") if f.kind is V.Kind.UNIT_NOT_POSITIVE else None)
+        if any(f.kind is V.Kind.UNIT_NOT_POSITIVE for f in found):
             return None
         metric = ctx.text(r, "metric", path)
-        _check_share(ctx, N.canonical(metric), r, path, ("baseline", "unit") if "baseline" in r else ("upper", "lower", "unit"),
-                     (up, unit) if "baseline" in r else (up, lo, unit))
+        _check_share(ctx, N.canonical(metric), r, path, (("baseline", up),) if "baseline" in r else (("upper", up), ("lower", lo)),
+                     unit)
         return Linear(N.canonical(metric), up, lo, unit, ctx.num(r, "above", path, Decimal(0)),
                       ctx.num(r, "below", path, Decimal(0)), ctx.boolean(r, "step", path, False))
     if kind == "per_count":
@@ -213,12 +219,14 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
         ins = ctx.names(r, "inputs", path)
         pts = ctx.num(r, "points", path)
         after = r.get("after")
-        if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 0):
-            ctx.err(f"{path}.after", "after 应为非负整数", "after must be a whole number >= 0", after)
+        f = V.after_finding(after)
+        if f is not None:
+            ctx.finding(f, f"{path}.after")
             after = None
         then = ctx.num(r, "then", path)
-        if (after is None) != (then is None):
-            ctx.err(path, "after 与 then 必须同时给出", "after and then go together")
+        f = V.after_then_finding(after, then)
+        if f is not None:
+            ctx.finding(f, path)
             after = then = None
         if not ins or pts is None:
             return None
@@ -269,8 +277,27 @@ def _rule(ctx: _Ctx, r: Any, path: str, item_name: str):
     return None
 
 
+def _bounds(ctx: _Ctx, node: dict, path: str, keys: tuple[str, str, str, str]) -> tuple[V.Bounds, bool]:
+    """A band's bounds with the one set of defaults (lower bound in, upper bound out); and whether all four were usable."""
+    before = len(ctx.problems)
+    lo, hi, lo_inc, hi_inc = keys
+    bounds = (ctx.num(node, lo, path), ctx.num(node, hi, path), ctx.boolean(node, lo_inc, path, V.LOWER_INCLUSIVE),
+              ctx.boolean(node, hi_inc, path, V.UPPER_INCLUSIVE))
+    return bounds, len(ctx.problems) == before
+
+
+def _check_bands(ctx: _Ctx, table: V.BandTable, bands: list[V.Bounds], path: str, labels: list[str] | None = None) -> None:
+    for f in V.band_findings(table, bands, labels):
+        ctx.finding(f, path)
+
+
+_GRADE_KEYS = ("low", "high", "low_inclusive", "high_inclusive")
+_TIER_KEYS = ("lower", "upper", "lower_inclusive", "upper_inclusive")
+
+
 def _grades(ctx: _Ctx, node: Any, path: str) -> Grades | None:
     bands = []
+    readable = True
     for i, g in enumerate(ctx.table_list(node, path)):
         p = f"{path}[{i}]"
         g = ctx.keys(g, p, {"label", "low", "high", "low_inclusive", "high_inclusive", "attrs"}, ("label",))
@@ -281,21 +308,21 @@ def _grades(ctx: _Ctx, node: Any, path: str) -> Grades | None:
             ctx.err(f"{p}.attrs", "attrs 应为一个表", "attrs must be a table", attrs)
             attrs = {}
         for k, v in attrs.items():
-            if k in ("岗位工资", "绩效工资比例") and not (v == "得分" and k == "绩效工资比例"):
+            if k in (N.POST_PAY, N.PERFORMANCE_PAY_RATIO) and not (v == "得分" and k == N.PERFORMANCE_PAY_RATIO):
                 try:
                     attrs[k] = to_decimal(v) if not isinstance(v, bool) else v
                 except ValueError:
                     ctx.err(f"{p}.attrs.{k}", "应为数字", "must be a number", v)
-        bands.append(GradeBand(ctx.text(g, "label", p), ctx.num(g, "low", p), ctx.num(g, "high", p),
-                               ctx.boolean(g, "low_inclusive", p, True), ctx.boolean(g, "high_inclusive", p, False), dict(attrs)))
+        (lo, hi, lo_inc, hi_inc), ok = _bounds(ctx, g, p, _GRADE_KEYS)
+        readable = readable and ok
+        bands.append(GradeBand(ctx.text(g, "label", p), lo, hi, lo_inc, hi_inc, dict(attrs)))
     if not bands:
         return None
     grades = Grades(tuple(bands))
-    labels = grades.labels()
-    if len(set(labels)) != len(labels):
-        ctx.err(path, "等级名称重复", "duplicate grade labels")
-    for zh, en in grades.coverage_problems():
-        ctx.err(path, zh, en)
+    for f in V.label_findings(V.GRADES, grades.labels()):
+        ctx.finding(f, path)
+    if readable:
+        _check_bands(ctx, V.GRADES, [(b.low, b.high, b.low_inclusive, b.high_inclusive) for b in bands], path, grades.labels())
     return grades
 
 
@@ -305,6 +332,7 @@ def _commission(ctx: _Ctx, node: Any, path: str):
     node = ctx.keys(node, path, {"kind", "basis", "tiers", "bands"}, ("kind",))
     kind = node.get("kind")
     basis = N.canonical(ctx.text(node, "basis", path, "销售额"))
+    readable = True
     if kind == "tiers":
         tiers = []
         for i, t in enumerate(ctx.table_list(node.get("tiers"), f"{path}.tiers")):
@@ -317,17 +345,18 @@ def _commission(ctx: _Ctx, node: Any, path: str):
                 ctx.err(f"{p}.kind", "提成档的类型只能是 flat（全额）、marginal（超额累进）、fixed（固定金额）",
                         "tier kind must be flat, marginal or fixed", k)
                 continue
+            (lo, hi, lo_inc, hi_inc), ok = _bounds(ctx, t, p, _TIER_KEYS)
+            readable = readable and ok
             rate = ctx.num(t, "rate", p, Decimal(0))
-            if k != "fixed" and "rate" not in t:
-                ctx.err(f"{p}.rate", "缺少提成比例 rate", "missing rate")
+            if k != TierKind.FIXED and "rate" not in t:
+                ctx.finding(V.missing_rate_finding(), f"{p}.rate")
             _check_rate(ctx, rate, t, p)
-            tiers.append(Tier(ctx.num(t, "lower", p), ctx.num(t, "upper", p), ctx.boolean(t, "lower_inclusive", p, True),
-                              ctx.boolean(t, "upper_inclusive", p, True), k, rate or Decimal(0), ctx.num(t, "base", p, Decimal(0)),
-                              ctx.num(t, "threshold", p)))
+            tiers.append(Tier(lo, hi, lo_inc, hi_inc, k, rate or Decimal(0), ctx.num(t, "base", p, Decimal(0)), ctx.num(t, "threshold", p)))
         if not tiers:
             ctx.err(f"{path}.tiers", "提成表为空", "empty commission table")
             return None
-        _check_tiers(ctx, tiers, f"{path}.tiers")
+        if readable:
+            _check_bands(ctx, V.TIERS, [(t.lower, t.upper, t.lower_inclusive, t.upper_inclusive) for t in tiers], f"{path}.tiers")
         return TierTable(tuple(tiers), basis)
     if kind == "coefficient":
         bands = []
@@ -335,15 +364,16 @@ def _commission(ctx: _Ctx, node: Any, path: str):
             p = f"{path}.bands[{i}]"
             b = ctx.keys(b, p, {"low", "high", "rate", "low_inclusive", "high_inclusive"}, ("rate",))
             if b:
-                _check_rate(ctx, ctx.num(b, "rate", p), b, p)
-                bands.append(CoefficientBand(ctx.num(b, "low", p), ctx.num(b, "high", p), ctx.num(b, "rate", p, Decimal(0)),
-                                             ctx.boolean(b, "low_inclusive", p, True), ctx.boolean(b, "high_inclusive", p, False)))
+                (lo, hi, lo_inc, hi_inc), ok = _bounds(ctx, b, p, _GRADE_KEYS)
+                readable = readable and ok
+                rate = ctx.num(b, "rate", p)
+                _check_rate(ctx, rate, b, p)
+                bands.append(CoefficientBand(lo, hi, rate if rate is not None else Decimal(0), lo_inc, hi_inc))
         if not bands:
             ctx.err(f"{path}.bands", "系数表为空", "empty coefficient table")
             return None
-        as_grades = Grades(tuple(GradeBand(str(i), b.low, b.high, b.low_inclusive, b.high_inclusive) for i, b in enumerate(bands)))
-        for zh, en in as_grades.coverage_problems():
-            ctx.err(f"{path}.bands", zh.replace("等级", "系数档"), en)
+        if readable:
+            _check_bands(ctx, V.COEFFICIENTS, [(b.low, b.high, b.low_inclusive, b.high_inclusive) for b in bands], f"{path}.bands")
         return CoefficientTable(tuple(bands), basis)
     ctx.err(f"{path}.kind", "提成的类型只能是 tiers（按销售额分档）或 coefficient（按考核得分定比例）",
             "commission kind must be tiers or coefficient", kind)
@@ -352,20 +382,9 @@ def _commission(ctx: _Ctx, node: Any, path: str):
 
 def _check_rate(ctx: _Ctx, rate: Decimal | None, node: dict, path: str, key: str = "rate") -> None:
     """A commission rate is a fraction below 1 (0.015 means 1.5%); ``rate = 1`` (meant 1%) would pay all the sales."""
-    if rate is not None and not (Decimal(0) <= rate < Decimal(1)):
-        hint = f"：是不是想写 {rate / 100}（{rate}%）？" if rate >= 1 else ""
-        ctx.err(f"{path}.{key}", f"提成比例应在 0 到 1 之间（不含 1；0.015 表示 1.5%）{hint}",
-                f"a rate must be at least 0 and below 1 (0.015 means 1.5%)" + (f"; did you mean {rate / 100}?" if rate >= 1 else ""),
-                node.get(key))
-
-
-def _check_tiers(ctx: _Ctx, tiers: list[Tier], path: str) -> None:
-    as_grades = Grades(tuple(GradeBand(f"第{i + 1}档", t.lower, t.upper, t.lower_inclusive, t.upper_inclusive)
-                             for i, t in enumerate(tiers)))
-    for zh, en in as_grades.coverage_problems():
-        if "更低的分数" in zh:
-            continue  # a table may start above 0: below it no commission
-        ctx.err(path, zh.replace("等级", "提成").replace("分数段", "金额区间").replace("分数", "金额"), en)
+    f = V.rate_finding(rate, field=key)
+    if f is not None:
+        ctx.finding(f, f"{path}.{key}", node.get(key))
 
 
 def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
@@ -373,7 +392,7 @@ def _pay(ctx: _Ctx, node: Any, path: str) -> PayRules | None:
         return None
     node = ctx.keys(node, path, {"post_pay", "public_rate", "seniority_per_year", "performance_pay", "rewards", "fine", "exempt"})
     post = node.get("post_pay", "input")
-    if post not in ("grade", "input", "none"):
+    if post not in tuple(PostPay):
         ctx.err(f"{path}.post_pay", "post_pay 只能是 grade、input 或 none", "post_pay must be grade, input or none", post)
         post = "input"
     rewards = []
@@ -488,8 +507,9 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         full = ctx.num(it, "full", p)
         if full is None:
             continue
-        if full < 0:
-            ctx.err(f"{p}.full", "满分不能为负数", "full marks must be >= 0", it.get("full"))
+        f = V.full_finding(full)
+        if f is not None:
+            ctx.finding(f, f"{p}.full", it.get("full"))
         rules = []
         for j, r in enumerate(ctx.table_list(it.get("rules", []), f"{p}.rules")):
             rule = _rule(ctx, r, f"{p}.rules[{j}]", name)
@@ -516,9 +536,9 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         ctx.err("items", "方案没有任何考核项目", "the scheme has no items")
     full_marks = ctx.num(top, "full_marks", "", Decimal(100))
     if total_mode == "sum" and items and full_marks is not None:
-        s = sum((i.full for i in items), Decimal(0))
-        if s != full_marks:
-            ctx.err("items", f"各项满分合计为 {s}，不等于总分 {full_marks}", f"item full marks add up to {s}, not {full_marks}", str(s))
+        f = V.full_marks_finding(sum((i.full for i in items), Decimal(0)), full_marks)
+        if f is not None:
+            ctx.finding(f, "items")
     if total_mode == "sections":
         w = sum((s.weight for s in sections if not s.addon), Decimal(0))
         if w != 100:
@@ -596,7 +616,7 @@ def parse_scheme(data: Any, file: str = "<scheme>") -> tuple[Scheme | None, list
         commission=_commission(ctx, top.get("commission"), "commission"), pay=_pay(ctx, top.get("pay"), "pay"),
         streaks=tuple(streaks), watch=tuple(watch), daily=daily, path=file,
     )
-    if scheme.pay and scheme.pay.post_pay == "grade" and grades and any("岗位工资" not in b.attrs for b in grades.bands):
+    if scheme.pay and scheme.pay.post_pay == PostPay.GRADE and grades and any(N.POST_PAY not in b.attrs for b in grades.bands):
         ctx.err("grades", "pay.post_pay = \"grade\" 时每个等级都要有 attrs.岗位工资", "every grade needs attrs.岗位工资")
     item_names = {i.name for i in items}
     for n in scheme.inputs():

@@ -1,4 +1,4 @@
-"""Scheme parts as 2-D tables with a Chinese header row, and back.
+"""The sheet reader: scheme parts as 2-D tables with a Chinese header row (cells), and back.
 
 This is the format HR types into cells (a tier table on a 规则 sheet, handed
 to ``=COMMISSION_TIER(B2, 规则!A1:H5)``) and the format the template's 规则
@@ -23,9 +23,13 @@ Commission tiers (headers 下限, 上限, 含下限, 含上限, 方式, 比例, 
 "错误: 第 2 行 列「比例」: 比例不是数字或百分比（值：'abc'）"
 
 Blank 含下限 means 是 and blank 含上限 means 否 (the lower bound belongs to
-the band, DOMAIN.md's convention); blank 方式 means 全额; blank 起算额 means
-the band's 下限. :func:`tiers_to_rows` always writes every column, so a
-table written by it reads back to the same commission for every amount.
+the band, the rulebook's convention) — the same defaults as a missing
+``lower_inclusive`` / ``upper_inclusive`` in a scheme file, and the same
+checks (:mod:`.validate`): a tier table read from cells and the same table
+read from TOML give the same model and the same problems. Blank 方式 means
+全额; blank 起算额 means the band's 下限. :func:`tiers_to_rows` always writes
+every column, so a table written by it reads back to the same commission for
+every amount.
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core import names as N
 from cskpi_xl.core.grades import GradeBand, Grades
 from cskpi_xl.core.numbers import to_decimal
-from cskpi_xl.core.problems import ERROR, WARNING, Problem
+from cskpi_xl.core.problems import ERROR, Problem
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 from cskpi_xl.core.scheme import Item, Scheme
-from cskpi_xl.core.tiers import CoefficientBand, CoefficientTable, Tier, TierTable
+from cskpi_xl.core.schemefile import validate as V
+from cskpi_xl.core.tiers import CoefficientBand, CoefficientTable, Tier, TierKind, TierTable
 
 TIER_HEADERS = ("下限", "上限", "含下限", "含上限", "方式", "比例", "基数", "起算额")
 GRADE_HEADERS = ("等级", "下限", "上限", "含下限", "含上限")
@@ -50,7 +55,7 @@ ITEM_HEADERS = ("项目", "满分", "规则类型", "指标/录入项", "基准"
                 "低于每单位", "按整单位", "每次", "超过次数后", "之后每次", "最低分", "说明")
 
 # 方式 as HR writes it ↔ the tier kind.
-KIND_WORDS = {"flat": "全额", "marginal": "超额", "fixed": "固定"}
+KIND_WORDS = {TierKind.FLAT: "全额", TierKind.MARGINAL: "超额", TierKind.FIXED: "固定"}
 _KIND_IN = {
     "全额": "flat", "全额提成": "flat", "按全额": "flat", "flat": "flat",
     "超额": "marginal", "超额累进": "marginal", "超出部分": "marginal", "超额部分": "marginal", "累进": "marginal",
@@ -242,6 +247,26 @@ class _Table:
     def err(self, rowno: int | None, column: str | None, zh: str, en: str, value: Any = None) -> None:
         self.problems.append(_p(zh, en, rowno, column, value, self.where))
 
+    def finding(self, f: V.Finding, rowno: int | None, column: str | None, value: Any = None) -> None:
+        """A finding of the validator, placed at a row and column (with the cell as typed, else the finding's value)."""
+        self.problems.append(Problem(f.message, f.message_en, sheet=self.where or None, row=rowno, column=column,
+                                     value=_show(value if value is not None else f.value), severity=f.severity))
+
+    def bounds(self, rowno: int, row: list) -> tuple[V.Bounds, bool]:
+        """下限, 上限, 含下限, 含上限 with the one set of defaults; and whether all four cells were usable."""
+        before = len(self.problems)
+        b = (self.num(rowno, row, "下限"), self.num(rowno, row, "上限"), self.flag(rowno, row, "含下限", V.LOWER_INCLUSIVE),
+             self.flag(rowno, row, "含上限", V.UPPER_INCLUSIVE))
+        return b, len(self.problems) == before
+
+    def check_bands(self, table: V.BandTable, bands: list[V.Bounds], rownos: list[int], labels: list[str] | None = None) -> None:
+        """The validator's band checks; a reversed band is placed at its row's 上限 cell, the rest at the table."""
+        for f in V.band_findings(table, bands, labels):
+            if f.kind is V.Kind.BOUNDS_REVERSED:
+                self.finding(f, rownos[f.index], "上限")
+            else:
+                self.finding(f, None, None)
+
     @property
     def failed(self) -> bool:
         return any(p.severity == ERROR for p in self.problems)
@@ -275,7 +300,7 @@ def _yes(b: bool) -> str:
 def tiers_to_rows(table: TierTable) -> list[list]:
     """A commission table as rows under the header 下限, 上限, 含下限, 含上限, 方式, 比例, 基数, 起算额.
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> tiers_to_rows(builtin("standard").commission)[2]
     [15000, 20000, '是', '是', '超额', 0.02, 150, None]
     """
@@ -293,9 +318,11 @@ def rows_to_tiers(rows: Any, where: str = "", first_row: int = 1, basis: str = "
         tb.err(first_row, None, "提成表至少需要「比例」或「基数」列；标题：" + "、".join(TIER_HEADERS),
                "a tier table needs a 比例 or 基数 column")
     tiers: list[Tier] = []
+    rownos: list[int] = []
+    readable = not tb.failed
     for rowno, row in tb.rows:
-        lower = tb.num(rowno, row, "下限")
-        upper = tb.num(rowno, row, "上限")
+        (lower, upper, lower_inc, upper_inc), ok = tb.bounds(rowno, row)
+        readable = readable and ok
         kind_text = tb.text(row, "方式")
         kind = "flat"
         if kind_text is not None:
@@ -304,28 +331,18 @@ def rows_to_tiers(rows: Any, where: str = "", first_row: int = 1, basis: str = "
                 tb.err(rowno, "方式", "方式只能是 全额、超额 或 固定", "方式 must be 全额, 超额 or 固定", kind_text)
                 kind = "flat"
         rate = tb.num(rowno, row, "比例", None, percent=True)
-        if rate is None and kind != "fixed" and "比例" in tb.columns:
-            tb.err(rowno, "比例", "缺少提成比例（如 0.015 或 1.5%）", "missing rate")
-        if rate is not None and not (Decimal(0) <= rate < Decimal(1)):
-            tb.err(rowno, "比例", "比例应在 0 到 1 之间，不含 1（写 0.015 或 1.5%）" + (f"：是不是想写 {rate}%？" if rate >= 1 else ""),
-                   "rate must be at least 0 and below 1", tb.get(row, "比例"))
-        if lower is not None and upper is not None and lower > upper:
-            tb.err(rowno, "上限", f"上限（{upper}）小于下限（{lower}）", "upper is below lower", tb.get(row, "上限"))
-        tiers.append(Tier(lower, upper, tb.flag(rowno, row, "含下限", True), tb.flag(rowno, row, "含上限", False), kind,
-                          rate or Decimal(0), tb.num(rowno, row, "基数", Decimal(0)), tb.num(rowno, row, "起算额")))
+        if rate is None and kind != TierKind.FIXED and "比例" in tb.columns and tb.get(row, "比例") is None:
+            tb.finding(V.missing_rate_finding(), rowno, "比例")
+        f = V.rate_finding(rate)
+        if f is not None:
+            tb.finding(f, rowno, "比例", tb.get(row, "比例"))
+        tiers.append(Tier(lower, upper, lower_inc, upper_inc, kind, rate or Decimal(0), tb.num(rowno, row, "基数", Decimal(0)),
+                          tb.num(rowno, row, "起算额")))
+        rownos.append(rowno)
     if not tb.rows and not tb.failed:
         tb.err(first_row, None, "提成表没有数据行", "the tier table has no rows")
-    if not tb.failed:
-        bands = Grades(tuple(GradeBand(f"第{i + 1}档", t.lower, t.upper, t.lower_inclusive, t.upper_inclusive)
-                             for i, t in enumerate(tiers)))
-        for zh, en in bands.coverage_problems():
-            if "更低的分数" in zh:
-                continue  # below the first tier there is no commission
-            text = zh.replace("等级", "提成").replace("分数段", "金额区间").replace("分数", "金额")
-            if "更高的" in zh:  # above the last tier there is none either: allowed, but said
-                tb.problems.append(Problem(text, en, sheet=where or None, severity=WARNING))
-            else:
-                tb.err(None, None, text, en)
+    if readable and tiers:
+        tb.check_bands(V.TIERS, [(t.lower, t.upper, t.lower_inclusive, t.upper_inclusive) for t in tiers], rownos)
     if tb.failed:
         return None, tb.problems
     return TierTable(tuple(tiers), N.canonical(basis)), tb.problems
@@ -337,7 +354,7 @@ def rows_to_tiers(rows: Any, where: str = "", first_row: int = 1, basis: str = "
 def grades_to_rows(grades: Grades) -> list[list]:
     """Grade bands as rows under 等级, 下限, 上限, 含下限, 含上限 and one column per attribute.
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> rows = grades_to_rows(builtin("standard").grades)
     >>> rows[0][:6], rows[2][:6]
     (['等级', '下限', '上限', '含下限', '含上限', '培训需求'], ['优秀', 85, 95, '是', '否', '一般'])
@@ -354,7 +371,7 @@ def grades_to_rows(grades: Grades) -> list[list]:
     return rows
 
 
-_NUMERIC_ATTRS = ("岗位工资", "绩效工资比例")
+_NUMERIC_ATTRS = (N.POST_PAY, N.PERFORMANCE_PAY_RATIO)
 
 
 def rows_to_grades(rows: Any, where: str = "", first_row: int = 1) -> tuple[Grades | None, list[Problem]]:
@@ -366,6 +383,8 @@ def rows_to_grades(rows: Any, where: str = "", first_row: int = 1) -> tuple[Grad
     """
     tb = _Table(rows, where, first_row, GRADE_HEADERS, ("等级",))
     bands: list[GradeBand] = []
+    rownos: list[int] = []
+    readable = True
     for rowno, row in tb.rows:
         label = tb.text(row, "等级")
         if not label:
@@ -376,7 +395,7 @@ def rows_to_grades(rows: Any, where: str = "", first_row: int = 1) -> tuple[Grad
             v = row[j] if j < len(row) else None
             if _blank(v):
                 continue
-            if name in _NUMERIC_ATTRS and not (name == "绩效工资比例" and _norm(str(v)) == "得分"):
+            if name in _NUMERIC_ATTRS and not (name == N.PERFORMANCE_PAY_RATIO and _norm(str(v)) == "得分"):
                 try:
                     attrs[name] = parse_number(v, percent=True)
                 except ValueError:
@@ -386,18 +405,19 @@ def rows_to_grades(rows: Any, where: str = "", first_row: int = 1) -> tuple[Grad
                 attrs[name] = to_decimal(v)
             else:
                 attrs[name] = _norm(str(v)) if isinstance(v, str) else v
-        bands.append(GradeBand(label, tb.num(rowno, row, "下限"), tb.num(rowno, row, "上限"),
-                               tb.flag(rowno, row, "含下限", True), tb.flag(rowno, row, "含上限", False), attrs))
+        (low, high, low_inc, high_inc), ok = tb.bounds(rowno, row)
+        readable = readable and ok
+        bands.append(GradeBand(label, low, high, low_inc, high_inc, attrs))
+        rownos.append(rowno)
     if not bands and not tb.failed:
         tb.err(first_row, None, "等级表没有数据行", "the grade table has no rows")
     if tb.failed:
         return None, tb.problems
     grades = Grades(tuple(bands))
-    labels = grades.labels()
-    for lab in sorted({x for x in labels if labels.count(x) > 1}):
-        tb.err(None, "等级", f"等级名称重复：{lab}", f"duplicate grade: {lab}", lab)
-    for zh, en in grades.coverage_problems():
-        tb.err(None, None, zh, en)
+    for f in V.label_findings(V.GRADES, grades.labels()):
+        tb.finding(f, None, "等级")
+    if readable:
+        tb.check_bands(V.GRADES, [(b.low, b.high, b.low_inclusive, b.high_inclusive) for b in bands], rownos, grades.labels())
     if tb.failed:
         return None, tb.problems
     return grades, tb.problems
@@ -419,21 +439,23 @@ def rows_to_coefficient(rows: Any, where: str = "", first_row: int = 1,
     """A coefficient table from rows with the header 下限, 上限, 比例 (含下限/含上限 optional)."""
     tb = _Table(rows, where, first_row, ("下限", "上限", "含下限", "含上限", "比例"), ("比例",))
     bands: list[CoefficientBand] = []
+    rownos: list[int] = []
+    readable = not tb.failed
     for rowno, row in tb.rows:
+        (low, high, low_inc, high_inc), ok = tb.bounds(rowno, row)
+        readable = readable and ok
         rate = tb.num(rowno, row, "比例", None, percent=True)
         if rate is None and "比例" in tb.columns and tb.get(row, "比例") is None:
             tb.err(rowno, "比例", "缺少比例", "missing rate")
-        elif rate is not None and not (Decimal(0) <= rate < Decimal(1)):
-            tb.err(rowno, "比例", "比例应在 0 到 1 之间，不含 1（写 0.01 或 1%）" + (f"：是不是想写 {rate}%？" if rate >= 1 else ""),
-                   "rate must be at least 0 and below 1", tb.get(row, "比例"))
-        bands.append(CoefficientBand(tb.num(rowno, row, "下限"), tb.num(rowno, row, "上限"), rate or Decimal(0),
-                                     tb.flag(rowno, row, "含下限", True), tb.flag(rowno, row, "含上限", False)))
+        f = V.rate_finding(rate)
+        if f is not None:
+            tb.finding(f, rowno, "比例", tb.get(row, "比例"))
+        bands.append(CoefficientBand(low, high, rate or Decimal(0), low_inc, high_inc))
+        rownos.append(rowno)
     if not bands and not tb.failed:
         tb.err(first_row, None, "系数表没有数据行", "the coefficient table has no rows")
-    if not tb.failed:
-        as_grades = Grades(tuple(GradeBand(str(i), b.low, b.high, b.low_inclusive, b.high_inclusive) for i, b in enumerate(bands)))
-        for zh, en in as_grades.coverage_problems():
-            tb.err(None, None, zh.replace("等级", "系数档"), en)
+    if readable and bands:
+        tb.check_bands(V.COEFFICIENTS, [(b.low, b.high, b.low_inclusive, b.high_inclusive) for b in bands], rownos)
     if tb.failed:
         return None, tb.problems
     return CoefficientTable(tuple(bands), N.canonical(basis)), tb.problems
@@ -478,7 +500,7 @@ def items_to_rows(scheme: Scheme) -> list[list]:
     and read back with :func:`rows_to_items`; condition, rubric and score
     rules are shown in 说明 only (they are edited in the scheme file).
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> rows = items_to_rows(builtin("duoyi"))
     >>> row = dict(zip(rows[0], rows[3]))
     >>> row["项目"], row["基准"], row["高于每单位"], row["低于每单位"]
@@ -509,8 +531,9 @@ def rows_to_items(rows: Any, where: str = "", first_row: int = 1) -> tuple[list[
             order.append(current)
         full = tb.num(rowno, row, "满分")
         if full is not None:
-            if full < 0:
-                tb.err(rowno, "满分", "满分不能为负数", "full marks must be >= 0", tb.get(row, "满分"))
+            f = V.full_finding(full, V.SHEET_FIELDS)
+            if f is not None:
+                tb.finding(f, rowno, "满分", tb.get(row, "满分"))
             p["full"] = full
         fl = tb.get(row, "最低分")
         if fl is not None:
@@ -536,6 +559,10 @@ def rows_to_items(rows: Any, where: str = "", first_row: int = 1) -> tuple[list[
     if tb.failed:
         return None, tb.problems
     return items, tb.problems
+
+
+#: The column of the sheet holding a field the validator names.
+_COLUMN_OF = {"baseline": "基准", "upper": "上基准", "lower": "下基准", "unit": "单位", "after": "超过次数后", "then": "之后每次"}
 
 
 def _rule_from_row(tb: _Table, rowno: int, row: list):
@@ -564,24 +591,25 @@ def _rule_from_row(tb: _Table, rowno: int, row: list):
         base = tb.ref(rowno, row, "基准")
         up = tb.ref(rowno, row, "上基准")
         lo = tb.ref(rowno, row, "下基准")
+        for f in V.baseline_findings(base is not None, up is not None, lo is not None, V.SHEET_FIELDS):
+            tb.finding(f, rowno, "基准", tb.get(row, "基准"))
+            if base is None:
+                return None
         if base is not None:
-            if up is not None or lo is not None:
-                tb.err(rowno, "基准", "「基准」与「上基准/下基准」只能填一种", "use 基准 or 上基准/下基准, not both", tb.get(row, "基准"))
             up = lo = base
-        elif up is None or lo is None:
-            tb.err(rowno, "基准", "线性规则需要「基准」，或「上基准」与「下基准」", "a linear rule needs 基准 or both 上基准 and 下基准")
-            return None
-        elif isinstance(up, Decimal) and isinstance(lo, Decimal) and lo > up:
-            tb.err(rowno, "下基准", f"下基准（{lo}）大于上基准（{up}）", "lower baseline exceeds upper", tb.get(row, "下基准"))
-        if N.canonical(what) in N.SHARES:
-            for col, v in (("基准" if base is not None else "上基准", up), ("下基准", lo if base is None else None)):
-                if isinstance(v, Decimal) and v > 1:
-                    tb.err(rowno, col, f"{N.canonical(what)}是比率（0.34 表示 34%），{v} 大于 100%：是不是想写 {v}%？",
-                           "a share above 100%: a percent typed as a number", tb.get(row, col))
-                    return None
         unit = tb.num(rowno, row, "单位", Decimal(1), percent=True)
-        if unit is not None and unit <= 0:
-            tb.err(rowno, "单位", "单位必须大于 0", "unit must be > 0", tb.get(row, "单位"))
+        found = V.linear_findings(up, lo, unit, V.SHEET_FIELDS)
+        for f in found:
+            col = _COLUMN_OF[f.field]
+            tb.finding(f, rowno, col, tb.get(row, col))
+        if any(f.kind is V.Kind.UNIT_NOT_POSITIVE for f in found):
+            return None
+        shares = V.share_findings(N.canonical(what), (("baseline", up),) if base is not None else (("upper", up), ("lower", lo)),
+                                  unit)
+        for f in shares:
+            col = _COLUMN_OF[f.field]
+            tb.finding(f, rowno, col, tb.get(row, col))
+        if shares:
             return None
         return Linear(N.canonical(what), up, lo, unit, tb.num(rowno, row, "高于每单位", Decimal(0)),
                       tb.num(rowno, row, "低于每单位", Decimal(0)), tb.flag(rowno, row, "按整单位", False))
@@ -592,12 +620,13 @@ def _rule_from_row(tb: _Table, rowno: int, row: list):
         return None
     after = tb.num(rowno, row, "超过次数后")
     then = tb.num(rowno, row, "之后每次")
-    if after is not None and (after < 0 or after != after.to_integral_value()):
-        tb.err(rowno, "超过次数后", "超过次数后应为非负整数", "must be a whole number >= 0", tb.get(row, "超过次数后"))
+    f = V.after_finding(after, V.SHEET_FIELDS)
+    if f is not None:
+        tb.finding(f, rowno, "超过次数后", tb.get(row, "超过次数后"))
         after = None
-    if (after is None) != (then is None):
-        col = "之后每次" if then is None else "超过次数后"
-        tb.err(rowno, col, "「超过次数后」与「之后每次」要同时填写", "超过次数后 and 之后每次 go together")
+    f = V.after_then_finding(after, then, V.SHEET_FIELDS)
+    if f is not None:
+        tb.finding(f, rowno, _COLUMN_OF[f.field])
         return None
     inputs = tuple(N.canonical(x.strip()) for x in re.split(r"[+＋、,，/]", what) if x.strip())
     return PerCount(inputs, points, int(after) if after is not None else None, then)
@@ -630,7 +659,7 @@ def rows_to_item(rows: Any, name: str | None = None, where: str = "", first_row:
 def find_item(items: Iterable[Item], name: str) -> Item | None:
     """The item called ``name``, by its name, its canonical name or the figure it scores.
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> find_item(builtin("duoyi").items, "询单转化率").name
     '咨询转化率'
     """

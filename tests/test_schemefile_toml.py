@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cskpi_xl.core.loader import load_scheme, parse_scheme
+from cskpi_xl.core.schemefile import load_scheme, parse_scheme
 
 GOOD = """
 id = "t"

@@ -1,4 +1,4 @@
-"""Scheme parts ↔ 2-D tables with a Chinese header row (cskpi_xl.core.tables)."""
+"""Scheme parts ↔ 2-D tables with a Chinese header row (cskpi_xl.core.schemefile.sheet)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cskpi_xl.core import tables as T
 from cskpi_xl.core.engine import score_item
-from cskpi_xl.core.grades import GradeBand, Grades
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.tiers import CoefficientBand, CoefficientTable, Tier, TierTable
 
 AMOUNTS = [0, 1, 9999.99, 14999, 14999.99, 15000, 15000.01, 19999, 20000, 20001, 24999, 25000, 25001, 30000, 30001,
