@@ -178,7 +178,7 @@ class Previous:
 
 def beside(path: Path) -> Path:
     """Where the new version of a kept file goes: ``小美.xlsx`` → ``小美.新.xlsx``."""
-    from cskpi_xl.safety import path_inside
+    from cskpi_xl.files.names import path_inside
 
     return path_inside(path.parent, path.stem + BESIDE, path.suffix)
 
@@ -203,7 +203,7 @@ def read_previous(files: Iterable[Path], month: str, agents: Iterable[str], *, a
     """
     from cskpi_xl.core.problems import WARNING
     from cskpi_xl.importers.people import account_key, load_aliases
-    from cskpi_xl.safety import safe_file_stem
+    from cskpi_xl.files.names import safe_file_stem
     from cskpi_xl.workbook.registry import read_book
 
     agents = set(agents)

@@ -18,7 +18,7 @@ from cskpi_xl.commands.inputs import ArgumentProblem, expand_exports, scheme_arg
 from cskpi_xl.core.loader import BUILTIN_IDS, builtin
 from cskpi_xl.i18n import set_language
 from cskpi_xl.importers.subaccounts import likely_subaccounts, person_of
-from cskpi_xl.safety import LOCK_NAME, FolderBusy, FolderLock
+from cskpi_xl.files.lock import LOCK_NAME, FolderBusy, FolderLock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = ROOT / "samples" / "exports"
@@ -136,9 +136,22 @@ def test_no_lock_file_left_after_pdf_or_a_failed_run(tmp_path, capsys):
     assert not (tmp_path / LOCK_NAME).exists()
 
 
+def test_pdf_on_a_busy_folder_says_so_in_each_language(tmp_path, capsys):
+    # the message comes from FolderBusy's fields (zh, en), not from splitting its text
+    (tmp_path / "a.xlsx").write_text("not a workbook")
+    with FolderLock(tmp_path):
+        zh = run(capsys, "pdf", tmp_path, "--out", tmp_path / "pdf")
+        en = run(capsys, "--lang", "en", "pdf", tmp_path, "--out", tmp_path / "pdf")
+    set_language(None)
+    pid = os.getpid()
+    assert zh == (2, "", f"错误：文件夹 {tmp_path} 正在被另一个批量任务使用（进程 {pid}），请等待它结束后再运行\n")
+    assert en == (2, "", f"error: folder {tmp_path} is in use by another batch run (process {pid}); wait for it to finish\n")
+    assert not (tmp_path / "pdf").exists()
+
+
 HOLD = textwrap.dedent("""
     import sys
-    from cskpi_xl.safety import FolderLock
+    from cskpi_xl.files.lock import FolderLock
     with FolderLock(sys.argv[1], wait_seconds=float(sys.argv[2])):
         print("locked", flush=True)
         sys.stdin.read()

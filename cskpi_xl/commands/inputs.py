@@ -144,7 +144,7 @@ def suggestion_lines(names: Sequence[str], found: Mapping[str, str]) -> list[str
 
 def write_alias_draft(found: Mapping[str, str], folder: str | os.PathLike) -> Path | None:
     """Write ``found`` as a draft 别名表 (``别名表_草稿.csv``, UTF-8 with BOM so Excel opens it) in ``folder``."""
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
 
     if not found:
         return None

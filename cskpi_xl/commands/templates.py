@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 def build_all(out: str | Path) -> list[Path]:
     """Build every built-in template into ``out``; returns the files written."""
     from cskpi_xl.core.loader import BUILTIN_IDS, builtin
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
     from cskpi_xl.workbook.builder import template_bytes
 
     out = Path(out)
@@ -44,7 +44,7 @@ def run(args) -> int:
     try:
         files = build_all(args.out)
     except OSError as exc:  # no permission, a read-only folder, a file where the folder should be
-        from cskpi_xl.safety import os_error_problem
+        from cskpi_xl.files.oserrors import os_error_problem
 
         print(os_error_problem(exc).format(), file=sys.stderr)
         return 1

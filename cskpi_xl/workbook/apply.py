@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import atomic_write
+from cskpi_xl.files.atomic import atomic_write
 from cskpi_xl.workbook import fastsave, xlsxpost
 from cskpi_xl.workbook.template import FillPlan, RowInsert
 from cskpi_xl.workbook.xlsxio import write_text_cell
@@ -312,7 +312,7 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
     apostrophe when it looks like a formula; formulas are set as formulas
     (Excel calculates them itself, so no cached values are needed).
     """
-    from cskpi_xl.safety import is_formula_like, plain_text
+    from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 
     names = [s.name for s in book.sheets]
     def protect(on: bool) -> None:

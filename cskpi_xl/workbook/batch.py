@@ -21,7 +21,7 @@ with certainty is kept as it is and the new one written beside it
 (``小美.新.xlsx``), with the reason.
 Inputs are never overwritten (an output path equal to an input is refused),
 each file is written atomically (temp file + rename) and ``DIR`` is locked
-against a second batch (:class:`~cskpi_xl.safety.FolderLock`).
+against a second batch (:class:`~cskpi_xl.files.lock.FolderLock`).
 
 Agent workbooks are written in parallel (one process per core); the plan for
 each agent is made in the main process, so a worker only gets picklable
@@ -53,8 +53,10 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
-                             safe_file_stem, safe_sheet_name)
+from cskpi_xl.files.atomic import remove_stale_temps
+from cskpi_xl.files.lock import FolderBusy, FolderLock
+from cskpi_xl.files.names import NameSet, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.files.oserrors import os_error_problem
 from cskpi_xl.workbook import xlsxpost
 from cskpi_xl.workbook.apply import apply_plan, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.builder import template_bytes
@@ -270,7 +272,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     try:
         lock.acquire()
     except FolderBusy as exc:
-        problems.append(Problem(str(exc).split(" / ")[0], str(exc)))
+        problems.append(exc.problem())
         return report, problems
     except OSError as exc:
         problems.append(os_error_problem(exc))

@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import atomic_write, is_formula_like, plain_text
+from cskpi_xl.files.atomic import atomic_write
+from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 
 __all__ = ["write_text_cell", "atomic_save_workbook"]
 
@@ -25,7 +26,7 @@ __all__ = ["write_text_cell", "atomic_save_workbook"]
 def write_text_cell(cell, text) -> None:
     """Set an openpyxl ``cell`` to ``text`` as a literal string, never a formula.
 
-    The value goes through :func:`cskpi_xl.safety.plain_text`, the cell type
+    The value goes through :func:`cskpi_xl.workbook.celltext.plain_text`, the cell type
     is forced to string (openpyxl then writes an inline string with no
     ``<f>`` element), and formula-like text (``= + - @`` …) also gets the
     *quote prefix* style, so Excel and WPS keep it as text when a person
@@ -42,7 +43,7 @@ def write_text_cell(cell, text) -> None:
 
 
 def atomic_save_workbook(wb, path) -> Path:
-    """Save an openpyxl workbook to ``path`` atomically (see :func:`cskpi_xl.safety.atomic_write`).
+    """Save an openpyxl workbook to ``path`` atomically (see :func:`cskpi_xl.files.atomic.atomic_write`).
 
     A file locked by Excel/WPS on Windows makes the final move fail: that
     :class:`PermissionError` gets a Chinese hint to close the file.
