@@ -130,6 +130,24 @@ class TestCheckFile:
         assert messages(found(tmp_path / "a.xlsx")) == [
             "这是一个 zip 压缩包，不是 Excel 工作簿；请先解压，导入里面的表格文件"]
 
+    def test_password_protected_entry(self, tmp_path):
+        # told by the entry's "encrypted" flag bit, before any reader is asked (and its English text parsed)
+        data = bytearray(make_xlsx(tmp_path / "ok.xlsx").read_bytes())
+        name = b"xl/worksheets/sheet1.xml"
+        with zipfile.ZipFile(tmp_path / "ok.xlsx") as z:
+            local = z.getinfo(name.decode()).header_offset
+        central = data.find(b"PK\x01\x02")  # the central directory entry that names the sheet …
+        while data[central + 46:central + 46 + len(name)] != name:
+            central = data.find(b"PK\x01\x02", central + 4)
+        data[local + 6] |= 0x1  # … and the local header: set the entry's "encrypted" bit in both
+        data[central + 8] |= 0x1
+        (tmp_path / "pw.xlsx").write_bytes(bytes(data))
+        with zipfile.ZipFile(tmp_path / "pw.xlsx") as z:
+            assert z.getinfo(name.decode()).flag_bits & 0x1
+        [p] = found(tmp_path / "pw.xlsx")
+        assert (p.message, p.message_en) == ("文件内部的压缩包设置了密码，无法读取",
+                                             "the zip inside is password-protected and cannot be read")
+
     def test_csv_that_is_a_workbook(self, tmp_path):
         make_xlsx(tmp_path / "x.csv")
         assert messages(found(tmp_path / "x.csv")) == [

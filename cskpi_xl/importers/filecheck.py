@@ -285,6 +285,12 @@ def _check_zip(path: Path, suffix: str, size: int, max_uncompressed: int,
         for info in infos:
             if info.is_dir():
                 continue
+            if info.flag_bits & 0x1:  # the entry is encrypted (the zip format's own flag, not the reader's text)
+                return [_problem(
+                    path,
+                    "文件内部的压缩包设置了密码，无法读取",
+                    "the zip inside is password-protected and cannot be read",
+                )]
             try:
                 with zf.open(info) as part:
                     if _XML_NAME.search(info.filename):
@@ -295,13 +301,7 @@ def _check_zip(path: Path, suffix: str, size: int, max_uncompressed: int,
                             prefix += part.read(XML_PREFIX_BYTES - len(prefix))
                         else:
                             continue
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
-                if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-                    return [_problem(
-                        path,
-                        "文件内部的压缩包设置了密码，无法读取",
-                        "the zip inside is password-protected and cannot be read",
-                    )]
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
                 return [corrupt]
             except Exception:  # zlib.error and friends
                 return [corrupt]
