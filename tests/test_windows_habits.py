@@ -218,6 +218,24 @@ def test_a_typo_gets_did_you_mean(typed, meant, capsys, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+def test_argument_problem_carries_both_languages():
+    # the Excel button reports it in 设置 from its fields (zh, en), whatever the language at raise time
+    set_language("zh")
+    with pytest.raises(ArgumentProblem) as info:
+        scheme_arg("standrad")
+    set_language(None)
+    exc = info.value
+    assert (exc.zh, exc.en) == ("没有名为「standrad」的方案；您是不是要 standard？", "no scheme named 'standrad'; did you mean standard?")
+    p = exc.problem(sheet="设置")
+    assert (p.message, p.message_en, p.sheet, p.is_error) == (exc.zh, exc.en, "设置", True)
+
+
+def test_a_missing_wildcard_says_so_in_english(capsys, tmp_path):
+    code, _, err = run(capsys, "--lang", "en", "import", str(tmp_path / "*.xlsx"))
+    set_language(None)
+    assert (code, err) == (2, f"error: no files match {tmp_path / '*.xlsx'}\n")
+
+
 def test_unknown_scheme_lists_the_built_in_ones(capsys):
     code, _, err = run(capsys, "check", "xyz")
     assert code == 2 and "内置方案有：duoyi、standard、kpi_ko_ksa" in err
