@@ -568,8 +568,8 @@ def _read_workbook(path: Path) -> bytes:
     from cskpi_xl.importers.filecheck import check_file
 
     problems = check_file(path).problems
-    if problems:
-        raise XlsmError("；".join(p.message for p in problems))
+    if problems:  # (XlsmError speaks the current language, as the problems do)
+        raise XlsmError("；".join(p.text() for p in problems))
     return path.read_bytes()
 
 
