@@ -246,7 +246,7 @@ def w_score(p: dict) -> dict:
     from cskpi_xl.core.engine import score_team
     from cskpi_xl.core.loader import builtin
     from cskpi_xl.importers import import_files
-    from cskpi_xl.scoring import figures_for
+    from cskpi_xl.pipeline import figures_for
 
     scheme = builtin(p["scheme"])
     data, _ = import_files([p["export"]], manual=p.get("manual"))

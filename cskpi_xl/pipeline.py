@@ -9,8 +9,13 @@ so a change to any of them lands once:
    (a template's or an earlier output's) applied;
 2. :func:`score_month` — import the exports, add what people typed into the
    earlier outputs, score the team;
+   (:func:`score_files` is the import and scoring alone, for ``cskpi score``;
+   :func:`import_for`, :func:`figures_for` and :func:`daily_for` its parts);
 3. :func:`plan_agent` — the cell writes for one agent's sheet;
-4. :func:`write_book` — apply the plan to a workbook and save it atomically.
+4. :func:`write_book` — apply the plan to a workbook and save it atomically;
+
+and, before a run writes over its month, :func:`read_previous` reads back what
+people typed into the earlier outputs (:func:`previous_files` finds them).
 
 Every step returns ``(result, problems)`` or a plan carrying its problems;
 nothing raises on bad input.
@@ -20,19 +25,88 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from cskpi_xl.core.daily import DayPoint
+from cskpi_xl.core.daily import DayPoint, daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
+from cskpi_xl.core.history import History, PastMonth
 from cskpi_xl.core.loader import load_scheme
-from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.importers import MonthData
-from cskpi_xl.scoring import daily_for, figures_for, import_for
-from cskpi_xl.workbook.apply import apply_plan, save_workbook
+from cskpi_xl.importers import MonthData, import_files
+from cskpi_xl.workbook.apply import apply_plan
+from cskpi_xl.workbook.save import save_workbook
 from cskpi_xl.workbook.rulesread import ValueAt, read_rules
 from cskpi_xl.workbook.template import FillPlan, TemplateCell, plan_fill
+
+
+# ---- import and score -------------------------------------------------------------------------------------------
+
+
+def daily_for(scheme: Scheme, data: MonthData) -> dict[str, list[DayPoint]]:
+    """The S10 daily trend of each agent with daily rows, when the scheme has a daily view."""
+    if scheme.daily is None:
+        return {}
+    return {name: daily_trend(am.daily, scheme.daily.flag_ratio) for name, am in data.agents.items() if am.daily}
+
+
+def figures_for(scheme: Scheme, data: MonthData) -> dict[str, dict[str, Any]]:
+    """Each agent's figures, with 低转化天数 from the daily rows when the scheme has a daily view."""
+    out = {name: dict(am.figures) for name, am in data.agents.items()}
+    for name, points in daily_for(scheme, data).items():
+        out[name].setdefault("低转化天数", Decimal(sum(1 for p in points if p.low)))
+    return out
+
+
+def import_for(scheme: Scheme, files: Sequence[Any], *, month: str | None = None, manual: Any = None,
+               aliases: Any = None) -> tuple[MonthData, list[Problem]]:
+    """Import ``files`` reading also every column ``scheme`` reads by hand (scores, rubric choices)."""
+    return import_files(files, month=month, aliases=aliases, manual=manual, inputs=scheme_inputs(scheme))
+
+
+def scheme_inputs(scheme: Scheme) -> set[str]:
+    """Every column a scheme reads: its inputs, item names (scores, rubric choices) and review columns."""
+    out = set(scheme.inputs()) | {i.name for i in scheme.items}
+    for it in scheme.items:
+        vr = it.value_rule
+        if vr is not None:
+            out.add(vr.input)
+    return out
+
+
+def score_files(scheme: Scheme, files: Sequence[str], *, month: str | None = None, manual: str | None = None,
+                aliases: str | None = None, public_sales: Any = None,
+                history: Mapping[str, Sequence[PastMonth]] | History | None = None,
+                history_from: Sequence[Any] | None = None,
+                team_figures: Mapping[str, Any] | None = None) -> tuple[TeamResult | None, list[Problem]]:
+    """Import ``files`` (exports or a canonical table) and score the month under ``scheme``.
+
+    ``history_from``: files or folders of earlier months to look in once the
+    month is known (see :func:`cskpi_xl.workbook.history.find_history`).
+    """
+    data, problems = import_for(scheme, files, month=month, manual=manual, aliases=aliases)
+    if not data.agents:
+        return None, problems
+    if history_from is not None and data.month:
+        from cskpi_xl.workbook.history import find_history, where_problem
+
+        history, found, more = find_history(None, data.month, history_from, scheme)
+        problems = problems + more
+    else:
+        found = None
+    team, more = score_team(scheme, figures_for(scheme, data), month=data.month, history=history,
+                            public_sales=public_sales, team_figures=team_figures)
+    if team.missing_history:
+        more.append(where_problem(found) if found is not None else Problem(
+            "没有指定之前月份的结果：用 --history 指定之前月份的 汇总_*.xlsx、放各月文件夹的文件夹或历史记录表",
+            "no earlier months given: point --history at an earlier 汇总_*.xlsx, a folder of month folders or a history table",
+            severity=WARNING))
+    return team, problems + more
+
+
+# ---- the month --------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -143,7 +217,7 @@ def write_book(wb, plan: FillPlan, path: str | os.PathLike, *, agent: str | None
 
     ``before_save(wb, values)`` may add to the workbook (a daily sheet, the
     设置 rows) before it is saved; ``sheets`` are sheets serialized once
-    for many files (see :func:`cskpi_xl.workbook.apply.save_workbook`).
+    for many files (see :func:`cskpi_xl.workbook.save.save_workbook`).
     """
     values = apply_plan(wb, plan, agent=agent, month=month)
     for sh, v in (extra_values or {}).items():
@@ -188,11 +262,20 @@ def _file_agent(path: Path) -> str:
     return stem[:-len(BESIDE)] if stem.endswith(BESIDE) else stem
 
 
-def read_previous(files: Iterable[Path], month: str, agents: Iterable[str], *, aliases: Any = None,
+def previous_files(out_dir: Path, month: str) -> list[Path]:
+    """The earlier outputs of ``month`` in ``out_dir``: the one-book files and ``DIR/<月份>/*.xlsx``."""
+    from cskpi_xl.workbook.summary import SUMMARY
+
+    files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
+    return sorted(f for f in files if not f.name.startswith(("~$", ".")) and not f.name.startswith(f"{SUMMARY}_"))
+
+
+def read_previous(files: Iterable[Path], month: str, agents: Iterable[str] | None = None, *, aliases: Any = None,
                   own_file: Callable[[str], Path | None] | None = None, scheme: Scheme | None = None) -> Previous:
     """Read every earlier output in ``files`` (see :func:`cskpi_xl.workbook.registry.read_book`).
 
-    ``agents`` are this month's agents; ``own_file(agent)`` the file this run
+    Every file that cannot be read back is named in the problems with the reason.
+    ``agents`` are this month's agents (None: every agent the files name); ``own_file(agent)`` the file this run
     writes for an agent (its entries are preferred when two files disagree).
     An entry is carried only when its file, its agent cell and the registry
     agree on whose it is and every input cell was found again; otherwise the
@@ -201,11 +284,13 @@ def read_previous(files: Iterable[Path], month: str, agents: Iterable[str], *, a
     edited is kept too and its edits are reported: every agent is scored
     under one set of rules, which HR changes in the scheme or the template.
     """
-    from cskpi_xl.core.problems import WARNING
     from cskpi_xl.importers.people import account_key, load_aliases
     from cskpi_xl.files.names import safe_file_stem
     from cskpi_xl.workbook.registry import read_book
 
+    files = list(files)
+    if agents is None:
+        agents = {a for f in files for a in read_book(f).agents}
     agents = set(agents)
     own_file = own_file or (lambda a: None)
     alias_map, _ = load_aliases(aliases) if aliases is not None else ({}, [])

@@ -157,7 +157,7 @@ def fill_book(book) -> list[Problem]:
     """Fill the open workbook for the agent named in 设置; returns the problems (also written to 设置)."""
     from cskpi_xl import pipeline
     from cskpi_xl.core.loader import load_scheme
-    from cskpi_xl.workbook.apply import apply_plan_xlwings
+    from cskpi_xl.excel.apply import apply_plan_xlwings
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
     from cskpi_xl.workbook.rulesread import needs_reset
 

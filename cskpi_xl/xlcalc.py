@@ -227,7 +227,8 @@ def calc_file(path: str | Path, out: str | Path | None = None, inputs: dict[str,
     import openpyxl
     from openpyxl.worksheet.formula import ArrayFormula
 
-    from cskpi_xl.workbook.xlsxio import atomic_save_workbook, write_text_cell
+    from cskpi_xl.workbook.apply import write_text_cell
+    from cskpi_xl.workbook.save import atomic_save_workbook
 
     src = Path(path)
     dst = Path(out) if out else default_out(src)

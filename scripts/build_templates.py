@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cskpi_xl.commands.templates import build_all  # noqa: E402
+from cskpi_xl.workbook.builder import build_all  # noqa: E402
 
 if __name__ == "__main__":
     root = Path(__file__).resolve().parents[1]

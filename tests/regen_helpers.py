@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import builtin
-from cskpi_xl.scoring import figures_for, import_for
+from cskpi_xl.pipeline import figures_for, import_for
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.registry import AGENT, INPUT_SOURCES, REGISTRY
 

@@ -100,7 +100,7 @@ def test_batch_with_the_adopted_template(tmp_path):
     ref_report, _ = run_batch(EXPORTS, "duoyi", "2026-10", tmp_path / "ref", manual=MANUAL, aliases=ALIASES, jobs=1,
                               progress=False)
     assert len(report["outputs"]) == len(ref_report["outputs"])
-    from cskpi_xl.scoring import score_files
+    from cskpi_xl.pipeline import score_files
 
     team, _ = score_files(builtin("duoyi"), [str(p) for p in EXPORTS], manual=str(MANUAL), aliases=str(ALIASES))
     for path in report["outputs"]:

@@ -11,7 +11,7 @@ from adopt_sheets import OTHER_ITEMS, build_other
 from cskpi_xl.adopt.reader import adopt
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import load_scheme
-from cskpi_xl.scoring import score_files
+from cskpi_xl.pipeline import score_files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EXPORTS = sorted(str(p) for p in (SAMPLES / "exports").iterdir() if p.is_file())

@@ -95,7 +95,7 @@ def test_output_never_overwrites_an_input(tmp_path):
 
 def test_history_feeds_the_next_month(tmp_path):
     """Months read back from the earlier 汇总: September's rows come back as PastMonth."""
-    from cskpi_xl.workbook.batch import read_history
+    from cskpi_xl.workbook.history import read_history
 
     run_batch(EXPORTS, "standard", "2026-10", tmp_path, manual=MANUAL, aliases=ALIASES, progress=False)
     hist = read_history(tmp_path, "2026-11")

@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 
 from cskpi_xl.workbook.celltext import is_formula_like, plain_text
-from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.apply import write_text_cell
 
 HOSTILE = ['=HYPERLINK("http://x","点我")', "+1", "-2", "@SUM(A1)", "../../x", "\t=1+1", "＝1+1"]
 

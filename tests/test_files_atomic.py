@@ -9,7 +9,7 @@ import pytest
 
 from cskpi_xl.files.atomic import atomic_write, remove_stale_temps
 from cskpi_xl.importers.filecheck import check_file
-from cskpi_xl.workbook.xlsxio import atomic_save_workbook
+from cskpi_xl.workbook.save import atomic_save_workbook
 
 
 class TestAtomicWrite:

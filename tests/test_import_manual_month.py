@@ -21,7 +21,7 @@ import openpyxl
 from cskpi_xl.core.loader import builtin
 from cskpi_xl.importers import import_files
 from cskpi_xl.importers.people import load_manual
-from cskpi_xl.scoring import score_files
+from cskpi_xl.pipeline import score_files
 
 HEAD = ["客服", "不耐心次数", "冲突次数", "迟到早退次数", "售后差评数", "表扬次数", "被投诉次数", "违规次数", "旷工次数",
         "迟到超30分钟次数"]

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cskpi_xl.core.loader import builtin
-from cskpi_xl.scoring import score_files
+from cskpi_xl.pipeline import score_files
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.batch import run_batch
 from test_lo_crosscheck import compare

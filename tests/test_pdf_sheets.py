@@ -5,7 +5,7 @@ import subprocess
 from openpyxl import Workbook, load_workbook
 
 from cskpi_xl.cli import main
-from cskpi_xl.commands.pdf import first_sheet_only
+from cskpi_xl.workbook.printing import first_sheet_only
 
 
 def pages(pdf):

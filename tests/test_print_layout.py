@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
-from cskpi_xl.commands.pdf import only_sheet
+from cskpi_xl.workbook.printing import only_sheet
 from cskpi_xl.core.loader import BUILTIN_IDS
 from cskpi_xl.i18n import set_language
 from cskpi_xl.workbook import libreoffice

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import BUILTIN_IDS, builtin
 from cskpi_xl.core.rules import Rubric, Score
-from cskpi_xl.scoring import figures_for, import_for
-from cskpi_xl.workbook.batch import read_previous, run_batch
+from cskpi_xl.pipeline import figures_for, import_for, previous_files, read_previous
+from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.fill import fill_template
 from cskpi_xl.workbook.registry import FORMULA, REGISTRY
 from cskpi_xl.workbook.xlformula import cached_total
@@ -194,7 +194,7 @@ def test_unreadable_earlier_output_is_named_with_the_reason(tmp_path):
     run(out, "employee_form", [e])
     f = out / MONTH / "小美.xlsx"
     f.write_bytes(b"PK\x03\x04 damaged")
-    prev = read_previous(out, MONTH, ["小美", "阿强"])
+    prev = read_previous(previous_files(out, MONTH), MONTH, ["小美", "阿强"])
     assert [p.file for p in prev.problems] == [str(f.resolve())]
     assert prev.problems[0].message.startswith("上次生成的考核表无法读取：文件已损坏或不是有效的工作簿（BadZipFile")
     assert "该文件保留未动，新表写在旁边（小美.新.xlsx）" in prev.problems[0].message

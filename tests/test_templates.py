@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from cskpi_xl.core.engine import score_team
 from cskpi_xl.core.loader import BUILTIN_IDS, builtin
-from cskpi_xl.workbook.apply import apply_plan, workbook_bytes
+from cskpi_xl.workbook.apply import apply_plan
+from cskpi_xl.workbook.save import workbook_bytes
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import TemplateCell, plan_fill, read_template
 

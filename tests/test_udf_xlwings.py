@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import xlwings_standin  # noqa: E402
 
-from cskpi_xl.commands import xl as xlcmd  # noqa: E402
+from cskpi_xl.excel import vba  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MACROS = ROOT / "macros"
@@ -109,15 +109,15 @@ class TestMacros:
         xlu, mod = loaded
         buf = io.StringIO()
         xlu.generate_vba_wrapper("cskpi_xl.udfs", mod, buf, type("WB", (), {"Name": "cskpi_template.xlsm"})())
-        want = xlcmd.HEADER + buf.getvalue()
-        assert (MACROS / "cskpi_udfs_generated.bas").read_bytes() == xlcmd.file_bytes(want)
+        want = vba.HEADER + buf.getvalue()
+        assert (MACROS / "cskpi_udfs_generated.bas").read_bytes() == vba.file_bytes(want)
 
     def test_mapped_file_is_current(self, loaded):
         xlu, mod = loaded
-        assert (MACROS / "cskpi_udfs.bas").read_bytes() == xlcmd.file_bytes(xlcmd.mapped_module(xlu, mod))
+        assert (MACROS / "cskpi_udfs.bas").read_bytes() == vba.file_bytes(vba.mapped_module(xlu, mod))
 
     def test_buttons_file_is_current(self):
-        assert (MACROS / "cskpi_buttons.bas").read_bytes() == xlcmd.file_bytes(xlcmd.buttons_module())
+        assert (MACROS / "cskpi_buttons.bas").read_bytes() == vba.file_bytes(vba.buttons_module())
 
     def test_transformation(self):
         raw = (MACROS / "cskpi_udfs_generated.bas").read_bytes().decode("ascii").replace("\r\n", "\n")
@@ -133,8 +133,8 @@ class TestMacros:
             assert f'Case "{marker}": CskpiMarker = CVErr({number})' in mapped
 
     def test_continued_lines_are_closed_at_the_end(self):
-        vba = '    F = XLPy.CallUDF("m", "F", Array(a, _\nb))\n    Exit Function\n'
-        assert xlcmd.map_error_markers(vba) == '    F = CskpiMarkErrors(XLPy.CallUDF("m", "F", Array(a, _\nb)))\n    Exit Function\n'
+        code = '    F = XLPy.CallUDF("m", "F", Array(a, _\nb))\n    Exit Function\n'
+        assert vba.map_error_markers(code) == '    F = CskpiMarkErrors(XLPy.CallUDF("m", "F", Array(a, _\nb)))\n    Exit Function\n'
 
     def test_files_are_ascii_crlf(self):
         for p in MACROS.glob("*.bas"):
@@ -147,13 +147,13 @@ class TestMacros:
         text = (MACROS / "cskpi_buttons.bas").read_bytes().decode("ascii")
         assert 'Sub FillThisSheet()\r\n    RunPython "import cskpi_xl.xlbutton as b; b.fill_this()"' in text
         assert 'Sub BatchAll()\r\n    RunPython "import cskpi_xl.xlbutton as b; b.batch_all()"' in text
-        assert xlcmd.vba_text("填充本表") in text and xlcmd.vba_text("批量生成全部") in text
+        assert vba.vba_text("填充本表") in text and vba.vba_text("批量生成全部") in text
 
     def test_vba_text_decodes(self):
-        expr = xlcmd.vba_text("客服绩效 A")
+        expr = vba.vba_text("客服绩效 A")
         hexes = re.fullmatch(r'CskpiU\("([0-9A-F]+)"\)', expr).group(1)
         assert "".join(chr(int(hexes[i:i + 4], 16)) for i in range(0, len(hexes), 4)) == "客服绩效 A"
-        assert xlcmd.vba_text('a"b') == '"a""b"'
+        assert vba.vba_text('a"b') == '"a""b"'
 
     def test_registration_covers_every_function(self, loaded):
         _, mod = loaded

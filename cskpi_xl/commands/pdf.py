@@ -12,7 +12,6 @@ or LibreOffice missing.
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 import tempfile
@@ -50,37 +49,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*/>")
-
-
-def first_sheet_only(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` with every sheet but the first hidden (PDF export skips hidden sheets).
-
-    Only ``xl/workbook.xml`` is rewritten, so charts, styles and cached values stay as they are.
-    """
-    only_sheet(src, dst, 0)
-
-
-def only_sheet(src: Path, dst: Path, keep: int) -> None:
-    """Copy ``src`` to ``dst`` with every sheet but the ``keep``-th (from 0) hidden."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "xl/workbook.xml":
-                seen = 0
-
-                def hide(m: re.Match) -> bytes:
-                    nonlocal seen
-                    seen += 1
-                    tag = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
-                    return tag if seen == keep + 1 else tag[:-2].rstrip() + b' state="hidden"/>'
-
-                data = _SHEET_TAG.sub(hide, data)
-                data = re.sub(rb'activeTab="\d+"', b'activeTab="%d"' % keep, data)
-                data = re.sub(rb'firstSheet="\d+"', b'firstSheet="%d"' % keep, data)
-            zout.writestr(info, data)
-
-
 def workbooks_in(folder: Path) -> list[Path]:
     """The ``.xlsx`` files directly in ``folder``, sorted, without ``~$`` lock files and hidden files."""
     return sorted(
@@ -90,6 +58,8 @@ def workbooks_in(folder: Path) -> list[Path]:
 
 
 def run(args) -> int:
+    from cskpi_xl.workbook.printing import first_sheet_only  # openpyxl only when the command runs
+
     folder = Path(args.dir)
     if not folder.is_dir():
         print(tr(f"错误：文件夹不存在：{folder}", f"error: no such folder: {folder}"), file=sys.stderr)

@@ -10,7 +10,7 @@ from cskpi_xl.core.loader import load_scheme
 from cskpi_xl.core.problems import has_errors
 from cskpi_xl.commands.inputs import add_shop_figures, expand_exports, scheme_arg
 from cskpi_xl.i18n import tr
-from cskpi_xl.scoring import score_files
+from cskpi_xl.pipeline import score_files
 
 
 def register(sub) -> None:

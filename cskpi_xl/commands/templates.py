@@ -8,7 +8,6 @@ timestamps), so rebuilding an unchanged scheme changes nothing.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from cskpi_xl.i18n import tr
 
@@ -19,28 +18,9 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def build_all(out: str | Path) -> list[Path]:
-    """Build every built-in template into ``out``; returns the files written."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
-    from cskpi_xl.files.atomic import atomic_write
-    from cskpi_xl.workbook.builder import template_bytes
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for sid in BUILTIN_IDS:
-        path = out / f"{sid}.xlsx"
-        data = template_bytes(builtin(sid))
-        if path.exists() and path.read_bytes() == data:
-            written.append(path)
-            continue
-        with atomic_write(path, "wb") as f:
-            f.write(data)
-        written.append(path)
-    return written
-
-
 def run(args) -> int:
+    from cskpi_xl.workbook.builder import build_all
+
     try:
         files = build_all(args.out)
     except OSError as exc:  # no permission, a read-only folder, a file where the folder should be

@@ -13,23 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cskpi_xl.excel.vba import (  # noqa: F401  (re-exported: the tests and older callers use these names)
-    BUTTON_CAPTIONS,
-    BUTTONS,
-    ERROR_NUMBERS,
-    GENERATED,
-    HEADER,
-    MAPPED,
-    UDF_MODULE,
-    buttons_module,
-    file_bytes,
-    generated_wrappers,
-    load_udfs,
-    map_error_markers,
-    mapped_module,
-    render_macros,
-    vba_text,
-)
+from cskpi_xl.excel.vba import file_bytes, render_macros
 from cskpi_xl.i18n import tr
 
 INSTALL_STEPS_ZH = """\

@@ -1,4 +1,4 @@
-"""Apply a fill plan: with openpyxl (CLI and batch) or xlwings (the Excel button).
+"""Apply a fill plan to an openpyxl workbook (CLI and batch; the Excel button: :mod:`cskpi_xl.excel.apply`).
 
 The plan (:func:`cskpi_xl.workbook.template.plan_fill`) is a list of cell
 writes plus row inserts; applying it here is the only place cells change:
@@ -13,14 +13,19 @@ writes plus row inserts; applying it here is the only place cells change:
   defined name that moves with the cell, so a later run can tell what a
   person typed (see :mod:`cskpi_xl.workbook.registry`);
 - formula cells get the core's value as their cached value when saved by
-  :func:`save_workbook`.
+  :func:`cskpi_xl.workbook.save.save_workbook`.
+
+>>> from openpyxl import Workbook
+>>> ws = Workbook().active
+>>> write_text_cell(ws["A1"], '=HYPERLINK("http://x","点我")')
+>>> ws["A1"].data_type, ws["A1"].quotePrefix
+('s', True)
 """
 
 from __future__ import annotations
 
 import re
 from copy import copy
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from openpyxl.cell.cell import MergedCell
@@ -30,11 +35,8 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cskpi_xl.i18n import tr
-from cskpi_xl.files.atomic import atomic_write
-from cskpi_xl.workbook import fastsave, xlsxpost
+from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 from cskpi_xl.workbook.template import FillPlan, RowInsert
-from cskpi_xl.workbook.xlsxio import write_text_cell
 
 from cskpi_xl.workbook import registry as reg
 from cskpi_xl.workbook.registry import REGISTRY
@@ -122,6 +124,25 @@ def insert_rows(ws, ins: RowInsert) -> None:
 
 
 # ---- cells ------------------------------------------------------------------------------------------------------
+
+
+def write_text_cell(cell, text) -> None:
+    """Set an openpyxl ``cell`` to ``text`` as a literal string, never a formula.
+
+    The value goes through :func:`cskpi_xl.workbook.celltext.plain_text`, the cell type
+    is forced to string (openpyxl then writes an inline string with no
+    ``<f>`` element), and formula-like text (``= + - @`` …) also gets the
+    *quote prefix* style, so Excel and WPS keep it as text when a person
+    edits the cell (a nickname such as ``=HYPERLINK(...)``).
+    """
+    value = plain_text(text)
+    cell.value = value
+    if value == "":
+        cell.value = None
+        return
+    cell.data_type = "s"
+    if is_formula_like(value):
+        cell.quotePrefix = True
 
 
 def _sheet(wb, name: str):
@@ -246,101 +267,3 @@ def apply_plan(wb, plan: FillPlan, *, sheet_map: Mapping[str, str] | None = None
     if rows:
         reg.record(wb, rows)
     return values
-
-
-def read_typed(path) -> dict[tuple[str, str], dict[str, Any]]:
-    """What people typed into an earlier output: ``{(agent, month): {input key: value}}`` (None: emptied).
-
-    Agents whose entries cannot be read with certainty are left out; see
-    :func:`cskpi_xl.workbook.registry.read_book` for the reasons.
-    """
-    book = reg.read_book(path)
-    if book.error:
-        raise ValueError(book.error)
-    return {(a.agent, a.month): dict(a.typed) for a in book.agents.values() if a.refused is None}
-
-
-# ---- saving -----------------------------------------------------------------------------------------------------
-
-
-def workbook_parts(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
-                   sheets: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """The workbook's parts (``{part name: bytes}``), formula cells carrying ``values`` as cached values.
-
-    ``sheets``: sheet title → XML serialized once for many files (see
-    :func:`cskpi_xl.workbook.xlsxpost.fill_parts`).
-    """
-    wb.calculation.fullCalcOnLoad = True
-    parts = fastsave.workbook_parts(wb)
-    if values or sheets:
-        xlsxpost.fill_parts(parts, values or {}, sheets)
-    if reproducible:
-        xlsxpost.normalize_parts(parts)
-    return parts
-
-
-def workbook_bytes(wb, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
-                   sheets: Mapping[str, bytes] | None = None) -> bytes:
-    """The workbook as .xlsx bytes (see :func:`workbook_parts`), zipped once."""
-    parts = workbook_parts(wb, values, reproducible=reproducible, sheets=sheets)
-    return fastsave.zip_parts(parts, xlsxpost.FIXED_TIME if reproducible else None)
-
-
-def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = None, *, reproducible: bool = False,
-                  sheets: Mapping[str, bytes] | None = None) -> Path:
-    """Save atomically (temp file + rename): a crash leaves the old file whole."""
-    path = Path(path)
-    data = workbook_bytes(wb, values, reproducible=reproducible, sheets=sheets)
-    try:
-        with atomic_write(path, "wb") as f:
-            f.write(data)
-    except PermissionError as exc:
-        raise PermissionError(exc.errno, tr(f"无法写入 {path}：文件可能正在 Excel/WPS 中打开，请关闭后重试",
-                                            f"cannot write {path}: it may be open in Excel/WPS; close it and retry"),
-                              str(path)) from exc
-    return path
-
-
-# ---- xlwings (the Excel button) ---------------------------------------------------------------------------------
-
-
-def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - needs Excel
-    """Apply ``plan`` to an open workbook through xlwings (Windows/macOS Excel).
-
-    Rows are inserted with Excel's own insert (formulas, merges and
-    validations move as Excel moves them); text is written with a leading
-    apostrophe when it looks like a formula; formulas are set as formulas
-    (Excel calculates them itself, so no cached values are needed).
-    """
-    from cskpi_xl.workbook.celltext import is_formula_like, plain_text
-
-    names = [s.name for s in book.sheets]
-    def protect(on: bool) -> None:
-        for s in plan.agent_sheets:
-            api = getattr(book.sheets[s], "api", None) if s in [x.name for x in book.sheets] else None
-            if api is not None:
-                (api.Protect if on else api.Unprotect)()
-
-    protect(False)
-    for ins in plan.inserts:
-        sh = book.sheets[ins.sheet]
-        sh.range(f"{ins.at}:{ins.at + ins.count - 1}").insert("down")
-        sh.range(f"{ins.like}:{ins.like}").copy()
-        sh.range(f"{ins.at}:{ins.at + ins.count - 1}").paste("formats")
-    for w in plan:
-        if w.sheet not in names:
-            book.sheets.add(w.sheet, after=book.sheets[-1])
-            names.append(w.sheet)
-        rng = book.sheets[w.sheet].range(w.cell)
-        if w.formula:
-            rng.formula = w.formula
-        elif w.text:
-            t = plain_text(w.value)
-            rng.value = ("'" + t) if is_formula_like(t) else t
-        else:
-            rng.value = w.value
-        if w.number_format:
-            rng.number_format = w.number_format
-        if w.locked is False:
-            rng.api.Locked = False
-    protect(True)

@@ -23,14 +23,14 @@ Inputs are never overwritten (an output path equal to an input is refused),
 each file is written atomically (temp file + rename) and ``DIR`` is locked
 against a second batch (:class:`~cskpi_xl.files.lock.FolderLock`).
 
-Agent workbooks are written in parallel (one process per core); the plan for
-each agent is made in the main process, so a worker only gets picklable
-data: the template bytes, the plan and the target path.
+Agent workbooks are written in parallel (one process per core) by
+:func:`cskpi_xl.workbook.agentbook.write_agent_book`; the context every
+agent's workbook shares (template, scheme, scored team) is handed to the
+workers once, each task carries only the agent, its extras and the target path.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import multiprocessing
 import pickle
@@ -39,62 +39,31 @@ import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
-from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
 from cskpi_xl.core.loader import load_scheme
-from cskpi_xl.core.numbers import NA, to_decimal
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.files.atomic import remove_stale_temps
 from cskpi_xl.files.lock import FolderBusy, FolderLock
-from cskpi_xl.files.names import NameSet, path_inside, safe_file_stem, safe_sheet_name
+from cskpi_xl.files.names import NameSet, path_inside, safe_file_stem
 from cskpi_xl.files.oserrors import os_error_problem
-from cskpi_xl.workbook import xlsxpost
-from cskpi_xl.workbook.apply import apply_plan, save_workbook, workbook_bytes, workbook_parts
+from cskpi_xl.workbook.agentbook import _share, _share_pickled, shared_rules, write_agent_book, write_one_book
 from cskpi_xl.workbook.builder import template_bytes
-from cskpi_xl.workbook.template import FillPlan, TemplateCell, read_template
-from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS
-from cskpi_xl.workbook.history import (find_history, read_history, regenerate_argv, stale_months,  # noqa: F401
-                                       stale_problem, where_problem)
-from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet, write_summary
+from cskpi_xl.workbook.template import read_template
+from cskpi_xl.workbook.history import find_history, regenerate_argv, stale_months, stale_problem, where_problem
+from cskpi_xl.workbook.summary import SUMMARY, extra_figures, write_summary
 
-
-
-# ---- inputs -----------------------------------------------------------------------------------------------------
-
-
-def previous_files(out_dir: Path, month: str) -> list[Path]:
-    """The earlier outputs of ``month`` in ``out_dir``: the one-book files and ``DIR/<月份>/*.xlsx``."""
-    files = list(out_dir.glob("*.xlsx")) + list((out_dir / month).glob("*.xlsx"))
-    return sorted(f for f in files if not f.name.startswith(("~$", ".")) and not f.name.startswith(f"{SUMMARY}_"))
-
-
-def read_previous(out_dir: Path, month: str, agents: Iterable[str] | None = None, *, aliases: Any = None,
-                  own_file=None, scheme: Scheme | None = None) -> pipeline.Previous:
-    """What people typed into this month's earlier outputs (see :func:`cskpi_xl.pipeline.read_previous`).
-
-    Every file that cannot be read back is named in the problems with the reason.
-    """
-    files = previous_files(out_dir, month)
-    if agents is None:  # every agent the files name
-        from cskpi_xl.workbook.registry import read_book
-
-        agents = {a for f in files for a in read_book(f).agents}
-    return pipeline.read_previous(files, month, agents, aliases=aliases, own_file=own_file, scheme=scheme)
 
 
 # ---- one agent's workbook (runs in a worker process) ------------------------------------------------------------
 
-
-_TEMPLATES: dict[bytes, bytes] = {}
 
 #: From this many agents the workbooks are written by a pool of worker
 #: processes; below, starting workers costs more than it saves. Workers are
@@ -118,73 +87,6 @@ def _pool_context(n: int):
     return None
 
 
-def template_copy(template: bytes):
-    """A fresh openpyxl workbook of ``template``: parsed once per process, then copied by unpickling.
-
-    Parsing the .xlsx is half of an agent's time (openpyxl's merged-cell
-    borders); unpickling the parsed workbook takes about a millisecond and
-    gives byte-identical output.
-    """
-    key = hashlib.sha1(template).digest()
-    parsed = _TEMPLATES.get(key)
-    if parsed is None:
-        parsed = _TEMPLATES[key] = pickle.dumps(load_workbook(io.BytesIO(template)), protocol=pickle.HIGHEST_PROTOCOL)
-    return pickle.loads(parsed)
-
-
-#: What every agent's workbook of one batch shares: the template (bytes and its
-#: placeholder cells), the scheme, the scored team and the template's label.
-#: Set in the parent before the workers start: forked workers inherit it,
-#: spawned ones receive it once through :func:`_share`.
-_SHARED: dict[str, Any] = {}
-
-
-def _share(shared: dict[str, Any]) -> None:
-    """Pool initializer (and the one-process path): the batch's shared context."""
-    _SHARED.clear()
-    _SHARED.update(shared)
-
-
-def _share_pickled(blob: bytes) -> None:
-    """Pool initializer of spawned workers: :func:`_share` of the pickled context."""
-    _share(pickle.loads(blob))
-
-
-def write_agent_book(task: dict) -> str:
-    """Worker: plan the agent's sheet from the shared context, apply it to a template copy, save (atomic)."""
-    sh = _SHARED
-    rules_xml = sh.get("rules_xml")
-    m: pipeline.Month = sh["month"]
-    plan = pipeline.plan_agent(sh["tcells"], m, m.team.agent(task["agent"]), file=sh["file"], extra=task["extra"],
-                               rules=rules_xml is None)
-
-    def daily_sheet(wb, values) -> None:
-        if task.get("daily") is not None:
-            pts, ratio = task["daily"]
-            values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, ratio, f"{task['agent']} 每日咨询与下单")
-
-    pipeline.write_book(template_copy(sh["template"]), plan, task["path"], agent=task["agent"], month=task["month"],
-                        before_save=daily_sheet, sheets={RULES_SHEET: rules_xml} if rules_xml is not None else None)
-    return str(task["path"])
-
-
-def shared_rules(tbytes: bytes, first_plan: FillPlan) -> tuple[bytes, bytes | None]:
-    """The 规则 sheet is the same in every agent's workbook: serialize it once.
-
-    Returns the template for the workers (its 规则 sheet emptied, every style
-    the sheet uses already in its style table, so indices match) and the
-    sheet's XML to put into each file; ``(tbytes, None)`` when the sheet cannot
-    stand alone, and the workers then write it themselves.
-    """
-    base = load_workbook(io.BytesIO(tbytes))
-    apply_plan(base, FillPlan([w for w in first_plan if w.sheet == RULES_SHEET]), protect=False)
-    xml = xlsxpost.sheet_xml(workbook_parts(base), RULES_SHEET)
-    if xml is None:
-        return tbytes, None
-    base[RULES_SHEET]._cells.clear()  # the styles stay in the workbook's style table, in the same order
-    return workbook_bytes(base), xml
-
-
 # ---- the batch --------------------------------------------------------------------------------------------------
 
 
@@ -197,28 +99,6 @@ def _progress(it, total: int, enabled: bool, desc: str):
 
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def _extra(scheme: Scheme, res, figures: Mapping[str, Any]) -> dict[str, Any]:
-    """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
-    out: dict[str, Any] = {}
-    p = scheme.pay
-    if p is None:
-        return out
-    if any(st.bonus for st in scheme.streaks):
-        base = Decimal(0)
-        for name in ("奖励",) + tuple(r.input for r in p.rewards):
-            v = figures.get(name)
-            try:
-                n = to_decimal(v) if v not in (None, "") and not isinstance(v, NA) else Decimal(0)
-            except ValueError:
-                n = Decimal(0)
-            amt = Decimal(1) if name == "奖励" else next(r.amount for r in p.rewards if r.input == name)
-            base += amt * n
-        out[HISTORY_BONUS] = res.pay.get("奖励", Decimal(0)) - base.quantize(Decimal("0.01"))
-    if p.fine is not None:
-        out[HISTORY_VIOLATIONS] = res.earlier_violations
-    return out
 
 
 def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str | None, out_dir: str | os.PathLike, *,
@@ -321,7 +201,8 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     def typed(mo: str, agents: set[str]):
         own = (lambda a: (out / mo / f"{safe_file_stem(a, set())}.xlsx")) if layout == "per-agent" else \
             (lambda a: out / f"{safe_file_stem(f'{scheme.id}_{mo}', set())}.xlsx")
-        prev = read_previous(out, mo, agents, aliases=aliases, own_file=own, scheme=scheme)
+        prev = pipeline.read_previous(pipeline.previous_files(out, mo), mo, agents, aliases=aliases, own_file=own,
+                                      scheme=scheme)
         prev_box.append(prev)
         return prev.typed
 
@@ -363,7 +244,7 @@ def _run(exports, scheme: Scheme, month, out: Path, manual, aliases, layout, job
     # plans: every agent's sheet is planned where it is written (in the workers); the template's
     # problems (unknown placeholders) are the same for everyone, so the first agent's plan tells them
     label = str(template or f"{scheme.id}.xlsx")
-    extras = {res.agent: _extra(scheme, res, figures[res.agent]) for res in team.agents}
+    extras = {res.agent: extra_figures(scheme, res, figures[res.agent]) for res in team.agents}
     first = team.agents[0]
     first_plan = pipeline.plan_agent(tcells, m, first, file=label, extra=extras[first.agent])
     problems += first_plan.problems
@@ -461,37 +342,3 @@ def _ours(path: Path) -> bool:
     return f'name="{REGISTRY}"' in wbxml
 
 
-def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, team: TeamResult,
-                   plans: Mapping[str, FillPlan], month: str, path: Path, daily: Mapping[str, list], progress: bool) -> Path:
-    """One workbook, a sheet per agent (copies of the template's agent sheets), sharing one 规则 sheet."""
-    wb = load_workbook(io.BytesIO(tbytes))
-    agent_sheets = sorted({c.sheet for c in tcells}, key=[c.sheet for c in tcells].index)
-    taken = NameSet(set(wb.sheetnames) | {SUMMARY})
-    values: dict[str, dict[str, Any]] = {}
-    sources = {s: wb[s] for s in agent_sheets}
-    for res in _progress(team.agents, len(team.agents), progress, "生成考核表"):
-        sheet_map = {}
-        for s in agent_sheets:
-            src = sources[s]
-            name = safe_sheet_name(res.agent if len(agent_sheets) == 1 else f"{res.agent}-{s}", taken)
-            cp = wb.copy_worksheet(src)
-            cp.title = name
-            cp.print_title_rows = src.print_title_rows
-            cp.page_setup.paperSize = src.page_setup.paperSize
-            cp.page_setup.fitToWidth, cp.page_setup.fitToHeight = src.page_setup.fitToWidth, src.page_setup.fitToHeight
-            cp.sheet_properties.pageSetUpPr = src.sheet_properties.pageSetUpPr
-            cp.freeze_panes = src.freeze_panes
-            sheet_map[s] = name
-        for sh, v in apply_plan(wb, plans[res.agent], sheet_map=sheet_map, agent=res.agent, month=month).items():
-            values.setdefault(sh, {}).update(v)
-        if res.agent in daily:
-            title = safe_sheet_name(f"{res.agent}-{DAILY_SHEET}", taken)
-            values[title] = add_daily_sheet(wb, title, daily[res.agent], scheme.daily.flag_ratio, f"{res.agent} 每日咨询与下单")
-    for s in agent_sheets:
-        del wb[s]
-    made = {n for m in [values] for n in m} | {ws.title for ws in wb.worksheets if ws.title not in
-                                                 ("规则", "设置", "xlwings.conf", "_cskpi")}
-    wb._sheets.sort(key=lambda ws: 0 if ws.title in made else 1)
-    wb.active = 0
-    save_workbook(wb, path, values)
-    return path

@@ -7,7 +7,8 @@ the supervisor's comment, the figures the rules read, signature lines — with
 placeholders (:mod:`cskpi_xl.workbook.template`) where the values go, plus
 the 规则 sheet, a 设置 sheet for the Excel button and the ``xlwings.conf``
 sheet. :func:`template_bytes` gives reproducible bytes (fixed properties and
-zip timestamps).
+zip timestamps); :func:`build_all` writes every built-in scheme's template
+into a folder (``cskpi templates``, ``scripts/build_templates.py``).
 
 >>> from cskpi_xl.core.loader import builtin
 >>> wb = build_template(builtin("duoyi"))
@@ -19,6 +20,8 @@ zip timestamps).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -29,7 +32,8 @@ from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
-from cskpi_xl.workbook.apply import RULE_STYLES, workbook_bytes
+from cskpi_xl.workbook.apply import RULE_STYLES
+from cskpi_xl.workbook.save import workbook_bytes
 from cskpi_xl.workbook.printing import BOX, HEAD_FILL
 from cskpi_xl.workbook.xlformula import inputs_needed
 
@@ -389,3 +393,23 @@ def unlock_inputs(ws, scheme: Scheme) -> None:
 def template_bytes(scheme: Scheme) -> bytes:
     """The built-in template of ``scheme`` as reproducible .xlsx bytes."""
     return workbook_bytes(build_template(scheme), reproducible=True)
+
+
+def build_all(out: str | Path) -> list[Path]:
+    """Build every built-in template into ``out``; returns the files written."""
+    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+    from cskpi_xl.files.atomic import atomic_write
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sid in BUILTIN_IDS:
+        path = out / f"{sid}.xlsx"
+        data = template_bytes(builtin(sid))
+        if path.exists() and path.read_bytes() == data:
+            written.append(path)
+            continue
+        with atomic_write(path, "wb") as f:
+            f.write(data)
+        written.append(path)
+    return written

@@ -4,8 +4,8 @@ Cells filled from untrusted text (nicknames, shop names, remarks) are written
 as literal strings, never as formulas: :func:`is_formula_like` says which
 text a spreadsheet could take for a formula, :func:`plain_text` makes any
 value a string a cell can hold. Pure standard library; the writers are
-:func:`cskpi_xl.workbook.xlsxio.write_text_cell` (openpyxl) and
-:func:`cskpi_xl.workbook.apply.apply_plan_xlwings` (Excel).
+:func:`cskpi_xl.workbook.apply.write_text_cell` (openpyxl) and
+:func:`cskpi_xl.excel.apply.apply_plan_xlwings` (Excel).
 
 >>> is_formula_like("=1+1"), is_formula_like("＝1"), is_formula_like("小王")
 (True, True, False)
@@ -50,7 +50,7 @@ def plain_text(value) -> str:
     Cells filled from untrusted text (nicknames, shop names, remarks, anything
     read from an export) must be written as strings, never as formulas: with
     openpyxl a value starting with ``=`` silently becomes a formula. Write such
-    cells with :func:`cskpi_xl.workbook.xlsxio.write_text_cell`, which uses this
+    cells with :func:`cskpi_xl.workbook.apply.write_text_cell`, which uses this
     helper, forces the string type and sets the quote prefix.
 
     This function returns ``""`` for ``None``, ``str(value)`` otherwise, with

@@ -23,7 +23,7 @@ from cskpi_xl.importers.filecheck import check_file
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
 from cskpi_xl.workbook.template import read_template
-from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.apply import write_text_cell
 
 
 def scheme_of_template(wb) -> str | None:

@@ -1,5 +1,7 @@
 """Print set-up shared by the sheets a person prints: A4, one page wide, header rows repeated,
-column widths that fit their content, borders on tables, number formats with their units.
+column widths that fit their content, borders on tables, number formats with their units;
+and which sheet of a saved workbook is printed (:func:`first_sheet_only`, :func:`only_sheet`: a PDF for
+an agent holds the appraisal sheet only).
 
 Column widths are in Excel's character units; a Chinese character takes two
 (:func:`text_width`). Row heights of wrapped text are set from the number of lines
@@ -12,6 +14,9 @@ the text needs, since a spreadsheet opened for printing does not always re-measu
 from __future__ import annotations
 
 import math
+import re
+import zipfile
+from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -172,3 +177,37 @@ def keep_on_one_page(ws, anchor_row: int, height_cm: float, *, widths: Iterable[
     # clipped, on the page before as well (LibreOffice)
     ws.row_breaks.append(Break(id=max(1, anchor_row - 2)))
     return True
+
+
+# ---- which sheet prints ----------------------------------------------------------------------------------------
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*/>")
+
+
+def first_sheet_only(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` with every sheet but the first hidden (PDF export skips hidden sheets).
+
+    Only ``xl/workbook.xml`` is rewritten, so charts, styles and cached values stay as they are.
+    """
+    only_sheet(src, dst, 0)
+
+
+def only_sheet(src: Path, dst: Path, keep: int) -> None:
+    """Copy ``src`` to ``dst`` with every sheet but the ``keep``-th (from 0) hidden."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                seen = 0
+
+                def hide(m: re.Match) -> bytes:
+                    nonlocal seen
+                    seen += 1
+                    tag = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
+                    return tag if seen == keep + 1 else tag[:-2].rstrip() + b' state="hidden"/>'
+
+                data = _SHEET_TAG.sub(hide, data)
+                data = re.sub(rb'activeTab="\d+"', b'activeTab="%d"' % keep, data)
+                data = re.sub(rb'firstSheet="\d+"', b'firstSheet="%d"' % keep, data)
+            zout.writestr(info, data)

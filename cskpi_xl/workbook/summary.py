@@ -26,10 +26,10 @@ from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.core.numbers import NA, NA_TEXT, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.workbook.apply import save_workbook
 from cskpi_xl.workbook import printing as P
-from cskpi_xl.workbook.xlformula import PENDING_TOTAL, cached, cached_total
-from cskpi_xl.workbook.xlsxio import write_text_cell
+from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, PENDING_TOTAL, cached, cached_total
+from cskpi_xl.workbook.apply import write_text_cell
+from cskpi_xl.workbook.save import save_workbook
 
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
@@ -356,3 +356,25 @@ def _problem_sheet(ps, problems: Sequence[Problem]) -> None:
     if problems:
         ps.auto_filter.ref = f"A1:C{len(problems) + 1}"
     P.a4(ps, landscape=True, title_rows="1:1")
+
+
+def extra_figures(scheme: Scheme, res, figures: Mapping[str, Any]) -> dict[str, Any]:
+    """Values of the month the core does not keep apart: the streak bonus and earlier violations."""
+    out: dict[str, Any] = {}
+    p = scheme.pay
+    if p is None:
+        return out
+    if any(st.bonus for st in scheme.streaks):
+        base = Decimal(0)
+        for name in ("奖励",) + tuple(r.input for r in p.rewards):
+            v = figures.get(name)
+            try:
+                n = to_decimal(v) if v not in (None, "") and not isinstance(v, NA) else Decimal(0)
+            except ValueError:
+                n = Decimal(0)
+            amt = Decimal(1) if name == "奖励" else next(r.amount for r in p.rewards if r.input == name)
+            base += amt * n
+        out[HISTORY_BONUS] = res.pay.get("奖励", Decimal(0)) - base.quantize(Decimal("0.01"))
+    if p.fine is not None:
+        out[HISTORY_VIOLATIONS] = res.earlier_violations
+    return out

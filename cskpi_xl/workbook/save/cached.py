@@ -1,8 +1,8 @@
 """Post-processing of a saved .xlsx, part by part: cached values for formula cells, reproducible bytes.
 
 A workbook here is its parts, ``{part name: bytes}``, as
-:func:`cskpi_xl.workbook.fastsave.workbook_parts` gives them; they are
-zipped once, after these steps (:func:`cskpi_xl.workbook.fastsave.zip_parts`).
+:func:`cskpi_xl.workbook.save.parts.workbook_parts` gives them; they are
+zipped once, after these steps (:func:`cskpi_xl.workbook.save.parts.zip_parts`).
 
 openpyxl writes a formula cell as ``<c r="E5"><f>…</f><v /></c>`` — no value,
 so a phone or WeChat preview (which never calculates) shows an empty cell.
@@ -14,7 +14,7 @@ sheet serialized once for many files.
 ``FIXED_TIME``, building the same template twice gives the same bytes.
 
 >>> import openpyxl
->>> from cskpi_xl.workbook.fastsave import workbook_parts
+>>> from cskpi_xl.workbook.save.parts import workbook_parts
 >>> wb = openpyxl.Workbook(); wb.active["A1"] = "=1+1"
 >>> parts = workbook_parts(wb)
 >>> fill_parts(parts, {"Sheet": {"A1": 2}})

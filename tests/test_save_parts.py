@@ -14,8 +14,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.formula import ArrayFormula
 
-from cskpi_xl.workbook import fastsave, xlsxpost
-from cskpi_xl.workbook.apply import workbook_bytes
+from cskpi_xl.workbook.save import cached, parts as fastparts
+from cskpi_xl.workbook.save import workbook_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "workbook_templates").glob("*.xlsx"))
@@ -27,13 +27,13 @@ def openpyxl_parts(wb) -> dict[str, bytes]:
     wb.save(buf)
     z = zipfile.ZipFile(buf)
     parts = {i.filename: z.read(i.filename) for i in z.infolist()}
-    xlsxpost.normalize_parts(parts)
+    cached.normalize_parts(parts)
     return parts
 
 
 def fast_parts(wb) -> dict[str, bytes]:
-    parts = fastsave.workbook_parts(wb)
-    xlsxpost.normalize_parts(parts)
+    parts = fastparts.workbook_parts(wb)
+    cached.normalize_parts(parts)
     return parts
 
 
@@ -104,7 +104,7 @@ def test_styles_cached_only_for_the_same_style_tables():
         wb.active["A1"].font = Font(bold=bold, color="FF0000")
         return wb
 
-    fastsave._STYLESHEETS.clear()
+    fastparts._STYLESHEETS.clear()
     assert_same(lambda: book(True))
     assert_same(lambda: book(False))  # another style table: not the cached styles.xml of the first
     a, b = fast_parts(book(True)), fast_parts(book(False))
@@ -132,15 +132,15 @@ def test_reproducible_bytes_are_identical():
 
 
 def test_other_openpyxl_versions_get_openpyxl_own_writer(monkeypatch):
-    monkeypatch.setattr(fastsave, "CHECKED_OPENPYXL", False)
+    monkeypatch.setattr(fastparts, "CHECKED_OPENPYXL", False)
     assert_same(hostile_book)
-    assert fastsave.CHECKED_OPENPYXL is False
+    assert fastparts.CHECKED_OPENPYXL is False
 
 
 def test_this_openpyxl_is_the_checked_one():
-    assert fastsave.CHECKED_OPENPYXL, openpyxl.__version__
+    assert fastparts.CHECKED_OPENPYXL, openpyxl.__version__
 
 
 def test_an_et_xmlfile_without_a_text_sink_gets_openpyxl_rows(monkeypatch):
-    monkeypatch.setattr(fastsave, "_text_sink", lambda xf: None)
+    monkeypatch.setattr(fastparts, "_text_sink", lambda xf: None)
     assert_same(hostile_book)

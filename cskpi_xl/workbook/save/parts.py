@@ -3,7 +3,7 @@
 Profiles of the batch (bench/README.md) put over half of each agent's time in
 openpyxl's ``Workbook.save``: every cell goes through ElementTree objects and
 et_xmlfile's general serializer, every worksheet through a temporary file on
-disk, and :mod:`cskpi_xl.workbook.xlsxpost` then unzipped and re-zipped the
+disk, and :mod:`cskpi_xl.workbook.save.cached` then unzipped and re-zipped the
 result to add cached values. Here:
 
 * :class:`RowsWriter` writes ``<sheetData>`` as text, in exactly the bytes
@@ -17,7 +17,7 @@ result to add cached values. Here:
 * the parts are kept as a ``{name: bytes}`` mapping (:func:`workbook_parts`),
   post-processed there, and zipped once (:func:`zip_parts`).
 
-``tests/test_fastsave.py`` checks every part against ``Workbook.save`` for
+``tests/test_save_parts.py`` checks every part against ``Workbook.save`` for
 every built-in template, filled and unfilled, and for hostile cell values.
 
 >>> import openpyxl
