@@ -252,7 +252,7 @@ class Previous:
 
 def beside(path: Path) -> Path:
     """Where the new version of a kept file goes: ``小美.xlsx`` → ``小美.新.xlsx``."""
-    from cskpi_xl.safety import path_inside
+    from cskpi_xl.files.names import path_inside
 
     return path_inside(path.parent, path.stem + BESIDE, path.suffix)
 
@@ -285,7 +285,7 @@ def read_previous(files: Iterable[Path], month: str, agents: Iterable[str] | Non
     under one set of rules, which HR changes in the scheme or the template.
     """
     from cskpi_xl.importers.people import account_key, load_aliases
-    from cskpi_xl.safety import safe_file_stem
+    from cskpi_xl.files.names import safe_file_stem
     from cskpi_xl.workbook.registry import read_book
 
     files = list(files)

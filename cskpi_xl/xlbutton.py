@@ -236,7 +236,7 @@ def _resolved(settings: Settings, problems: list[Problem]) -> Settings | None:
         return settings._replace(scheme=scheme_arg(settings.scheme), exports=tuple(expand_exports(
             settings.exports, skip=(settings.manual, settings.aliases, settings.template))))
     except ArgumentProblem as exc:
-        problems.append(Problem(str(exc), str(exc), sheet=SETTINGS))
+        problems.append(exc.problem(sheet=SETTINGS))
         return None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cskpi_xl.safety import FolderLock
+from cskpi_xl.files.lock import FolderLock
 from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY
 from cskpi_xl.workbook.batch import run_batch
 

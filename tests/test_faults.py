@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cskpi_xl import safety
+from cskpi_xl.files import atomic, lock
 from cskpi_xl.workbook import batch
 from cskpi_xl.workbook.batch import run_batch
 from hostile import batchrun
@@ -26,7 +26,7 @@ def leftovers(out: Path, expected: set[str]) -> tuple[list[str], list[str]]:
     """(files that look like outputs but are not expected, hidden temp files)."""
     stray, temps = [], []
     for p in out.rglob("*"):
-        if p.is_dir() or p.name == safety.LOCK_NAME:
+        if p.is_dir() or p.name == lock.LOCK_NAME:
             continue
         rel = str(p.relative_to(out))
         if p.name.startswith(".") and p.name.endswith(".tmp"):
@@ -149,7 +149,7 @@ class _FullDisk:
 def test_disk_full_mid_write_leaves_every_previous_output_whole(tmp_path, monkeypatch, budget):
     export, out, before = _first_run(tmp_path)
     real = os.fdopen
-    monkeypatch.setattr(safety.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), budget))
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), budget))
     report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
     assert any(p.is_error and "磁盘空间不足" in p.message for p in problems)
     monkeypatch.undo()
@@ -167,7 +167,7 @@ def test_a_folder_that_refuses_new_files_leaves_every_previous_output_whole(tmp_
     def refuse(*a, **k):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(safety.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
     report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
     assert any(p.is_error and "没有写入权限" in p.message for p in problems)
     monkeypatch.undo()
@@ -186,7 +186,7 @@ def test_an_output_folder_under_a_file_creates_nothing(tmp_path):
 def test_disk_full_gives_a_clear_chinese_message(tmp_path, monkeypatch):
     export, out, before = _first_run(tmp_path)
     real = os.fdopen
-    monkeypatch.setattr(safety.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), 2000))
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), 2000))
     report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
     assert any(p.is_error and "磁盘空间不足" in p.message and p.file for p in problems)
 
@@ -231,11 +231,14 @@ def test_the_lock_is_the_batch_lock(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     export = batchrun.export(tmp_path / "e_2026-10.csv", 2, 0)
-    with safety.FolderLock(out):
+    with lock.FolderLock(out):
         report, problems = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
     assert [p.message.split("（")[0] for p in problems] == [f"文件夹 {out} 正在被另一个批量任务使用"]
+    # the English text is FolderBusy's own field, not the whole "中文 / English" line it used to be
+    assert [p.message_en for p in problems] == [
+        f"folder {out} is in use by another batch run (process {os.getpid()}); wait for it to finish"]
     assert not list(out.rglob("*.xlsx"))
-    assert batch.FolderLock is safety.FolderLock
+    assert batch.FolderLock is lock.FolderLock
 
 
 def test_fill_and_calc_into_a_missing_folder_give_a_chinese_message(tmp_path, capsys):

@@ -1,7 +1,7 @@
 """Hostile inputs through the importer: every bad value gets a Chinese message naming where it is,
 and the good rows still come through with their values.
 
-The pre-check itself (tests/test_safety.py) and the plain unreadable-file cases
+The pre-check itself (tests/test_filecheck.py) and the plain unreadable-file cases
 (tests/test_import_files.py) are tested elsewhere; here each case goes through
 ``import_files`` together with good data, and the bombs are measured in a
 subprocess (time and peak memory).

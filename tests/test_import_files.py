@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from cskpi_xl.importers import import_files, read_table
-from cskpi_xl.importers.read import sniff
+from cskpi_xl.importers.filecheck import check_file
 
 ROWS = [["客服昵称", "询单人数", "销售额"], ["小美", 10, "1,234.50"], ["阿杰", 5, 20]]
 
@@ -44,7 +44,7 @@ class TestEncodings:
         f = tmp_path / "export.xls"
         f.write_text("<html><body><table><tr><th>客服昵称</th><th>询单人数</th></tr>"
                      "<tr><td>小美</td><td>7</td></tr></table></body></html>", encoding="utf-8")
-        assert sniff(f)[0] == "html"
+        assert check_file(f) == ("html", [])
         data, problems = import_files([f], month="2026-10")
         assert problems == [] and data.agents["小美"].figures == {"询单人数": 7}
 

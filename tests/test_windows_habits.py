@@ -18,7 +18,7 @@ from cskpi_xl.commands.inputs import ArgumentProblem, expand_exports, scheme_arg
 from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.i18n import set_language
 from cskpi_xl.importers.subaccounts import likely_subaccounts, person_of
-from cskpi_xl.safety import LOCK_NAME, FolderBusy, FolderLock
+from cskpi_xl.files.lock import LOCK_NAME, FolderBusy, FolderLock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = ROOT / "samples" / "exports"
@@ -136,9 +136,22 @@ def test_no_lock_file_left_after_pdf_or_a_failed_run(tmp_path, capsys):
     assert not (tmp_path / LOCK_NAME).exists()
 
 
+def test_pdf_on_a_busy_folder_says_so_in_each_language(tmp_path, capsys):
+    # the message comes from FolderBusy's fields (zh, en), not from splitting its text
+    (tmp_path / "a.xlsx").write_text("not a workbook")
+    with FolderLock(tmp_path):
+        zh = run(capsys, "pdf", tmp_path, "--out", tmp_path / "pdf")
+        en = run(capsys, "--lang", "en", "pdf", tmp_path, "--out", tmp_path / "pdf")
+    set_language(None)
+    pid = os.getpid()
+    assert zh == (2, "", f"错误：文件夹 {tmp_path} 正在被另一个批量任务使用（进程 {pid}），请等待它结束后再运行\n")
+    assert en == (2, "", f"error: folder {tmp_path} is in use by another batch run (process {pid}); wait for it to finish\n")
+    assert not (tmp_path / "pdf").exists()
+
+
 HOLD = textwrap.dedent("""
     import sys
-    from cskpi_xl.safety import FolderLock
+    from cskpi_xl.files.lock import FolderLock
     with FolderLock(sys.argv[1], wait_seconds=float(sys.argv[2])):
         print("locked", flush=True)
         sys.stdin.read()
@@ -203,6 +216,24 @@ def test_a_typo_gets_did_you_mean(typed, meant, capsys, tmp_path):
     assert code == 2
     assert f"错误：没有名为「{typed}」的方案；您是不是要 {meant}？" in err
     assert not any(tmp_path.iterdir())
+
+
+def test_argument_problem_carries_both_languages():
+    # the Excel button reports it in 设置 from its fields (zh, en), whatever the language at raise time
+    set_language("zh")
+    with pytest.raises(ArgumentProblem) as info:
+        scheme_arg("standrad")
+    set_language(None)
+    exc = info.value
+    assert (exc.zh, exc.en) == ("没有名为「standrad」的方案；您是不是要 standard？", "no scheme named 'standrad'; did you mean standard?")
+    p = exc.problem(sheet="设置")
+    assert (p.message, p.message_en, p.sheet, p.is_error) == (exc.zh, exc.en, "设置", True)
+
+
+def test_a_missing_wildcard_says_so_in_english(capsys, tmp_path):
+    code, _, err = run(capsys, "--lang", "en", "import", str(tmp_path / "*.xlsx"))
+    set_language(None)
+    assert (code, err) == (2, f"error: no files match {tmp_path / '*.xlsx'}\n")
 
 
 def test_unknown_scheme_lists_the_built_in_ones(capsys):

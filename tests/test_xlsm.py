@@ -409,8 +409,16 @@ def test_refusals(tmp_path):
     with pytest.raises(XlsmError, match="找不到文件"):
         build(tmp_path, "a.xlsm", str(tmp_path / "missing.xlsx"))
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip at all")
-    with pytest.raises(XlsmError):
+    with pytest.raises(XlsmError, match=r"^文件不是有效的 \.xlsx（不是 zip 格式），可能已损坏或扩展名不对$"):
         build(tmp_path, "a.xlsm", str(tmp_path / "bad.xlsx"))
+    from cskpi_xl.i18n import set_language
+
+    set_language("en")
+    try:
+        with pytest.raises(XlsmError, match=r"^not a valid \.xlsx \(not a zip file\): damaged or wrongly named$"):
+            build(tmp_path, "a.xlsm", str(tmp_path / "bad.xlsx"))
+    finally:
+        set_language(None)
     assert not (tmp_path / "a.xlsm").exists()
     # an existing workbook is never overwritten from another source
     built = build(tmp_path, "b.xlsm", "duoyi")

@@ -33,7 +33,8 @@ from cskpi_xl.adopt.text import fmt, norm, to_dec
 from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import atomic_write, check_spreadsheet_file, path_inside, safe_file_stem
+from cskpi_xl.files.atomic import atomic_write
+from cskpi_xl.files.names import path_inside, safe_file_stem
 
 D = Decimal
 
@@ -99,10 +100,7 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
     source = Path(source)
     res = Adoption()
     file = str(source)
-    res.problems += check_spreadsheet_file(source)
-    if any(p.is_error for p in res.problems):
-        return res
-    grids, kind, more = read_grids(source)
+    grids, kind, more = read_grids(source)  # the file is checked first (zip bombs, encrypted, misnamed …)
     res.problems += more
     if not grids and any(p.is_error for p in more):
         return res

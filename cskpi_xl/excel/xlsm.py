@@ -563,11 +563,11 @@ def _scheme_template(spec: str) -> tuple[bytes, str]:
 
 
 def _read_workbook(path: Path) -> bytes:
-    from cskpi_xl.safety import check_spreadsheet_file
+    from cskpi_xl.importers.filecheck import check_file
 
-    problems = check_spreadsheet_file(path)
-    if problems:
-        raise XlsmError("；".join(p.message for p in problems))
+    problems = check_file(path).problems
+    if problems:  # (XlsmError speaks the current language, as the problems do)
+        raise XlsmError("；".join(p.text() for p in problems))
     return path.read_bytes()
 
 
@@ -709,7 +709,7 @@ def build_workbook(out, template: str | None = None, *, interpreter: str | None 
     built-in ``standard`` template. ``interpreter``/``platform`` default to this
     Python (``sys.executable``) and ``sys.platform``.
     """
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
 
     out = Path(out)
     if out.suffix.lower() != ".xlsm":

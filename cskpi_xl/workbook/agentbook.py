@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import NameSet, safe_sheet_name
+from cskpi_xl.files.names import NameSet, safe_sheet_name
 from cskpi_xl.workbook.apply import apply_plan
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.save import cached, save_workbook, workbook_bytes, workbook_parts

@@ -397,7 +397,7 @@ def template_bytes(scheme: Scheme) -> bytes:
 def build_all(out: str | Path) -> list[Path]:
     """Build every built-in template into ``out``; returns the files written."""
     from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

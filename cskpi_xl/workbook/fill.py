@@ -17,7 +17,9 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.subaccounts import person_of
-from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
+from cskpi_xl.files.names import path_inside, safe_file_stem
+from cskpi_xl.files.oserrors import os_error_problem
+from cskpi_xl.importers.filecheck import check_file
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
 from cskpi_xl.workbook.sheetnames import SETTINGS
@@ -42,7 +44,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
                   team: Any = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
     template = Path(template)
-    problems = check_spreadsheet_file(template)
+    problems = check_file(template).problems
     if problems:
         return None, problems
     wb = load_workbook(template)

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import read_reason
+from cskpi_xl.files.oserrors import read_reason
 from cskpi_xl.workbook.summary import (HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY,  # noqa: F401
                                        command_text)
 

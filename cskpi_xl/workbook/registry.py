@@ -175,7 +175,7 @@ def read_book(path: str | Path, scheme: Any = None) -> BookReading:
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
     from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
 
-    from cskpi_xl.safety import read_reason
+    from cskpi_xl.files.oserrors import read_reason
 
     path = Path(path)
     try:
