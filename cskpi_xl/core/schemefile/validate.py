@@ -29,7 +29,7 @@ What a table leaves uncovered, by table:
 ['OPEN_ABOVE']
 >>> band_findings(TIERS, [(None, Decimal(100), True, False), (Decimal(100), Decimal(200), True, False)])[0].message
 '最高提成「第2档」有上限 200，更高的金额没有提成'
->>> [(f.kind.name, f.severity) for f in band_findings(GRADES, [(Decimal(90), None, True, False), (None, Decimal(80), True, False)], ["优", "差"])]
+>>> [(f.kind.name, str(f.severity)) for f in band_findings(GRADES, [(Decimal(90), None, True, False), (None, Decimal(80), True, False)], ["优", "差"])]
 [('GAP', 'error')]
 """
 
