@@ -59,7 +59,7 @@ def test_s1_scores_the_samples_exactly_like_duoyi(s1):
 
 
 def test_s1_hand_worked(s1):
-    # the duoyi example tests/test_core_schemes.py works by hand:
+    # the duoyi example tests/test_core_engine_schemes.py works by hand:
     # 小美 30 + 5 + 20 + 12 + 7 + 10 + 20 + 5 = 109, commission 40,000 × 1% = 400;
     # 阿强 conversion 25% → 0 (floor), 日常记录 −20 (no floor): 33
     team, problems = score_team(s1.scheme, {

@@ -69,7 +69,7 @@ def test_fill_scores_with_the_edited_rules(edited_standard, tmp_path):
 
 
 def test_libreoffice_agrees_with_the_edited_rules(edited_standard, tmp_path):
-    from tests.test_lo_crosscheck import compare
+    from tests.test_scenario_lo_crosscheck import compare
 
     exports = tmp_path / "e_2026-10.csv"
     exports.write_text("客服昵称,询单人数,最终付款人数,销售额,计划销售额\n小美,100,32,18000,20000\n阿强,80,20,26000,20000\n",

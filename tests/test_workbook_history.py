@@ -126,7 +126,7 @@ class TestStreakFlag:
 
     def test_yali_two_months(self):
         weak = {"询单人数": 100, "最终付款人数": 10, "随机抽检": 0, "首次响应总秒数": 3000, "首次响应次数": 100}
-        # (0 + 25 + 100 + 100 + 0) / 5 = 45 → 不合格 (see test_core_schemes)
+        # (0 + 25 + 100 + 100 + 0) / 5 = 45 → 不合格 (see test_core_engine_schemes)
         yali = builtin("yali")
         team, problems = score_team(yali, {"w": weak}, "2026-12", History.of({}, months=["2026-10"]))
         w = team.agents[0]

@@ -108,7 +108,7 @@ def test_yali_failed_trainee_is_flagged_to_leave_with_base_pay_only():
 
 
 # S7 绩效考核成绩不得列为一等以上者 … 缺勤(不计原因)超过_天以上者 (the two levels have their own counts): see
-# tests/test_core_schemes.py::test_operations_caps_and_exclusions; the 运营 weights line (40/40/15/5) likewise.
+# tests/test_core_engine_schemes.py::test_operations_caps_and_exclusions; the 运营 weights line (40/40/15/5) likewise.
 
 
 def test_operations_weights_from_the_yunying_line():

@@ -1,7 +1,7 @@
 """Hypothesis drives the importer with random and mutated files: import_files never raises, every
 failure is a Problem with a Chinese message naming the file, and the good rows of a file still count.
 
-(tests/test_import_cells.py already checks that the cell parsers never raise on any value; here
+(tests/test_importers_cells.py already checks that the cell parsers never raise on any value; here
 the properties are about what they return, and about whole files.)
 """
 

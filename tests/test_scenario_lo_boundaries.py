@@ -18,7 +18,7 @@ from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.pipeline import score_files
 from cskpi_xl.workbook import libreoffice
 from cskpi_xl.workbook.batch import run_batch
-from test_lo_crosscheck import compare
+from test_scenario_lo_crosscheck import compare
 
 pytestmark = pytest.mark.skipif(libreoffice.find_soffice() is None, reason="LibreOffice (soffice) not installed")
 

@@ -1,8 +1,8 @@
 """Hostile inputs through the importer: every bad value gets a Chinese message naming where it is,
 and the good rows still come through with their values.
 
-The pre-check itself (tests/test_filecheck.py) and the plain unreadable-file cases
-(tests/test_import_files.py) are tested elsewhere; here each case goes through
+The pre-check itself (tests/test_importers_filecheck.py) and the plain unreadable-file cases
+(tests/test_importers_read.py) are tested elsewhere; here each case goes through
 ``import_files`` together with good data, and the bombs are measured in a
 subprocess (time and peak memory).
 """
@@ -196,7 +196,7 @@ def test_corrupt_sheet_inside_a_valid_zip(tmp_path):
 
 
 def test_damaged_xls_that_makes_the_reader_panic(tmp_path):
-    # found by tests/test_fuzz_importer.py: a .xls whose directory sector is cut short makes calamine
+    # found by tests/test_importers_fuzz.py: a .xls whose directory sector is cut short makes calamine
     # panic (pyo3 PanicException, a BaseException that `except Exception` did not catch)
     f = Path(__file__).parent / "hostile" / "panic_cfb.xls"
     data, problems = import_files([f, good_file(tmp_path)])

@@ -108,7 +108,7 @@ def test_the_edits_are_read_by_their_headers(edited):
 
 @needs_lo
 def test_fill_and_batch_score_the_edited_rules_and_libreoffice_agrees(edited):
-    from test_lo_crosscheck import compare
+    from test_scenario_lo_crosscheck import compare
 
     d, good, bad, exports = edited
     # 小美: 服务态度 20 (the 冲突 rule deleted); 咨询转化率 36% vs 30% → 20 + 6 × 5 = 50; 定单销售比 100% → 5 + 5 = 10;
