@@ -1,4 +1,4 @@
-"""How fast and how big cskpi_xl runs, against baselines measured in the same run (issue 6).
+"""How fast and how big cskpi_xl runs, against baselines measured in the same run.
 
     python bench/run.py [--quick] [--sizes 100,1000,5000] [--out bench/results]
                         [--lo-max 1000] [--no-libreoffice] [--jobs N] [--layout per-agent|one-book]
@@ -244,7 +244,7 @@ def w_import(p: dict) -> dict:
 
 def w_score(p: dict) -> dict:
     from cskpi_xl.core.engine import score_team
-    from cskpi_xl.core.loader import builtin
+    from cskpi_xl.core.schemefile import builtin
     from cskpi_xl.importers import import_files
     from cskpi_xl.pipeline import figures_for
 

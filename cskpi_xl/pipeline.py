@@ -24,7 +24,7 @@ nothing raises on bad input.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from cskpi_xl.core.daily import DayPoint, daily_trend
 from cskpi_xl.core.engine import TeamResult, score_team
 from cskpi_xl.core.history import History, PastMonth
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.importers import MonthData, import_files
@@ -192,8 +192,8 @@ def score_month(scheme: Scheme, exports: Sequence[Any], *, month: str | None = N
                                   team_figures=team_figures)
         problems += more
         unused = {p.column for p in refused}
-        result.given = {**{n: scheme.params[n] for n in given if n in scheme.params and n not in unused},
-                        **result.given}
+        result = replace(result, given={**{n: scheme.params[n] for n in given if n in scheme.params and n not in unused},
+                                        **result.given})
     m = Month(scheme, data, month, figures, daily, result, history if history is not None else {}, typed)
     return m, typed_conflicts(m, exported) + problems
 
@@ -252,7 +252,7 @@ class Previous:
 
 def beside(path: Path) -> Path:
     """Where the new version of a kept file goes: ``小美.xlsx`` → ``小美.新.xlsx``."""
-    from cskpi_xl.safety import path_inside
+    from cskpi_xl.files.names import path_inside
 
     return path_inside(path.parent, path.stem + BESIDE, path.suffix)
 
@@ -285,7 +285,7 @@ def read_previous(files: Iterable[Path], month: str, agents: Iterable[str] | Non
     under one set of rules, which HR changes in the scheme or the template.
     """
     from cskpi_xl.importers.people import account_key, load_aliases
-    from cskpi_xl.safety import safe_file_stem
+    from cskpi_xl.files.names import safe_file_stem
     from cskpi_xl.workbook.registry import read_book
 
     files = list(files)

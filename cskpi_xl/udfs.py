@@ -13,7 +13,7 @@ formula and the batch agree.
 One error boundary (:func:`~cskpi_xl.excel.boundary.udf`) turns what goes wrong
 into an Excel error *marker*: bad text → ``"#VALUE!"``, unknown item or
 scheme → ``"#N/A"``, zero denominator → ``"#DIV/0!"``. xlwings cannot return
-real error values (xlwings issue 776), so the VBA in ``macros/cskpi_udfs.bas``
+real error values (https://github.com/xlwings/xlwings/issues/776), so the VBA in ``macros/cskpi_udfs.bas``
 turns the markers into ``CVErr(...)``; :mod:`cskpi_xl.xlcalc` turns them into
 ``formulas`` errors. The Chinese reason is kept and ``=CSKPI_ERROR(C2)`` shows
 it. Never a Python traceback in a cell.
@@ -42,7 +42,7 @@ from typing import Any, Callable
 import xlwings as xw
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core import tables as T
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.engine import score_item
 from cskpi_xl.core.metrics import RATIO_BY_NAME, ratio
 from cskpi_xl.core.numbers import NA
@@ -166,7 +166,7 @@ def _ratio(metric: str, num: Any, den: Any) -> Any:
 
 
 _N = dict(ndim=2, err_to_str=True)
-_PAY_PARTS = ("岗位工资", "个人提成", "公共提成", "工龄工资", "奖励", "罚款")  # MONTH_PAY's arguments, in order
+_PAY_PARTS = (N.POST_PAY, N.OWN_COMMISSION, N.PUBLIC_COMMISSION, N.SENIORITY_PAY, N.REWARDS, N.FINES)  # MONTH_PAY's arguments, in order
 
 
 @xw.func(category=CATEGORY)
@@ -278,7 +278,7 @@ def MONTH_PAY(post_pay, commission, public_commission, seniority, bonus=0, fines
 
     def one(*cells: Any) -> Decimal:
         parts = {what: C.money_or_zero(v, what) for v, what in zip(cells, _PAY_PARTS)}
-        parts["罚款"] = -parts["罚款"]  # typed as a positive amount, deducted
+        parts[N.FINES] = -parts[N.FINES]  # typed as a positive amount, deducted
         return payslip(parts)[1]
 
     return each(one, post_pay, commission, public_commission, seniority, bonus, fines)

@@ -35,9 +35,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cskpi_xl.core.problems import Problem
+from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.workbook.sheetnames import SETTINGS
 
-SETTINGS_SHEET = "设置"
 KEYS = {"方案": "scheme", "月份": "month", "客服昵称": "agent", "客服": "agent", "导出文件": "exports",
         "手工录入": "manual", "别名表": "aliases", "输出文件夹": "out_dir", "模板": "template", "历史记录": "history"}
 #: Settings that take several values, one a row (A left blank on the rows after the first).
@@ -91,7 +91,7 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
         if key is None:
             if value is not None:
                 problems.append(Problem(f"设置表中不认识的名称「{name}」；可用：{'、'.join(KEYS)}", f"unknown setting '{name}'",
-                                        sheet=SETTINGS_SHEET, row=i, column="A", value=name, severity="warning"))
+                                        sheet=SETTINGS, row=i, column="A", value=name, severity=WARNING))
             last = None
             continue
         last = key
@@ -106,10 +106,10 @@ def parse_settings(rows: Any) -> tuple[Settings, list[Problem]]:
 def read_settings(book) -> tuple[Settings, list[Problem]]:
     """The 设置 sheet of an xlwings book."""
     names = [s.name for s in book.sheets]
-    if SETTINGS_SHEET not in names:
+    if SETTINGS not in names:
         return Settings(), [Problem("工作簿中没有「设置」工作表（A 列名称、B 列值：方案、月份、客服昵称、导出文件、输出文件夹）",
                                     "the workbook has no 设置 sheet")]
-    rows = book.sheets[SETTINGS_SHEET].range("A1:B60").value
+    rows = book.sheets[SETTINGS].range("A1:B60").value
     return parse_settings(rows)
 
 
@@ -149,14 +149,14 @@ def template_cells(book):
 
 def _need(s: Settings, *fields: str) -> list[Problem]:
     labels = {v: k for k, v in KEYS.items() if k != "客服"}
-    return [Problem(f"设置表缺少「{labels[f]}」", f"设置 lacks {f}", sheet=SETTINGS_SHEET)
+    return [Problem(f"设置表缺少「{labels[f]}」", f"设置 lacks {f}", sheet=SETTINGS)
             for f in fields if not getattr(s, f)]
 
 
 def fill_book(book) -> list[Problem]:
     """Fill the open workbook for the agent named in 设置; returns the problems (also written to 设置)."""
     from cskpi_xl import pipeline
-    from cskpi_xl.core.loader import load_scheme
+    from cskpi_xl.core.schemefile import load_scheme
     from cskpi_xl.excel.apply import apply_plan_xlwings
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
     from cskpi_xl.workbook.rulesread import needs_reset
@@ -174,7 +174,7 @@ def fill_book(book) -> list[Problem]:
                                 "或用「批量生成全部」重新生成（手填的内容会保留）",
                                 "no placeholders on this workbook (filled already?): nothing was changed; fill the "
                                 "template again or regenerate with the batch button (typed entries are kept)",
-                                sheet=SETTINGS_SHEET))
+                                sheet=SETTINGS))
         return _report(book, problems, "未填充")
     scheme, sp = load_scheme(settings.scheme)
     problems += sp
@@ -200,7 +200,7 @@ def fill_book(book) -> list[Problem]:
     if settings.agent not in m.figures:
         have = "、".join(m.figures) or "（无）"
         problems.append(Problem(f"导出文件中没有客服「{settings.agent}」；有：{have}", f"no agent {settings.agent!r} in the exports",
-                                sheet=SETTINGS_SHEET))
+                                sheet=SETTINGS))
         return _report(book, problems, "未填充")
     month = m.month or settings.month
     plan = pipeline.plan_agent(cells, m, settings.agent, file=getattr(book, "name", None))
@@ -236,7 +236,7 @@ def _resolved(settings: Settings, problems: list[Problem]) -> Settings | None:
         return settings._replace(scheme=scheme_arg(settings.scheme), exports=tuple(expand_exports(
             settings.exports, skip=(settings.manual, settings.aliases, settings.template))))
     except ArgumentProblem as exc:
-        problems.append(Problem(str(exc), str(exc), sheet=SETTINGS_SHEET))
+        problems.append(exc.problem(sheet=SETTINGS))
         return None
 
 
@@ -245,9 +245,9 @@ def _report(book, problems: list[Problem], headline: str) -> list[Problem]:
     lines = [headline] + [p.format() for p in problems]
     try:
         names = [s.name for s in book.sheets]
-        if SETTINGS_SHEET not in names:
-            book.sheets.add(SETTINGS_SHEET)
-        sh = book.sheets[SETTINGS_SHEET]
+        if SETTINGS not in names:
+            book.sheets.add(SETTINGS)
+        sh = book.sheets[SETTINGS]
         sh.range(f"{STATUS_COLUMN}1:{STATUS_COLUMN}200").clear_contents()
         sh.range(f"{STATUS_COLUMN}1").value = [[line] for line in lines[:200]]
     except Exception:  # Excel busy or the sheet protected: the return value still tells

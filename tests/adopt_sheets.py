@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-# S1 朵以网店客服考核表, the seed's own words (DOMAIN.md S1)
+# S1 朵以网店客服考核表, in the shop's own words (the rule texts of cskpi_xl/schemes/duoyi.toml)
 S1_ITEMS = [
     ("服务态度", "1、态度亲切，言语温和，真诚可见；\n2、不与买家冲突，热情，保证第一时间回复买家；\n3、避免一问一答，永远比买家多说一句感谢的话；",
      "1、咨询中表现出不够耐心的，一次扣1分，随机抽查；\n2、与买家发生冲突的，一次扣5分，不设上限，随机抽查", 20),

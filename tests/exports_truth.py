@@ -1,4 +1,4 @@
-"""Realistic exports as shops and Excel/WPS really leave them, each with its truth table (issue 14).
+"""Realistic exports as shops and Excel/WPS really leave them, each with its truth table.
 
 ``make_cases(folder)`` writes every case into ``folder`` and returns :class:`Case` objects:
 the files, the ``--month`` given (if any), and the truth worked out by hand from the cells
@@ -291,7 +291,7 @@ def excel_error_literals(d: Path) -> Case:
 
 
 def standard_total_names(d: Path) -> Case:
-    # issue 13.2: the README's names for the weighted-average inputs
+    # the README's names for the weighted-average inputs
     rows = [["客服昵称", "响应总秒数", "响应次数", "首次响应总秒数", "首次响应次数", "接待总秒数", "接待人数"],
             ["小美", 3200, 100, 1200, 100, 52800, 100]]
     f = text(d / "std_2026-10.csv", rows)
@@ -300,7 +300,7 @@ def standard_total_names(d: Path) -> Case:
 
 
 def mixed_response_inputs(d: Path) -> Case:
-    # issue 13.3: an average 32 over 响应次数 100, with 接待人数 2300: total 3200 over 100 = 32, not 73600/100 = 736
+    # an average 32 over 响应次数 100, with 接待人数 2300: total 3200 over 100 = 32, not 73600/100 = 736
     rows = [["客服昵称", "平均响应时间", "响应次数", "接待人数"], ["小美", 32, 100, 2300]]
     f = text(d / "mixed_2026-10.csv", rows)
     return Case("mixed_response_inputs", [f], None, {"小美"}, {"小美": {

@@ -10,10 +10,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.pipeline import figures_for, import_for
 from cskpi_xl.workbook.batch import run_batch
-from cskpi_xl.workbook.registry import AGENT, INPUT_SOURCES, REGISTRY
+from cskpi_xl.workbook.registry import INPUT_SOURCES, REGISTRY, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = sorted(glob.glob(str(ROOT / "samples" / "exports" / "*")))
@@ -45,7 +45,7 @@ def inputs(path: Path, agent: str | None = None) -> dict[str, tuple[str, str]]:
 def agent_cell(path: Path, agent: str | None = None) -> tuple[str, str]:
     wb = load_workbook(path)
     for row in wb[REGISTRY].iter_rows(min_row=2, values_only=True):
-        if row[6] == AGENT and (agent is None or row[0] == agent):
+        if row[6] == Source.AGENT and (agent is None or row[0] == agent):
             return row[2], row[3]
     raise KeyError(agent)
 

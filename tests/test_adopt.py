@@ -1,4 +1,4 @@
-"""cskpi adopt: the seed's scorecards typed into workbooks become schemes that score like the built-in ones."""
+"""cskpi adopt: the shops' own scorecards typed into workbooks become schemes that score like the built-in ones."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from adopt_sheets import S1_ITEMS, build_s1, build_s4, build_s9
 from cskpi_xl.adopt.reader import adopt
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin, load_scheme
+from cskpi_xl.core.schemefile import builtin, load_scheme
 from cskpi_xl.pipeline import score_files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -39,7 +39,7 @@ def test_s1_scheme_loads_clean_and_reads_every_item(s1):
     assert again is not None and not any(p.is_error for p in problems)
     assert [i.name for i in s1.scheme.items] == [n for n, *_ in S1_ITEMS]
     assert all(not it.unread and not it.supervisor for it in s1.items)
-    # the only warning: the rate the seed lost (> 60,000), named by its cell
+    # the only warning: the rate missing from the shop's table (> 60,000), named by its cell
     warns = [p for p in s1.problems if not p.is_error]
     assert len(warns) == 1 and (warns[0].row, warns[0].column) == (15, "D") and "1.2%" in warns[0].message
 
@@ -59,7 +59,7 @@ def test_s1_scores_the_samples_exactly_like_duoyi(s1):
 
 
 def test_s1_hand_worked(s1):
-    # the DOMAIN.md S1 example (tests/test_core_schemes.py worked it by hand):
+    # the duoyi example tests/test_core_engine_schemes.py works by hand:
     # 小美 30 + 5 + 20 + 12 + 7 + 10 + 20 + 5 = 109, commission 40,000 × 1% = 400;
     # 阿强 conversion 25% → 0 (floor), 日常记录 −20 (no floor): 33
     team, problems = score_team(s1.scheme, {

@@ -16,7 +16,7 @@ from adopt_sheets import S1_ITEMS, build_s1
 from cskpi_xl.adopt.reader import adopt
 from cskpi_xl.cli import main
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import builtin
+from cskpi_xl.core.schemefile import builtin
 from cskpi_xl.core.rules import Score
 from cskpi_xl.i18n import set_language
 from cskpi_xl.workbook import libreoffice as lo

@@ -10,7 +10,7 @@ import pytest
 from adopt_sheets import OTHER_ITEMS, build_other
 from cskpi_xl.adopt.reader import adopt
 from cskpi_xl.core.engine import score_team
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.pipeline import score_files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -72,7 +72,7 @@ basis = "销售额"
 tiers = [
   { upper = 30000, upper_inclusive = false, kind = "flat", rate = 0 },
   { lower = 30000, upper = 50000, upper_inclusive = false, kind = "flat", rate = 0.008 },
-  { lower = 50000, kind = "flat", rate = 0.01 },
+  { lower = 50000, upper_inclusive = true, kind = "flat", rate = 0.01 },  # adopt writes the open top tier's flag out
 ]
 
 [[grades]]

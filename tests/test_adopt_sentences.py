@@ -67,7 +67,7 @@ def test_seconds_round_trip(x, n, m, phrasing):
     assert r.unread == []
     want = {"kind": "linear", "metric": "平均响应时间", "baseline": D(x), "unit": D(n), "above": -m}
     if n != 1:
-        want["step"] = True  # 每5秒: whole steps only (DOMAIN convention)
+        want["step"] = True  # 每5秒: whole steps only (the convention adopt states in its decision)
     assert r.rules == [want]
     assert r.floor_none == ("不设下限" in phrasing)
 

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cskpi_xl.core.grades import GradeBand, Grades
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.core.tiers import CoefficientTable, Tier, TierTable, public_commission
 
 STANDARD = builtin("standard").commission
@@ -98,9 +97,3 @@ def test_kpi_ko_ksa_grades_upper_bound_inclusive(score, grade):
 def test_grade_attributes():
     g = builtin("standard").grades.grade(D(88))
     assert g.attrs["岗位工资"] == D(1700) and g.attrs["岗位级别"] == "二级客服" and g.attrs["培训需求"] == "一般"
-
-
-def test_coverage_problems_find_overlaps_and_gaps():
-    g = Grades((GradeBand("A", D(90), None), GradeBand("B", D(80), D(91)), GradeBand("C", None, D(70))))
-    texts = [zh for zh, _ in g.coverage_problems()]
-    assert any("重叠" in t for t in texts) and any("空档" in t for t in texts)

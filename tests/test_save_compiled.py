@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
-from cskpi_xl.core.loader import BUILTIN_IDS
+from cskpi_xl.core.schemefile import BUILTIN_IDS
 from cskpi_xl.workbook.save import Durable, compiled, parts as fastsave
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.template import CellWrite, FillPlan, read_template

@@ -3,7 +3,7 @@
 Each expected number is computed here from the sample's own figures with the
 rule as the scheme states it (not copied from an output), then compared
 with the cells of the workbooks the batch wrote (their cached values, which
-phones show) — see test_lo_crosscheck.py for LibreOffice recalculating them.
+phones show) — see test_scenario_lo_crosscheck.py for LibreOffice recalculating them.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from cskpi_xl import udfs, xlcalc
 from cskpi_xl.core.engine import score_item
-from cskpi_xl.core.loader import builtin
-from cskpi_xl.core.tables import rows_to_tiers
+from cskpi_xl.core.schemefile import builtin
+from cskpi_xl.core.schemefile.sheet import rows_to_tiers
 
 SALES = [14999, 15000, 22000, 25001, "abc"]
 TABLE = [["下限", "上限", "含下限", "含上限", "方式", "比例", "基数", "起算额"],

@@ -66,9 +66,9 @@ def address(r: int, c: int) -> str:
 
 def read_grids(path: Path) -> tuple[list[Grid], str, list[Problem]]:
     """Every visible worksheet of ``path`` as a :class:`Grid`, the file kind (``xlsx``/``xls``) and problems."""
-    from cskpi_xl.importers.read import sniff
+    from cskpi_xl.importers.filecheck import check_file
 
-    kind, problems = sniff(path)
+    kind, problems = check_file(path)
     if kind == "xlsx":
         from openpyxl import load_workbook
 

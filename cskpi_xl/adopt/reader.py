@@ -30,10 +30,11 @@ from cskpi_xl.adopt.sentences import describe_rule, read_item
 from cskpi_xl.adopt.table import find_commission, find_grades, find_table
 from cskpi_xl.adopt.templatewrite import write_template
 from cskpi_xl.adopt.text import fmt, norm, to_dec
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import atomic_write, check_spreadsheet_file, path_inside, safe_file_stem
+from cskpi_xl.files.atomic import atomic_write
+from cskpi_xl.files.names import path_inside, safe_file_stem
 
 D = Decimal
 
@@ -99,10 +100,7 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
     source = Path(source)
     res = Adoption()
     file = str(source)
-    res.problems += check_spreadsheet_file(source)
-    if any(p.is_error for p in res.problems):
-        return res
-    grids, kind, more = read_grids(source)
+    grids, kind, more = read_grids(source)  # the file is checked first (zip bombs, encrypted, misnamed …)
     res.problems += more
     if not grids and any(p.is_error for p in more):
         return res
@@ -231,7 +229,7 @@ def adopt(source: str | Path, out_dir: str | Path, *, scheme_id: str | None = No
             res.problems.append(_cell_problem(file, grid.sheet, cell, zh, en))
         for t in tiers.tiers:
             lo = f"{'>' if t.get('lower_inclusive') is False else '≥'}{fmt(t['lower'])}" if "lower" in t else ""
-            hi = f"{'<' if t.get('upper_inclusive') is False else '≤'}{fmt(t['upper'])}" if "upper" in t else ""
+            hi = f"{'≤' if t.get('upper_inclusive') else '<'}{fmt(t['upper'])}" if "upper" in t else ""
             rate = f"{fmt(t['rate'] * 100)}%" if "rate" in t else "0"
             res.other.append((f"提成档 {lo} {hi}：{t['kind']} {rate}".replace("  ", " "),
                               f"commission tier {lo} {hi}: {t['kind']} {rate}".replace("  ", " ")))

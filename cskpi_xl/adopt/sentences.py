@@ -3,7 +3,8 @@
 :func:`read_item` takes an item's name, its full marks and the texts of its
 criteria cells, and returns a :class:`Reading`: rules in the shape of the
 scheme file (``{"kind": "linear", ...}``), the item's floor and base, the
-decisions taken where the text was ambiguous (DOMAIN.md conventions) and the
+decisions taken where the text was ambiguous (by the conventions each decision
+states: "每10元" counts whole steps, "每点" is continuous, …) and the
 clauses it could not read. It never guesses: a clause that gives points but
 cannot be read fully is returned in ``unread`` and the caller makes the item
 supervisor-scored.
@@ -321,8 +322,8 @@ class _Item:
             direction = "below" if re.match(r"低|少|减|下降|降", d2) else "above"
             hint = what + " " + hint
             if bare:
-                self.decide(f"{self.name}：「超过{g['n']}{g['nu']}加{g['m']}分」按每满 {g['n']}{g['nu']} 计（DOMAIN 约定）",
-                            f"{self.name}: '超过{g['n']}{g['nu']}…' counts each whole {g['n']} (rulebook convention)")
+                self.decide(f"{self.name}：「超过{g['n']}{g['nu']}加{g['m']}分」按每满 {g['n']}{g['nu']} 计（本程序的约定）",
+                            f"{self.name}: '超过{g['n']}{g['nu']}…' counts each whole {g['n']} (this program's convention)")
         metric = metric_in(hint) if hint.strip() else None
         metric = metric or metric_in(self.name) or next((metric_in(d) for d in self.definitions if metric_in(d)), None) \
             or metric_in(self.alltext)
@@ -330,11 +331,11 @@ class _Item:
             return False
         step = bool(g.get("man")) or unit != (D("0.01") if kind == "ratio" else D(1))
         if step and not g.get("man"):
-            self.decide(f"{self.name}：「每{g.get('n') or ''}{g['nu']}」只算整单位（不满不计，DOMAIN 约定）",
-                        f"{self.name}: 'per {g.get('n') or ''}{g['nu']}' counts whole units only (rulebook convention)")
+            self.decide(f"{self.name}：「每{g.get('n') or ''}{g['nu']}」只算整单位（不满不计，本程序的约定）",
+                        f"{self.name}: 'per {g.get('n') or ''}{g['nu']}' counts whole units only (this program's convention)")
         elif not step:
-            self.decide(f"{self.name}：「每{g['nu']}」按连续计算（不足一单位按比例，DOMAIN 约定）",
-                        f"{self.name}: 'per {g['nu']}' is continuous (part units count in proportion; rulebook convention)")
+            self.decide(f"{self.name}：「每{g['nu']}」按连续计算（不足一单位按比例，本程序的约定）",
+                        f"{self.name}: 'per {g['nu']}' is continuous (part units count in proportion; this program's convention)")
         self.seq.append(("lin", metric))
         self.linear.append({"metric": metric, "dir": direction, "x": x, "unit": unit, "step": step, "pts": pts,
                             "hint": hint, "idx": idx})
@@ -342,8 +343,8 @@ class _Item:
 
     def _team(self, said: str, name: str) -> None:
         what = {"团队客单价": "当月团队客单价（团队销售额 ÷ 团队销售人数）", "人均咨询占比": "人均占比（1 ÷ 团队人数）"}.get(name, name)
-        self.decide(f"{self.name}：「{said}」按{what}计（DOMAIN 约定）",
-                    f"{self.name}: '{said}' is the team value {name} (rulebook convention)")
+        self.decide(f"{self.name}：「{said}」按{what}计（本程序的约定）",
+                    f"{self.name}: '{said}' is the team value {name} (this program's convention)")
 
     def linear_side(self, last: dict, direction: str, g: dict, kind: str, unit: Decimal, pts: Decimal, idx: int) -> None:
         step = bool(g.get("man")) or unit != (D("0.01") if kind == "ratio" else D(1))

@@ -367,7 +367,7 @@ def find_commission(g: Grid, skip) -> Tiers | None:
                 rate = D(0)
             else:
                 gap = address(*((r + 1, c) if horizontal else (r, c + 1)))
-                out.warnings.append((gap, f"提成档「{g.text(r, c)}」的比例是空的，沿用上一档的 {fmt(rate_prev * 100)}%（DOMAIN S1 约定），请核对",
+                out.warnings.append((gap, f"提成档「{g.text(r, c)}」的比例是空的，沿用上一档的 {fmt(rate_prev * 100)}%（本程序的约定），请核对",
                                      f"commission tier '{g.text(r, c)}' has no rate; the tier below's {fmt(rate_prev * 100)}% is used"))
                 out.decisions.append((f"提成档「{g.text(r, c)}」原表没有比例，按上一档 {fmt(rate_prev * 100)}% 计，可在 [commission] 中修改",
                                       f"tier '{g.text(r, c)}' had no rate; the tier below's is used"))
@@ -401,8 +401,8 @@ def find_commission(g: Grid, skip) -> Tiers | None:
                 t["lower_inclusive"] = False
         if hi is not None:
             t["upper"] = hi
-            if not hi_inc:
-                t["upper_inclusive"] = False
+        if hi is None or hi_inc:
+            t["upper_inclusive"] = True  # written out (left out it means false); an open top tier keeps showing 含上限 是
         t["kind"] = "marginal" if out.marginal else "flat"
         t["rate"] = rate
         out.tiers.append(t)

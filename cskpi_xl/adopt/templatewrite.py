@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 
 from cskpi_xl.adopt.grid import Grid
 from cskpi_xl.adopt.table import Table
-from cskpi_xl.safety import atomic_write
+from cskpi_xl.files.atomic import atomic_write
 
 
 def write_template(source: Path, kind: str, grid: Grid, table: Table, items: list[dict[str, Any]],

@@ -68,7 +68,7 @@ def samples_dir() -> Path:
 
 
 def run(args) -> int:
-    from cskpi_xl.core.loader import BUILTIN_IDS
+    from cskpi_xl.core.schemefile import BUILTIN_IDS
     from cskpi_xl.workbook.batch import run_batch
 
     if args.demo:

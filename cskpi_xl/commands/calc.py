@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import check_spreadsheet_file, os_error_problem
+from cskpi_xl.files.oserrors import os_error_problem
+from cskpi_xl.importers.filecheck import check_file
 
 
 def register(subparsers) -> None:
@@ -36,7 +37,7 @@ def run(args) -> int:
     if not src.is_file():
         print(tr(f"错误：文件不存在：{src}", f"error: no such file: {src}"), file=sys.stderr)
         return 2
-    problems = check_spreadsheet_file(src)
+    problems = check_file(src).problems
     if problems:
         for p in problems:
             print(p.format(), file=sys.stderr)

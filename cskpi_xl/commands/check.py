@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cskpi_xl.core.describe import commission_breaks
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import has_errors
 from cskpi_xl.commands.inputs import scheme_arg
 from cskpi_xl.i18n import tr

@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from cskpi_xl.safety import os_error_problem
+    from cskpi_xl.files.oserrors import os_error_problem
     from cskpi_xl.workbook.fill import fill_template
 
     try:

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from cskpi_xl.errors import CskpiError
 from cskpi_xl.i18n import tr
 from cskpi_xl.importers.subaccounts import likely_subaccounts, person_of, split_people  # noqa: F401 (re-exported)
 
@@ -30,12 +31,8 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 OWN_SUMMARY, OWN_DRAFT = "汇总", "别名表_草稿.csv"
 
 
-class ArgumentProblem(ValueError):
-    """A command-line value that cannot be used as given; the message says why and what to do."""
-
-
-def did_you_mean(guess: str) -> str:
-    return tr(f"您是不是要 {guess}？", f"did you mean {guess}?")
+class ArgumentProblem(CskpiError, ValueError):
+    """A command-line value that cannot be used as given; ``zh``/``en`` say why and what to do."""
 
 
 def expand_exports(args: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike | None] = ()) -> list[str]:
@@ -69,12 +66,12 @@ def expand_exports(args: Iterable[str | os.PathLike], skip: Iterable[str | os.Pa
         if p.is_dir():
             found = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in EXPORT_SUFFIXES and wanted(f))
             if not found:
-                raise ArgumentProblem(tr(f"文件夹 {arg} 里没有导出文件（.xlsx、.xls、.csv）",
-                                         f"no export files (.xlsx, .xls, .csv) in the folder {arg}"))
+                raise ArgumentProblem(f"文件夹 {arg} 里没有导出文件（.xlsx、.xls、.csv）",
+                                      f"no export files (.xlsx, .xls, .csv) in the folder {arg}")
         elif not p.exists() and _GLOB_CHARS.search(arg):
             found = sorted(f for f in glob.glob(arg) if wanted(Path(f)))
             if not found:
-                raise ArgumentProblem(tr(f"没有与 {arg} 匹配的文件", f"no files match {arg}"))
+                raise ArgumentProblem(f"没有与 {arg} 匹配的文件", f"no files match {arg}")
         else:
             found = [arg]
         for f in found:
@@ -85,7 +82,7 @@ def expand_exports(args: Iterable[str | os.PathLike], skip: Iterable[str | os.Pa
 
 def scheme_names() -> dict[str, str]:
     """Every name a built-in scheme is known by (its id, its Chinese name) → its id."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 
     names = {sid: sid for sid in BUILTIN_IDS}
     for sid in BUILTIN_IDS:
@@ -123,10 +120,10 @@ def scheme_arg(value: str | None) -> str | None:
     guess = suggest(text, list(names))
     known = "、".join(sorted(set(names.values()), key=list(names.values()).index))
     if guess:
-        hint = did_you_mean(guess)
+        hint = (f"您是不是要 {guess}？", f"did you mean {guess}?")
     else:
-        hint = tr(f"内置方案有：{known}", f"the built-in schemes are: {known}")
-    raise ArgumentProblem(tr(f"没有名为「{text}」的方案；", f"no scheme named {text!r}; ") + hint)
+        hint = (f"内置方案有：{known}", f"the built-in schemes are: {known}")
+    raise ArgumentProblem(f"没有名为「{text}」的方案；{hint[0]}", f"no scheme named {text!r}; {hint[1]}")
 
 
 def suggestion_lines(names: Sequence[str], found: Mapping[str, str]) -> list[str]:
@@ -144,7 +141,7 @@ def suggestion_lines(names: Sequence[str], found: Mapping[str, str]) -> list[str
 
 def write_alias_draft(found: Mapping[str, str], folder: str | os.PathLike) -> Path | None:
     """Write ``found`` as a draft 别名表 (``别名表_草稿.csv``, UTF-8 with BOM so Excel opens it) in ``folder``."""
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
 
     if not found:
         return None

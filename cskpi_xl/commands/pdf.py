@@ -1,7 +1,7 @@
 """``cskpi pdf DIR [--out OUT]``: render every workbook in a folder to PDF with LibreOffice.
 
 Every ``.xlsx`` in ``DIR`` (not Excel's ``~$`` lock files, not hidden files)
-is checked with :func:`cskpi_xl.safety.check_spreadsheet_file`, then all are
+is checked with :func:`cskpi_xl.importers.filecheck.check_file`, then all are
 converted in one LibreOffice run, formulas recalculated, into ``OUT``
 (default ``DIR/pdf``). By default only each workbook's first sheet is
 rendered — the agent's appraisal sheet, the one to send to the agent — not
@@ -19,7 +19,8 @@ import zipfile
 from pathlib import Path
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import FolderBusy, FolderLock, check_spreadsheet_file
+from cskpi_xl.files.lock import FolderBusy, FolderLock
+from cskpi_xl.importers.filecheck import check_file
 from cskpi_xl.workbook import libreoffice
 
 FONT_HINT_ZH = (
@@ -78,9 +79,8 @@ def run(args) -> int:
     lock = FolderLock(folder)
     try:
         lock.acquire()
-    except FolderBusy as exc:  # its text is "中文 / English"
-        zh, _, en = str(exc).partition(" / ")
-        print(tr("错误：" + zh, "error: " + (en or zh)), file=sys.stderr)
+    except FolderBusy as exc:
+        print(tr("错误：" + exc.zh, "error: " + exc.en), file=sys.stderr)
         return 2
     except OSError:
         lock = None  # a read-only folder: nobody can be writing into it through us either
@@ -88,7 +88,7 @@ def run(args) -> int:
         problems = []
         good = []
         for f in files:
-            found = check_spreadsheet_file(f)
+            found = check_file(f).problems
             if found:
                 problems.extend(found)
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cskpi_xl.core.describe import scheme_lines
-from cskpi_xl.core.loader import BUILTIN_IDS, builtin
+from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
 from cskpi_xl.i18n import tr
 
 

@@ -6,7 +6,7 @@ import json
 import sys
 
 from cskpi_xl.core.describe import agent_json, agent_lines
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import has_errors
 from cskpi_xl.commands.inputs import add_shop_figures, expand_exports, scheme_arg
 from cskpi_xl.i18n import tr

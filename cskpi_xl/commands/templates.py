@@ -24,7 +24,7 @@ def run(args) -> int:
     try:
         files = build_all(args.out)
     except OSError as exc:  # no permission, a read-only folder, a file where the folder should be
-        from cskpi_xl.safety import os_error_problem
+        from cskpi_xl.files.oserrors import os_error_problem
 
         print(os_error_problem(exc).format(), file=sys.stderr)
         return 1

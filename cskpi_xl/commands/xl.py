@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cskpi_xl.excel.vba import file_bytes, render_macros
 from cskpi_xl.i18n import tr
+from cskpi_xl.workbook.sheetnames import SETTINGS
 
 INSTALL_STEPS_ZH = """\
 在 Windows 的 Excel 中使用 cskpi_xl 的函数和按钮：
@@ -127,6 +128,6 @@ def run_workbook(args) -> int:
     for note in built.notes:
         print(tr(f"注意：{note}", f"note: {note}"))
     print()
-    print(tr(WORKBOOK_STEPS_ZH.format(path=built.path, sheet=built.buttons_sheet or "设置"),
+    print(tr(WORKBOOK_STEPS_ZH.format(path=built.path, sheet=built.buttons_sheet or SETTINGS),
              f"Next: open {built.path} in Excel and click Enable Content."))
     return 0

@@ -12,7 +12,7 @@ from cskpi_xl.core.engine import AgentResult
 from cskpi_xl.core.numbers import NA, NA_TEXT
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.core.tiers import TierTable
+from cskpi_xl.core.tiers import BreakKind, TierTable
 from cskpi_xl.i18n import tr
 
 
@@ -54,7 +54,7 @@ def commission_breaks(s: Scheme) -> list[Problem]:
     if not isinstance(s.commission, TierTable):
         return out
     for b in s.commission.breaks():
-        if b.kind == "cliff":
+        if b.kind == BreakKind.CLIFF:
             zh = (f"提成表在 {b.boundary:,} 元处断崖：销售额多了提成反而少了——"
                   f"{b.sales_before:,} 元 → {b.pay_before} 元，但 {b.sales_after:,} 元 → {b.pay_after} 元")
             en = (f"commission cliff at {b.boundary:,}: more sales pay less — "

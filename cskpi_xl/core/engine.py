@@ -4,7 +4,7 @@
 computes the metrics, every item's points, the total, grade, rank,
 multi-month flags, commission and pay, and returns ``(result, problems)``.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> team, problems = score_team(builtin("standard"), {"小美": {"销售额": 22000}})
 >>> str(team.agents[0].commission)
 '330.00'
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
+from cskpi_xl.core import names as N
+from cskpi_xl.core.frozen import FrozenDict
 from cskpi_xl.core.grades import GradeBand
 from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escalating_fine, fine_needs, month_span,
                                    streak_needs, walk_back)
@@ -25,7 +27,7 @@ from cskpi_xl.core.names import NO_DATA
 from cskpi_xl.core.numbers import NA, Exact, from_ratio, number_text, quotient, ratio_of, round_money, round_points, to_decimal
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
-from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.scheme import Item, PostPay, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
 
 
@@ -93,27 +95,33 @@ class AgentResult:
         raise KeyError(name)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TeamResult:
-    """The scored month; ``missing_history`` lists the earlier months a multi-month rule needed and did not find;
-    ``public_sales_from`` says where the public sales total came from (``given``: the caller, e.g.
-    ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额); ``given`` holds the
-    shop-wide figures given for the month (``--team``)."""
+    """The scored month (a value: it refuses change); ``missing_history`` lists the earlier months a multi-month
+    rule needed and did not find; ``public_sales_from`` says where the public sales total came from (``given``:
+    the caller, e.g. ``--public-sales``; ``column``: a 公共销售额 column; ``""``: the team's 销售额); ``given``
+    holds the shop-wide figures given for the month (``--team``). ``agents`` is a tuple, ``team`` and ``given``
+    are :class:`~cskpi_xl.core.frozen.FrozenDict`; the index behind :meth:`agent` is built once, here."""
 
     scheme: Scheme
     month: str | None
-    agents: list[AgentResult]
-    team: dict[str, Any]
+    agents: tuple[AgentResult, ...]
+    team: Mapping[str, Any]
     missing_history: tuple[str, ...] = ()
     public_sales_from: str = ""
-    given: dict[str, Any] = field(default_factory=dict)
+    given: Mapping[str, Any] = field(default_factory=FrozenDict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "agents", tuple(self.agents))
+        object.__setattr__(self, "team", FrozenDict(self.team))
+        object.__setattr__(self, "given", FrozenDict(self.given))
+        object.__setattr__(self, "missing_history", tuple(self.missing_history))
+        # the batch asks for every agent by name: one index, built with the result
+        object.__setattr__(self, "_by_name", FrozenDict({a.agent: a for a in self.agents}))
 
     def agent(self, name: str) -> AgentResult:
-        """The agent's result (by a name index built once: the batch asks for every agent)."""
-        index = self.__dict__.get("_by_name")
-        if index is None or len(index) != len(self.agents):
-            index = self.__dict__["_by_name"] = {a.agent: a for a in self.agents}
-        return index[name]
+        """The agent's result, by name."""
+        return self._by_name[name]
 
     def ranking(self) -> list[AgentResult]:
         ranked = [a for a in self.agents if a.rank is not None]
@@ -543,23 +551,23 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     if p is None:
         return
     pay: dict[str, Decimal] = {}
-    if p.post_pay == "grade":
-        v = res.grade_attrs.get("岗位工资")
-        pay["岗位工资"] = to_decimal(v) if v is not None else (_num(ctx, "岗位工资") or Decimal(0))
-    elif p.post_pay == "input":
-        pay["岗位工资"] = _num(ctx, "岗位工资") or Decimal(0)
-    pay["个人提成"] = res.commission
+    if p.post_pay == PostPay.GRADE:
+        v = res.grade_attrs.get(N.POST_PAY)
+        pay[N.POST_PAY] = to_decimal(v) if v is not None else (_num(ctx, N.POST_PAY) or Decimal(0))
+    elif p.post_pay == PostPay.INPUT:
+        pay[N.POST_PAY] = _num(ctx, N.POST_PAY) or Decimal(0)
+    pay[N.OWN_COMMISSION] = res.commission
     if p.public_rate is not None:
         res.public_commission = public_commission(team.get("公共销售额", 0), p.public_rate, n_agents)
-        pay["公共提成"] = res.public_commission
-    own = _num(ctx, "工龄工资")  # an agent's own figure wins over the per-year amount
+        pay[N.PUBLIC_COMMISSION] = res.public_commission
+    own = _num(ctx, N.SENIORITY_PAY)  # an agent's own figure wins over the per-year amount
     if p.seniority_per_year is not None and own is None:
-        pay["工龄工资"] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
+        pay[N.SENIORITY_PAY] = p.seniority_per_year * (_num(ctx, "工龄年数") or Decimal(0))
     else:
-        pay["工龄工资"] = own or Decimal(0)
+        pay[N.SENIORITY_PAY] = own or Decimal(0)
     if p.performance_pay:
-        base = _num(ctx, "绩效工资") or Decimal(0)
-        pct = res.grade_attrs.get("绩效工资比例")
+        base = _num(ctx, N.PERFORMANCE_PAY) or Decimal(0)
+        pct = res.grade_attrs.get(N.PERFORMANCE_PAY_RATIO)
         if p.exempt and any_holds(p.exempt, ctx):  # S3 试用期: the result does not set the pay
             factor = p.exempt_factor
             if p.exempt_text:
@@ -570,12 +578,12 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
             factor = to_decimal(pct)
         else:
             factor = Decimal(0)
-        pay["绩效工资"] = base * factor
-    rewards = bonus + (_num(ctx, "奖励") or Decimal(0))
+        pay[N.PERFORMANCE_PAY] = base * factor
+    rewards = bonus + (_num(ctx, N.REWARDS) or Decimal(0))
     for r in p.rewards:
         rewards += r.amount * (_num(ctx, r.input) or Decimal(0))
-    pay["奖励"] = rewards
-    fines = _num(ctx, "罚款") or Decimal(0)
+    pay[N.REWARDS] = rewards
+    fines = _num(ctx, N.FINES) or Decimal(0)
     if p.fine is not None:
         now = int(_num(ctx, p.fine.input) or 0)
         earlier = res.earlier_violations = checks.fine(res, past, now)
@@ -583,7 +591,7 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
         fines += amount
         if flag:
             res.flags.append(p.fine.flag)
-    pay["罚款"] = -fines
+    pay[N.FINES] = -fines
     pay = {k: round_money(v) for k, v in pay.items()}
     res.pay = pay
     res.pay_total = round_money(sum(pay.values(), Decimal(0)))

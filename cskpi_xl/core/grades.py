@@ -51,8 +51,9 @@ class GradeBand:
 class Grades:
     """Grade bands, best first.
 
-    ``grade`` places a score in its band; :func:`band_problems` (in the
-    loader) proves the bands neither overlap nor leave gaps.
+    ``grade`` places a score in its band;
+    :func:`cskpi_xl.core.schemefile.validate.band_findings` proves the bands
+    neither overlap nor leave gaps.
     """
 
     bands: tuple[GradeBand, ...]
@@ -78,29 +79,3 @@ class Grades:
         if self.rank_of(band.label) < self.rank_of(max_label):
             return self.bands[self.rank_of(max_label)]
         return band
-
-    def coverage_problems(self) -> list[tuple[str, str]]:
-        """(Chinese, English) texts for overlaps and gaps between neighbouring bands.
-
-        Bands are checked in ascending order of their lower bound; the lowest
-        band should be unbounded below (or start at 0) and the highest
-        unbounded above.
-        """
-        out: list[tuple[str, str]] = []
-
-        def key(b: GradeBand):
-            return (Decimal("-Infinity") if b.low is None else b.low, 0 if b.low_inclusive else 1)
-
-        asc = sorted(self.bands, key=key)
-        for a, b in zip(asc, asc[1:]):
-            a_hi = Decimal("Infinity") if a.high is None else a.high
-            b_lo = Decimal("-Infinity") if b.low is None else b.low
-            if a_hi > b_lo or (a_hi == b_lo and a.high_inclusive and b.low_inclusive):
-                out.append((f"等级「{a.label}」与「{b.label}」的分数段重叠", f"grades '{a.label}' and '{b.label}' overlap"))
-            elif a_hi < b_lo or (a_hi == b_lo and not a.high_inclusive and not b.low_inclusive):
-                out.append((f"等级「{a.label}」与「{b.label}」之间有空档：{a_hi} 到 {b_lo}", f"gap between grades '{a.label}' and '{b.label}'"))
-        if asc and asc[-1].high is not None:
-            out.append((f"最高等级「{asc[-1].label}」有上限 {asc[-1].high}，更高的分数没有等级", f"no grade above {asc[-1].high}"))
-        if asc and asc[0].low is not None and asc[0].low > 0:
-            out.append((f"最低等级「{asc[0].label}」从 {asc[0].low} 起，更低的分数没有等级", f"no grade below {asc[0].low}"))
-        return out

@@ -1,4 +1,5 @@
-"""Metrics from counts (DOMAIN.md S5 and the export averages).
+"""Metrics from counts: each ratio of :data:`RATIOS` (询单转化率 = 最终付款人数 ÷ 询单人数, 客单价 =
+销售额 ÷ 销售人数 …), and the averages of the exports as total seconds ÷ count.
 
 Every ratio is computed from its numerator and denominator; a zero or
 missing denominator gives :class:`~cskpi_xl.core.numbers.NA` with the reason,
@@ -118,7 +119,7 @@ def per_capita_share(agents: Any) -> Any:
 
 
 def team_values(agents_figures: Mapping[str, Mapping[str, Any]], public_sales: Any = None) -> dict[str, Any]:
-    """Values for the whole team of a month (DOMAIN.md "Which export figure feeds which rule").
+    """Values for the whole team of a month.
 
     The team's 客单价 is total 销售额 ÷ total 销售人数 — not a mean of the
     agents' 客单价; 人均咨询占比 = 1 ÷ number of agents.

@@ -21,6 +21,21 @@ class Name(NamedTuple):
     help: str = ""
 
 
+# The parts of the month's pay: keys of ``AgentResult.pay`` and ``{{工资.X}}`` placeholders, and the
+# figures a person may type for the parts that are not computed (岗位工资, 工龄工资, 绩效工资, 奖励, 罚款).
+POST_PAY = "岗位工资"
+OWN_COMMISSION = "个人提成"
+PUBLIC_COMMISSION = "公共提成"
+SENIORITY_PAY = "工龄工资"
+PERFORMANCE_PAY = "绩效工资"
+REWARDS = "奖励"
+FINES = "罚款"
+#: The pay parts in the payslip's order.
+PAY_PARTS = (POST_PAY, OWN_COMMISSION, PUBLIC_COMMISSION, SENIORITY_PAY, PERFORMANCE_PAY, REWARDS, FINES)
+#: A grade attribute: the share of 绩效工资 paid (a fraction, or ``得分``: the total score / 100).
+PERFORMANCE_PAY_RATIO = "绩效工资比例"
+
+
 # Figures read from exports (summable counts and money, and the totals that
 # weighted averages are built from).
 EXPORT_FIGURES: tuple[Name, ...] = (
@@ -101,11 +116,11 @@ MANUAL_INPUTS: tuple[Name, ...] = (
     Name("出勤率", "ratio", "attendance rate"),
     Name("工龄年数", "number", "years of service"),
     Name("工龄月数", "number", "months of service"),
-    Name("工龄工资", "money", "seniority pay"),
-    Name("岗位工资", "money", "post pay"),
-    Name("绩效工资", "money", "performance pay base"),
-    Name("奖励", "money", "other rewards"),
-    Name("罚款", "money", "other fines"),
+    Name(SENIORITY_PAY, "money", "seniority pay"),
+    Name(POST_PAY, "money", "post pay"),
+    Name(PERFORMANCE_PAY, "money", "performance pay base"),
+    Name(REWARDS, "money", "other rewards"),
+    Name(FINES, "money", "other fines"),
     Name("缺岗月数", "number", "months absent in the period"),
     Name("出勤天数", "number", "days attended"),
     Name("缺勤天数", "number", "days absent (any reason)"),

@@ -8,7 +8,7 @@ with the engine's own steps (:func:`~cskpi_xl.core.metrics.compute_metrics`,
 :func:`~cskpi_xl.core.engine.score_item`, :func:`~cskpi_xl.core.engine.total_of`)
 so a formula and the batch agree.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> r = score_one(builtin("duoyi"), {"接待人数": 30, "团队接待人数": 100, "团队人数": 5})
 >>> r.metrics["咨询占比"], r.metrics["人均咨询占比"], r.total
 (Decimal('0.3'), Decimal('0.2'), Decimal('102.00'))

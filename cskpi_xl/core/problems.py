@@ -12,16 +12,25 @@ in Chinese, with an English text beside it.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from cskpi_xl.i18n import language
 
-ERROR = "error"
-WARNING = "warning"
-#: A score that is simply not typed yet (a supervisor's review, a rubric
-#: choice): expected on a first run, not an error in the data. The item and
-#: the total stay unscored until it is typed; the batch keeps what is typed.
-PENDING = "pending"
+
+class Severity(StrEnum):
+    """How bad a problem is; the value is the text written to JSON (``"error"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    #: A score that is simply not typed yet (a supervisor's review, a rubric
+    #: choice): expected on a first run, not an error in the data. The item and
+    #: the total stay unscored until it is typed; the batch keeps what is typed.
+    PENDING = "pending"
+
+
+#: The members by their short names (``severity=WARNING``).
+ERROR, WARNING, PENDING = Severity.ERROR, Severity.WARNING, Severity.PENDING
 
 _LABELS = {ERROR: ("错误", "error"), WARNING: ("警告", "warning"), PENDING: ("待评分", "awaiting score")}
 
@@ -38,7 +47,7 @@ class Problem(NamedTuple):
       column: the column header (or letter) as the user sees it, if any.
       path: a path inside a scheme file (``items[2].rules[0].baseline``), if any.
       value: the offending value, if any.
-      severity: ``"error"``, ``"warning"`` or ``"pending"`` (a score not typed yet).
+      severity: a :class:`Severity`: error, warning or pending (a score not typed yet).
       agent: the agent the problem concerns, if any.
     """
 
@@ -50,7 +59,7 @@ class Problem(NamedTuple):
     column: str | None = None
     path: str | None = None
     value: Any = None
-    severity: str = ERROR
+    severity: Severity = ERROR
     agent: str | None = None
 
     @property

@@ -1,8 +1,8 @@
 """A scheme: one shop's appraisal system, held as data.
 
-A scheme is loaded from a TOML file (:mod:`cskpi_xl.core.loader`); these are
+A scheme is loaded from a TOML file (:mod:`cskpi_xl.core.schemefile`); these are
 the immutable types it becomes. See ``cskpi_xl/schemes/*.toml`` for the
-built-in schemes (DOMAIN.md S1–S10).
+nine built-in schemes (README「内置考核方案」).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
+from cskpi_xl.core import names as N
 from cskpi_xl.core.grades import Grades
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Rule, Score, Test  # noqa: F401 (Rule re-exported)
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
@@ -156,12 +158,21 @@ class MoneyPerCount:
     text: str = ""
 
 
+class PostPay(StrEnum):
+    """Where an agent's 岗位工资 comes from: the value is the word a scheme file uses (``post_pay = "grade"``)."""
+
+    GRADE = "grade"  # the grade's 岗位工资 attribute
+    INPUT = "input"  # the agent's own 岗位工资 figure (手工录入)
+    NONE = "none"  # no 岗位工资 in the pay
+
+
 @dataclass(frozen=True)
 class PayRules:
     """How the month's pay is made (S2 当月工资; S3 performance pay).
 
     Attributes:
-      post_pay: ``grade`` (the grade's 岗位工资), ``input`` (the agent's 岗位工资) or ``none``.
+      post_pay: a :class:`PostPay`: ``grade`` (the grade's 岗位工资), ``input`` (the agent's 岗位工资) or ``none``
+        (a word is made the member).
       public_rate: the public-commission rate (0.005), or None for none.
       seniority_per_year: yuan per year of service, or None: the agent's 工龄工资.
       performance_pay: True: 绩效工资 × the grade's 绩效工资比例 (S3).
@@ -173,7 +184,7 @@ class PayRules:
     An agent's own 工龄工资 figure, when given, is paid instead of ``seniority_per_year`` × 工龄年数.
     """
 
-    post_pay: str = "input"
+    post_pay: PostPay = PostPay.INPUT
     public_rate: Decimal | None = None
     seniority_per_year: Decimal | None = None
     performance_pay: bool = False
@@ -182,6 +193,9 @@ class PayRules:
     exempt: tuple[Test, ...] = ()
     exempt_factor: Decimal = Decimal(0)
     exempt_text: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "post_pay", PostPay(self.post_pay))
 
 
 @dataclass(frozen=True)
@@ -277,21 +291,21 @@ class Scheme:
             add(self.commission.basis)
         p = self.pay
         if p is not None:
-            if p.post_pay in ("grade", "input"):
-                add("岗位工资")
+            if p.post_pay in (PostPay.GRADE, PostPay.INPUT):
+                add(N.POST_PAY)
             if p.public_rate is not None:
                 add("公共销售额")
                 add("团队人数")
             if p.seniority_per_year is not None:
                 add("工龄年数")
-            add("工龄工资")  # an agent's own figure wins over the per-year amount
+            add(N.SENIORITY_PAY)  # an agent's own figure wins over the per-year amount
             if p.performance_pay:
-                add("绩效工资")
+                add(N.PERFORMANCE_PAY)
                 tests(p.exempt)
-            add("奖励")
+            add(N.REWARDS)
             for rw in p.rewards:
                 add(rw.input)
-            add("罚款")
+            add(N.FINES)
             if p.fine is not None:
                 add(p.fine.input)
         return list(seen)

@@ -10,7 +10,7 @@ HR gives them to ``score``, ``batch`` and ``fill`` as ``--team 名称=数值`` (
 Numbers may be typed as ``0.3``, ``30%``, ``３０％``, ``12万``. A share (a parameter whose scheme
 value is at most 1, or a share team value) given above 1 is refused: ``询单转化率目标=35`` meant 35%.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> s, team, public, problems = apply_shop_figures(builtin("standard"), {"询单转化率目标": "30%", "公共销售额": "30万"})
 >>> s.params["询单转化率目标"], public, problems
 (Decimal('0.3'), Decimal('300000'), [])

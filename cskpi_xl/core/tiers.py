@@ -11,8 +11,8 @@ The ``standard`` table (S2), exactly as written:
 
 >>> t = TierTable((
 ...     Tier(None, Decimal(15000), upper_inclusive=False, kind="flat", rate=Decimal("0.015")),
-...     Tier(Decimal(15000), Decimal(20000), kind="marginal", rate=Decimal("0.02"), base=Decimal(150)),
-...     Tier(Decimal(20000), Decimal(25000), lower_inclusive=False, kind="marginal", rate=Decimal("0.04"), base=Decimal(250)),
+...     Tier(Decimal(15000), Decimal(20000), upper_inclusive=True, kind="marginal", rate=Decimal("0.02"), base=Decimal(150)),
+...     Tier(Decimal(20000), Decimal(25000), False, True, kind="marginal", rate=Decimal("0.04"), base=Decimal(250)),
 ...     Tier(Decimal(25000), None, lower_inclusive=False, kind="flat", rate=Decimal("0.02")),
 ... ))
 >>> [str(t.commission(x)) for x in (14000, 14999, 15000, 22000, 25000, 25001, 30000)]
@@ -23,11 +23,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from cskpi_xl.core.numbers import round_money, to_decimal, within
 
-KINDS = ("flat", "marginal", "fixed")
+
+
+class TierKind(StrEnum):
+    """How a commission tier pays: the value is the word a scheme file uses (``kind = "marginal"``)."""
+
+    FLAT = "flat"  # rate × the whole sales
+    MARGINAL = "marginal"  # base + rate × the sales above the threshold
+    FIXED = "fixed"  # the base amount
+
+
+KINDS = tuple(TierKind)
 
 
 @dataclass(frozen=True)
@@ -37,8 +48,10 @@ class Tier:
     Attributes:
       lower: lower bound (None: no lower bound).
       upper: upper bound (None: no upper bound).
-      lower_inclusive / upper_inclusive: whether the bound itself belongs here.
-      kind: ``flat``, ``marginal`` or ``fixed``.
+      lower_inclusive / upper_inclusive: whether the bound itself belongs here
+        (default: lower bound in, upper bound out — as grades and coefficient bands,
+        and as both scheme readers read a missing flag).
+      kind: a :class:`TierKind` (``flat``, ``marginal`` or ``fixed``; a word is made the member).
       rate: the rate (0.015 = 1.5%).
       base: the base amount added.
       threshold: for ``marginal``, the amount the rate applies above
@@ -48,20 +61,23 @@ class Tier:
     lower: Decimal | None
     upper: Decimal | None
     lower_inclusive: bool = True
-    upper_inclusive: bool = True
-    kind: str = "flat"
+    upper_inclusive: bool = False
+    kind: TierKind = TierKind.FLAT
     rate: Decimal = Decimal(0)
     base: Decimal = Decimal(0)
     threshold: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", TierKind(self.kind))
 
     def contains(self, x: Decimal) -> bool:
         return within(x, self.lower, self.upper, self.lower_inclusive, self.upper_inclusive)
 
     def amount(self, x: Decimal) -> Decimal:
         """The unrounded commission for ``x`` under this tier's formula."""
-        if self.kind == "fixed":
+        if self.kind == TierKind.FIXED:
             return self.base
-        if self.kind == "marginal":
+        if self.kind == TierKind.MARGINAL:
             t = self.threshold if self.threshold is not None else (self.lower or Decimal(0))
             return self.base + self.rate * (x - t)
         return self.base + self.rate * x
@@ -71,9 +87,9 @@ class Tier:
         hi = "" if self.upper is None else f"{'≤' if self.upper_inclusive else '<'}{self.upper:,}"
         rng = " 且 ".join(p for p in (lo, hi) if p) or "全部"
         pct = f"{(self.rate * 100).normalize()}%"
-        if self.kind == "fixed":
+        if self.kind == TierKind.FIXED:
             f = f"{self.base}元"
-        elif self.kind == "marginal":
+        elif self.kind == TierKind.MARGINAL:
             t = self.threshold if self.threshold is not None else (self.lower or Decimal(0))
             f = (f"{self.base}元 + " if self.base else "") + f"超出{t:,}部分×{pct}"
         else:
@@ -81,15 +97,22 @@ class Tier:
         return f"{rng}：{f}"
 
 
+class BreakKind(StrEnum):
+    """Which way a commission table breaks at a boundary."""
+
+    CLIFF = "cliff"  # more sales pay less
+    JUMP = "jump"  # one more yuan pays much more
+
+
 class Break(NamedTuple):
     """A discontinuity of a commission table at a boundary.
 
-    ``kind`` is ``cliff`` (more sales pay less) or ``jump`` (one more yuan
+    ``kind`` is a :class:`BreakKind`: ``cliff`` (more sales pay less) or ``jump`` (one more yuan
     pays much more); ``before``/``after`` are the amounts one yuan apart
     around the boundary, as a person checks them.
     """
 
-    kind: str
+    kind: BreakKind
     boundary: Decimal
     sales_before: Decimal
     pay_before: Decimal
@@ -150,7 +173,7 @@ class TierTable:
                 s0, s1 = b, b + 1
             else:
                 s0, s1 = b - 1, b
-            out.append(Break("cliff" if diff < 0 else "jump", b, s0, self.commission(s0), s1, self.commission(s1)))
+            out.append(Break(BreakKind.CLIFF if diff < 0 else BreakKind.JUMP, b, s0, self.commission(s0), s1, self.commission(s1)))
         return out
 
     def _tier_near(self, b: Decimal, side: int) -> Tier | None:
@@ -163,9 +186,9 @@ class TierTable:
 
     def is_non_decreasing(self, lo: Decimal = Decimal(0), hi: Decimal | None = None) -> bool:
         """True when no boundary in ``[lo, hi]`` is a cliff and every tier's rate is ≥ 0."""
-        if any(t.rate < 0 for t in self.tiers if t.kind != "fixed"):
+        if any(t.rate < 0 for t in self.tiers if t.kind != TierKind.FIXED):
             return False
-        return not any(br.kind == "cliff" and br.boundary >= lo and (hi is None or br.boundary <= hi) for br in self.breaks())
+        return not any(br.kind == BreakKind.CLIFF and br.boundary >= lo and (hi is None or br.boundary <= hi) for br in self.breaks())
 
 
 @dataclass(frozen=True)

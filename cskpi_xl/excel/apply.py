@@ -16,7 +16,7 @@ def apply_plan_xlwings(book, plan: FillPlan) -> None:  # pragma: no cover - need
     apostrophe when it looks like a formula; formulas are set as formulas
     (Excel calculates them itself, so no cached values are needed).
     """
-    from cskpi_xl.safety import is_formula_like, plain_text
+    from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 
     names = [s.name for s in book.sheets]
     def protect(on: bool) -> None:

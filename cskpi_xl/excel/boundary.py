@@ -4,7 +4,7 @@ A UDF raises :class:`CellError` (an :class:`ErrorKind` and the Chinese
 reason); :func:`udf` turns it into the marker text (``"#N/A"`` …) the cell
 shows and remembers the reason for ``=CSKPI_ERROR(C2)``. Any other exception
 becomes ``#VALUE!`` with "内部错误…": never a Python traceback in a cell.
-xlwings cannot return real error values (xlwings issue 776), so the VBA in
+xlwings cannot return real error values (https://github.com/xlwings/xlwings/issues/776), so the VBA in
 ``macros/cskpi_udfs.bas`` turns the markers into ``CVErr(...)`` and
 :mod:`cskpi_xl.xlcalc` into ``formulas`` errors.
 

@@ -1,7 +1,7 @@
 """What the Excel functions make of their arguments: numbers, text, schemes and tables typed in cells.
 
 A number is read by the one cell-text parser of the core,
-:func:`cskpi_xl.core.tables.parse_number` ("12,000", "1.2万", "36%", "15000元");
+:func:`cskpi_xl.core.schemefile.sheet.parse_number` ("12,000", "1.2万", "36%", "15000元");
 this module adds only what a cell brings on top of it: an Excel error
 arriving as an input passes through, a blank (or a dash an export writes for
 "no data", as :func:`cskpi_xl.importers.cells.is_missing` has them) is None,
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core import tables as T
-from cskpi_xl.core.loader import BUILTIN_IDS, SchemeError, builtin, load_scheme
+from cskpi_xl.core.schemefile import sheet as T
+from cskpi_xl.core.schemefile import BUILTIN_IDS, SchemeError, builtin, load_scheme
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 from cskpi_xl.core.scheme import Item, Scheme

@@ -36,8 +36,8 @@ import sys
 import types
 from pathlib import Path
 
+from cskpi_xl.workbook.sheetnames import UDF_MODULE
 
-UDF_MODULE = "cskpi_xl.udfs"
 GENERATED = "cskpi_udfs_generated.bas"
 MAPPED = "cskpi_udfs.bas"
 BUTTONS = "cskpi_buttons.bas"

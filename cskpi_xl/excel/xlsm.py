@@ -46,6 +46,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cskpi_xl.excel import vba
 from cskpi_xl.i18n import tr
+from cskpi_xl.workbook.sheetnames import SETTINGS, SETTINGS_HEADER, UDF_MODULE, XLWINGS_CONF
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _PLAIN_MAINS = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -61,9 +62,6 @@ R_VML = REL_NS + "/vmlDrawing"
 R_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
-CONF_SHEET = "xlwings.conf"
-SETTINGS_SHEET = "设置"
-UDF_MODULE = "cskpi_xl.udfs"
 DEFAULT_SCHEME = "standard"
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 #: Our modules, in the order they go into the project.
@@ -378,7 +376,7 @@ def settings_rows() -> list[list[str | None]]:
     """The rows of a new 设置 sheet (the same names as the built-in templates')."""
     from cskpi_xl.workbook.builder import SETTINGS_ROWS
 
-    rows: list[list[str | None]] = [["设置", "值", "说明"]]
+    rows: list[list[str | None]] = [list(SETTINGS_HEADER)]
     rows += [[k, None, help_] for k, help_, _ in SETTINGS_ROWS]
     rows += [[None], ["点「填充本表」按钮：按上面的设置导入导出文件，把本工作簿填成该客服的考核表；"
                       "点「批量生成全部」：为所有客服生成考核表和汇总，写到输出文件夹。结果写在 D 列。"]]
@@ -550,7 +548,7 @@ def place_buttons(pkg: Package, sheet_part: str) -> bool:
 # ---- sources ------------------------------------------------------------------------------------
 
 def _scheme_template(spec: str) -> tuple[bytes, str]:
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin, load_scheme
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin, load_scheme
     from cskpi_xl.workbook.builder import template_bytes
 
     if spec in BUILTIN_IDS:
@@ -565,11 +563,11 @@ def _scheme_template(spec: str) -> tuple[bytes, str]:
 
 
 def _read_workbook(path: Path) -> bytes:
-    from cskpi_xl.safety import check_spreadsheet_file
+    from cskpi_xl.importers.filecheck import check_file
 
-    problems = check_spreadsheet_file(path)
-    if problems:
-        raise XlsmError("；".join(p.message for p in problems))
+    problems = check_file(path).problems
+    if problems:  # (XlsmError speaks the current language, as the problems do)
+        raise XlsmError("；".join(p.text() for p in problems))
     return path.read_bytes()
 
 
@@ -711,7 +709,7 @@ def build_workbook(out, template: str | None = None, *, interpreter: str | None 
     built-in ``standard`` template. ``interpreter``/``platform`` default to this
     Python (``sys.executable``) and ``sys.platform``.
     """
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.files.atomic import atomic_write
 
     out = Path(out)
     if out.suffix.lower() != ".xlsm":
@@ -729,23 +727,23 @@ def build_workbook(out, template: str | None = None, *, interpreter: str | None 
     workbook = main_part(pkg)
     make_macro_enabled(pkg, workbook)
 
-    conf = find_sheet(pkg, workbook, CONF_SHEET)
+    conf = find_sheet(pkg, workbook, XLWINGS_CONF)
     kept_conf = existing_conf(data, conf.name) if conf is not None else []
     conf_xml = simple_sheet(conf_rows(interpreter, platform) + kept_conf, [16, 60])
     if conf is not None and conf.part in pkg.parts:
         pkg.put(conf.part, conf_xml)
     else:
-        add_sheet(pkg, workbook, CONF_SHEET, conf_xml, hidden=True)
+        add_sheet(pkg, workbook, XLWINGS_CONF, conf_xml, hidden=True)
     if not (platform.startswith("win") or platform == "darwin"):
         built.notes.append(tr("不是在 Windows/macOS 上生成的：xlwings.conf 中没有写 Interpreter_Win，Excel 会用 PATH 中的 pythonw；"
                               "最好在要用它的电脑上运行 cskpi xl --workbook",
                               "not built on Windows/macOS: no Interpreter_Win in xlwings.conf (Excel uses pythonw on "
                               "PATH); better run cskpi xl --workbook on the PC that uses it"))
 
-    settings = find_sheet(pkg, workbook, SETTINGS_SHEET)
+    settings = find_sheet(pkg, workbook, SETTINGS)
     if settings is None or settings.part not in pkg.parts:
-        part = add_sheet(pkg, workbook, SETTINGS_SHEET, simple_sheet(settings_rows(), [12, 40, 40]), hidden=False)
-        settings = SheetRef(SETTINGS_SHEET, part, "visible")
+        part = add_sheet(pkg, workbook, SETTINGS, simple_sheet(settings_rows(), [12, 40, 40]), hidden=False)
+        settings = SheetRef(SETTINGS, part, "visible")
         built.notes.append(tr("加了一张「设置」工作表（按钮从这里读取方案、月份、导出文件……）",
                               "added a 设置 sheet (the buttons read scheme, month, exports … from it)"))
     if place_buttons(pkg, settings.part):

@@ -37,15 +37,18 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
 from cskpi_xl.core import names
+from cskpi_xl.core.frozen import FrozenDict
 from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.month import aggregate, aggregate_one, derive_row
 from cskpi_xl.importers.people import account_key, load_aliases, load_manual
-from cskpi_xl.importers.read import CsvRows, Sheet, read_table
+from cskpi_xl.importers.rawsheet import Sheet
+from cskpi_xl.importers.read import CsvRows, read_table
 from cskpi_xl.importers.sheets import Record, open_sheet, unknown_headers_problem
 
 __all__ = ["import_files", "MonthData", "AgentMonth", "read_table", "Sheet", "Record"]
@@ -53,22 +56,31 @@ __all__ = ["import_files", "MonthData", "AgentMonth", "read_table", "Sheet", "Re
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class AgentMonth(NamedTuple):
-    """One person's month.
+@dataclass(frozen=True)
+class AgentMonth:
+    """One person's month (a value: it refuses change, ``dataclasses.replace`` builds a changed copy).
 
     Attributes:
       agent: the person (the alias map's name, else the nickname as exported).
-      figures: canonical name → int (counts), Decimal (money, seconds, rates) or NA.
+      figures: canonical name → int (counts), Decimal (money, seconds, rates) or NA;
+        a :class:`~cskpi_xl.core.frozen.FrozenDict`.
       sources: ``(file, sheet, report, account)`` for every account-row read;
         ``report`` is the report key (``chitu``, ``qianniu``, ``qianniu_api``,
         ``jd``, ``pdd``, ``douyin``, ``generic``; ``manual`` for HR's inputs).
-      daily: ``(date, figures)`` per day, sorted, for daily exports (S10 view).
+      daily: ``(date, figures)`` per day, sorted, for daily exports (S10 view);
+        each day's figures a ``FrozenDict``.
     """
 
     agent: str
-    figures: dict[str, Any]
-    sources: list[tuple[str, str, str, str]]
-    daily: list[tuple[_dt.date, dict[str, Any]]]
+    figures: Mapping[str, Any]
+    sources: tuple[tuple[str, str, str, str], ...] = ()
+    daily: tuple[tuple[_dt.date, Mapping[str, Any]], ...] = ()
+
+    def __post_init__(self) -> None:
+        # whatever the caller passed (dicts, lists), the month holds frozen copies
+        object.__setattr__(self, "figures", FrozenDict(self.figures))
+        object.__setattr__(self, "sources", tuple(tuple(s) for s in self.sources))
+        object.__setattr__(self, "daily", tuple((d, FrozenDict(f)) for d, f in self.daily))
 
 
 class MonthData(NamedTuple):
@@ -301,14 +313,14 @@ def import_files(paths: Iterable[str | os.PathLike], month: str | None = None,
     for person, values in manual_values.items():
         src = (str(manual), "", "manual", person)
         if person in agents:
-            agents[person].figures.update(values)
-            agents[person].sources.append(src)
+            had = agents[person]
+            agents[person] = replace(had, figures={**had.figures, **values}, sources=had.sources + (src,))
         else:
             if agents:
                 problems.append(Problem(f"手工录入中的「{person}」在导出数据里没有记录，只有手工录入的数字",
                                         f"'{person}' from the manual inputs has no export data; only the manual figures",
                                         file=str(manual), agent=person, severity=WARNING))
-            agents[person] = AgentMonth(person, dict(values), [src], [])
+            agents[person] = AgentMonth(person, values, (src,))
     return MonthData(target, agents), problems
 
 

@@ -7,7 +7,7 @@ sheets read (only parts that have formulas or error cells) and puts back:
   so the cell parsers report them as Excel errors instead of blanks.
 * **Formulas saved without a value** (a workbook written by a script, or saved
   without recalculation): the value computed with the ``formulas`` package;
-  where it cannot be computed, a :class:`~cskpi_xl.importers.read.NoValue`
+  where it cannot be computed, a :class:`~cskpi_xl.importers.rawsheet.NoValue`
   carrying the formula and the reason, which the importer reports on the cell.
 
 Each sheet with computed formulas gets one warning naming the cells, so a
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cskpi_xl.core.problems import WARNING, Problem
+from cskpi_xl.importers.rawsheet import NoValue, Sheet
 
 _CELL = re.compile(rb"<(?:[A-Za-z0-9_]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z0-9_]+:)?c>)", re.S)
 _REF = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"')
@@ -198,7 +199,6 @@ def _plain(v: Any) -> Any:
 
 def fill_cells(path: str | Path, sheets: list) -> list:
     """Put error literals and computed formula values into ``sheets`` (in place); the problems met."""
-    from cskpi_xl.importers.read import NoValue, Sheet  # read imports this module
 
     p = Path(path)
     problems: list[Problem] = []

@@ -4,7 +4,7 @@ Headers are matched after normalising (NFKC, so full-width brackets become
 half-width; spaces removed; ASCII lower-cased). Every canonical name comes from
 :mod:`cskpi_xl.core.names`.
 
-Decisions (see DOMAIN.md "Platform exports"):
+Decisions:
 
 * ``聊天人数(原咨询人数)`` → 咨询人数; ``接待量`` (京东), ``人工已接待人数`` (抖音) and
   ``人工接待会话量`` (千牛) → 接待人数.
@@ -176,7 +176,7 @@ _FIGURES: dict[str, Field] = {
 
 HEADERS: dict[str, Field] = {norm(k): v for k, v in _FIGURES.items()}
 # every canonical export figure and metric is also a header under its own name (响应总秒数,
-# 首次响应总秒数, 接待总秒数 … are the names the README and DOMAIN give for a plain table)
+# 首次响应总秒数, 接待总秒数 … are the names the README gives for a plain table)
 _KIND_OF_NAME = {"count": COUNT, "money": MONEY, "seconds": SECONDS}
 for _n in names.EXPORT_FIGURES:
     HEADERS.setdefault(norm(_n.name), Field(_n.name, _KIND_OF_NAME[_n.kind]))

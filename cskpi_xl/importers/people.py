@@ -25,7 +25,8 @@ from cskpi_xl.core.numbers import NA
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 from cskpi_xl.importers import cells
 from cskpi_xl.importers.headers import norm
-from cskpi_xl.importers.read import Sheet, read_table
+from cskpi_xl.importers.rawsheet import Sheet
+from cskpi_xl.importers.read import read_table
 from cskpi_xl.importers.dates import month_from_text, period_of
 
 ACCOUNT_HEADERS = ("子账号", "账号", "客服账号", "旺旺昵称", "旺旺账号", "客服昵称", "昵称", "平台账号", "账号名称")

@@ -1,14 +1,15 @@
 """Reading export files into plain tables: ``read_table(path) -> (sheets, problems)``.
 
 The kind of file is told by its first bytes, not its name, because real
-exports are often misnamed: ``.xlsx`` (a zip), ``.xls`` (an OLE file; also
+exports are often misnamed (:func:`cskpi_xl.importers.filecheck.check_file`
+looks at it first): ``.xlsx`` (a zip), ``.xls`` (an OLE file; also
 read by calamine), ``.csv`` (UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030,
 comma, tab or semicolon separated) and the HTML tables some platforms save
 with an ``.xls`` name. Files that cannot be read give a Chinese problem, never
 a traceback: a missing file, an empty file, a PDF or random bytes renamed to
 ``.xlsx``, an encrypted workbook.
 
-Each :class:`Sheet` keeps every row from the top of the sheet, so that
+Each :class:`~cskpi_xl.importers.rawsheet.Sheet` keeps every row from the top of the sheet, so that
 ``rows[i]`` is spreadsheet row ``i + 1`` as the user sees it.
 """
 
@@ -22,93 +23,12 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from cskpi_xl import safety
 from cskpi_xl.core.problems import Problem
+from cskpi_xl.importers.filecheck import ENCRYPTED, check_file
+from cskpi_xl.importers.rawsheet import Sheet
 
-OLE_MAGIC = safety.OLE_MAGIC
-ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-
-
-class Sheet(NamedTuple):
-    """One table read from a file.
-
-    Attributes:
-      file: the file as the user named it.
-      name: the worksheet name ("" for a CSV file).
-      rows: every row, cells as read (str, float, int, date, datetime, time,
-        timedelta, bool); ``rows[i]`` is spreadsheet row ``i + 1``. An Excel
-        error cell holds its literal (``"#DIV/0!"``); a formula cell saved
-        without its value holds the value computed here, or a :class:`NoValue`.
-      hidden: the worksheet is hidden (or very hidden) in the workbook.
-      decimal: the decimal mark of a text file's numbers: ``"."``, ``","``
-        (``33397,56`` in a semicolon file) or ``"?"`` (commas in numbers that
-        could be either: such cells are refused).
-    """
-
-    file: str
-    name: str
-    rows: list[list[Any]]
-    hidden: bool = False
-    decimal: str = "."
-
-
-class NoValue(str):
-    """A formula cell saved without its value, that could not be computed here.
-
-    Its text is the formula; ``reason`` says why it has no value (Chinese).
-    """
-
-    reason: str = ""
-
-    def __new__(cls, formula: str, reason: str) -> "NoValue":
-        obj = super().__new__(cls, formula)
-        obj.reason = reason
-        return obj
-
-
-def sniff(path: Path) -> tuple[str | None, list[Problem]]:
-    """The kind of file (``xlsx``, ``xls``, ``csv``, ``html``) from its bytes.
-
-    This is the importer's own pre-check (magic bytes); the zip-bomb and size
-    checks live in :mod:`cskpi_xl.safety` and run before it.
-    """
-    f = str(path)
-    try:
-        if not path.exists():
-            return None, [Problem("文件不存在", "file not found", file=f)]
-        if path.is_dir():
-            return None, [Problem("这是一个文件夹，不是文件", "this is a folder, not a file", file=f)]
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-            size = os.fstat(fh.fileno()).st_size
-    except OSError as exc:
-        return None, [Problem(f"无法打开文件：{safety.os_reason(exc)[0]}", f"cannot open the file: {exc}", file=f)]
-    if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        return None, [Problem("文件是空的", "the file is empty", file=f)]
-    if head.startswith(ZIP_MAGIC):
-        return "xlsx", []
-    if head.startswith(OLE_MAGIC):
-        with path.open("rb") as fh:
-            body = fh.read(4 * 1024 * 1024)
-        if _ENCRYPTED_MARK in body or path.suffix.lower() in (".xlsx", ".xlsm"):
-            return None, [Problem(
-                "文件已加密，请先在 Excel 中取消密码后另存为 .xlsx 再导入",
-                "the workbook is password-protected: remove the password in Excel, save it again and re-import",
-                file=f)]
-        return "xls", []
-    if head.startswith(b"%PDF"):
-        return None, [Problem("这是 PDF 文件，不是表格；请从平台导出 Excel 或 CSV",
-                              "this is a PDF, not a spreadsheet; export Excel or CSV from the platform", file=f)]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem("文件已损坏或不是表格文件（无法识别的二进制内容）",
-                              "the file is damaged or not a spreadsheet (unrecognised binary content)", file=f)]
-    text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text_head.startswith((b"<html", b"<table", b"<!doctype", b"<meta", b"<?xml", b"<head")):
-        return "html", []
-    return "csv", []
 
 
 def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Sheet], list[Problem]]:
@@ -126,14 +46,7 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
     """
     p = Path(path)
     f = str(path)
-    if p.exists() and p.is_file():
-        problems = list(safety.check_spreadsheet_file(p))
-        if any(x.is_error for x in problems):
-            return [], problems
-    else:
-        problems = []
-    kind, more = sniff(p)
-    problems += more
+    kind, problems = check_file(p)
     if kind is None:
         return [], problems
     if kind == "xlsx":
@@ -163,8 +76,7 @@ def read_table(path: str | os.PathLike, stream: bool = False) -> tuple[list[Shee
             raise
         name = exc.name if isinstance(exc, ReaderFailed) else type(exc).__name__
         if name == "PasswordError":
-            msg = ("文件已加密，请先在 Excel 中取消密码后另存为 .xlsx 再导入",
-                   "the workbook is password-protected: remove the password in Excel, save it again and re-import")
+            msg = ENCRYPTED
         else:
             why = "" if name.isascii() else f"（{name}）"  # a reader's own Chinese reason, never a class name
             msg = (f"文件已损坏或不是 Excel 文件，无法读取{why}；请重新从平台导出",
@@ -523,5 +435,5 @@ def _read_html(p: Path, f: str) -> list[Sheet]:
     return [Sheet(f, f"表{i + 1}" if len(parser.tables) > 1 else "", rows) for i, rows in enumerate(parser.tables)]
 
 
-__all__ = ["Sheet", "NoValue", "read_table", "sniff", "decode_text", "detect_encoding", "CsvRows", "guess_delimiter",
+__all__ = ["read_table", "decode_text", "detect_encoding", "CsvRows", "guess_delimiter",
            "decimal_mark"]

@@ -29,7 +29,8 @@ from cskpi_xl.importers.headers import (
 )
 from cskpi_xl.importers.dates import Period, month_from_text, period_of, range_from_text  # noqa: F401 (re-exported)
 from cskpi_xl.importers.people import manual_name, manual_value
-from cskpi_xl.importers.read import CsvRows, NoValue, Sheet
+from cskpi_xl.importers.rawsheet import NoValue, Sheet
+from cskpi_xl.importers.read import CsvRows
 
 SUMMARY_WORDS = ("汇总", "均值", "合计", "总计", "平均", "小计")
 HEADER_SCAN_ROWS = 30

@@ -26,12 +26,12 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import NameSet, safe_sheet_name
+from cskpi_xl.files.names import NameSet, safe_sheet_name
 from cskpi_xl.workbook.apply import apply_plan
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.save import cached, save_workbook, workbook_bytes, workbook_parts
 from cskpi_xl.workbook.summary import DAILY_SHEET, SUMMARY, add_daily_sheet
-from cskpi_xl.workbook.template import FillPlan, TemplateCell
+from cskpi_xl.workbook.template import RESERVED_SHEETS, FillPlan, TemplateCell
 
 
 _TEMPLATES: dict[bytes, bytes] = {}
@@ -180,8 +180,7 @@ def write_one_book(tbytes: bytes, tcells: list[TemplateCell], scheme: Scheme, te
             values[title] = add_daily_sheet(wb, title, daily[res.agent], scheme.daily.flag_ratio, f"{res.agent} 每日咨询与下单")
     for s in agent_sheets:
         del wb[s]
-    made = {n for m in [values] for n in m} | {ws.title for ws in wb.worksheets if ws.title not in
-                                                 ("规则", "设置", "xlwings.conf", "_cskpi")}
+    made = {n for m in [values] for n in m} | {ws.title for ws in wb.worksheets if ws.title not in RESERVED_SHEETS}
     wb._sheets.sort(key=lambda ws: 0 if ws.title in made else 1)
     wb.active = 0
     save_workbook(wb, path, values)

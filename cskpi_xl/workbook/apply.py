@@ -35,7 +35,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cskpi_xl.safety import is_formula_like, plain_text
+from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 from cskpi_xl.workbook.template import FillPlan, RowInsert
 
 from cskpi_xl.workbook import registry as reg
@@ -129,7 +129,7 @@ def insert_rows(ws, ins: RowInsert) -> None:
 def write_text_cell(cell, text) -> None:
     """Set an openpyxl ``cell`` to ``text`` as a literal string, never a formula.
 
-    The value goes through :func:`cskpi_xl.safety.plain_text`, the cell type
+    The value goes through :func:`cskpi_xl.workbook.celltext.plain_text`, the cell type
     is forced to string (openpyxl then writes an inline string with no
     ``<f>`` element), and formula-like text (``= + - @`` …) also gets the
     *quote prefix* style, so Excel and WPS keep it as text when a person

@@ -21,7 +21,7 @@ with certainty is kept as it is and the new one written beside it
 (``小美.新.xlsx``), with the reason.
 Inputs are never overwritten (an output path equal to an input is refused),
 each file is written atomically (temp file + rename) and ``DIR`` is locked
-against a second batch (:class:`~cskpi_xl.safety.FolderLock`).
+against a second batch (:class:`~cskpi_xl.files.lock.FolderLock`).
 
 Agent workbooks are written in parallel (one process per core) by
 :func:`cskpi_xl.workbook.agentbook.write_agent_book`; the context every
@@ -48,11 +48,13 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
-from cskpi_xl.core.loader import load_scheme
+from cskpi_xl.core.schemefile import load_scheme
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import (os_error_problem, remove_stale_temps, FolderBusy, FolderLock, NameSet, path_inside,
-                             safe_file_stem)
+from cskpi_xl.files.atomic import remove_stale_temps
+from cskpi_xl.files.lock import FolderBusy, FolderLock
+from cskpi_xl.files.names import NameSet, path_inside, safe_file_stem
+from cskpi_xl.files.oserrors import os_error_problem
 from cskpi_xl.workbook.agentbook import (_share, _share_pickled, shared_rules, write_agent_book, write_agent_books,
                                          write_one_book)
 from cskpi_xl.workbook.builder import template_bytes
@@ -152,7 +154,7 @@ def run_batch(exports: Iterable[str | os.PathLike], scheme_id: str, month: str |
     try:
         lock.acquire()
     except FolderBusy as exc:
-        problems.append(Problem(str(exc).split(" / ")[0], str(exc)))
+        problems.append(exc.problem())
         return report, problems
     except OSError as exc:
         problems.append(os_error_problem(exc))

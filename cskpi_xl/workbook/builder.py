@@ -10,7 +10,7 @@ sheet. :func:`template_bytes` gives reproducible bytes (fixed properties and
 zip timestamps); :func:`build_all` writes every built-in scheme's template
 into a folder (``cskpi templates``, ``scripts/build_templates.py``).
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> wb = build_template(builtin("duoyi"))
 >>> wb.sheetnames
 ['考核表', '规则', '设置', 'xlwings.conf']
@@ -29,18 +29,17 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
-from cskpi_xl.core.scheme import Scheme
+from cskpi_xl.core.scheme import PostPay, Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.apply import RULE_STYLES
 from cskpi_xl.workbook.save import workbook_bytes
 from cskpi_xl.workbook.printing import BOX, HEAD_FILL
+from cskpi_xl.workbook.rulesheet import CellKind
+from cskpi_xl.workbook.sheetnames import SETTINGS, SETTINGS_HEADER, UDF_MODULE, XLWINGS_CONF
 from cskpi_xl.workbook.xlformula import inputs_needed
 
 MAIN = "考核表"
-SETTINGS = "设置"
-XLWINGS_CONF = "xlwings.conf"
-UDF_MODULE = "cskpi_xl.udfs"
 
 HEAD = HEAD_FILL  # the header fill every printed table shares (workbook/printing)
 TOTAL = PatternFill("solid", fgColor="F2F2F2")
@@ -182,10 +181,10 @@ def build_template(scheme: Scheme) -> Workbook:
                 if k not in attrs:
                     attrs.append(k)
         for a in attrs:
-            if a == "岗位工资" and scheme.pay is not None and scheme.pay.post_pay == "grade":
+            if a == N.POST_PAY and scheme.pay is not None and scheme.pay.post_pay == PostPay.GRADE:
                 continue
             row += 1
-            _label_value(ws, row, n, a, f"{{{{=等级.{a}}}}}", "0%" if a == "绩效工资比例" else None)
+            _label_value(ws, row, n, a, f"{{{{=等级.{a}}}}}", "0%" if a == N.PERFORMANCE_PAY_RATIO else None)
     if scheme.exclusions:
         row += 1
         _label_value(ws, row, n, "不参加考核", "{{=不参加考核}}")
@@ -196,7 +195,7 @@ def build_template(scheme: Scheme) -> Workbook:
         from cskpi_xl.workbook.xlformula import Emitter  # the pay parts the core lists
         parts = Emitter(scheme, rulesheet.RuleRefs(), {}, None).pay_parts()
         for p in parts:
-            if p == "个人提成":
+            if p == N.OWN_COMMISSION:
                 continue
             row += 1
             _label_value(ws, row, n, p, f"{{{{=工资.{p}}}}}", "#,##0.00")
@@ -274,7 +273,7 @@ def build_template(scheme: Scheme) -> Workbook:
     print_rules_sheet(rs, cells)
 
     st = wb.create_sheet(SETTINGS)
-    st["A1"], st["B1"], st["C1"] = "设置", "值", "说明"
+    st["A1"], st["B1"], st["C1"] = SETTINGS_HEADER
     P.header(st, 1, 1, 3)
     widths = {"A": 12, "B": 44, "C": 44, "D": 20}
     for col, w in widths.items():
@@ -321,25 +320,25 @@ def print_rules_sheet(rs, cells) -> None:
     by_pos = {(rc.row, rc.col): rc for rc in cells}
     widths: dict[int, float] = {}
     for rc in cells:
-        if rc.kind != "data":
+        if rc.kind != CellKind.DATA:
             continue
         w = P.text_width(P.shown(rc.value, rc.number_format)) + 2
         widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, w))
     for rc in cells:  # a header may wrap onto two lines, but not more
-        if rc.kind == "header":
+        if rc.kind == CellKind.HEADER:
             widths[rc.col] = max(widths.get(rc.col, 6), min(RULES_COLUMN_MAX, P.text_width(rc.value) / 2 + 2))
     widths[last_col] = max(widths.get(last_col, 6), min(RULES_TEXT_WIDTH, max(
-        (P.text_width(rc.value) + 2 for rc in cells if rc.col == last_col and rc.kind == "data"), default=6)))
+        (P.text_width(rc.value) + 2 for rc in cells if rc.col == last_col and rc.kind == CellKind.DATA), default=6)))
     for col in range(1, last_col + 1):
         widths.setdefault(col, 6)
         rs.column_dimensions[get_column_letter(col)].width = widths[col]
     total = sum(widths.values())
     heights: dict[int, float] = {}
     for rc in cells:
-        if not isinstance(rc.value, str) or rc.kind == "title":
+        if not isinstance(rc.value, str) or rc.kind == CellKind.TITLE:
             continue
         text = P.text_width(rc.value)
-        if rc.kind == "header":
+        if rc.kind == CellKind.HEADER:
             if text > widths[rc.col] - 1:
                 heights[rc.row] = max(heights.get(rc.row, P.LINE), 2 * P.LINE)
             continue
@@ -349,14 +348,14 @@ def print_rules_sheet(rs, cells) -> None:
             c = rs.cell(row=rc.row, column=rc.col)
             c.alignment = Alignment(vertical="top", wrap_text=True)
             width = widths[rc.col]
-            if rc.kind == "note" and rc.col == 1 and not any((rc.row, k) in by_pos for k in range(2, last_col + 1)):
+            if rc.kind == CellKind.NOTE and rc.col == 1 and not any((rc.row, k) in by_pos for k in range(2, last_col + 1)):
                 rs.merge_cells(start_row=rc.row, end_row=rc.row, start_column=1, end_column=last_col)
                 width = total
             heights[rc.row] = max(heights.get(rc.row, P.LINE), P.wrapped_height(rc.value, width))
     for row, h in heights.items():
         rs.row_dimensions[row].height = h
     for rc in cells:  # a row of wrapped text reads from its top line
-        if rc.row in heights and rc.kind == "data":
+        if rc.row in heights and rc.kind == CellKind.DATA:
             c = rs.cell(row=rc.row, column=rc.col)
             c.alignment = Alignment(horizontal=c.alignment.horizontal, vertical="top", wrap_text=c.alignment.wrap_text)
     P.a4(rs, landscape=True)
@@ -397,8 +396,8 @@ def template_bytes(scheme: Scheme) -> bytes:
 
 def build_all(out: str | Path) -> list[Path]:
     """Build every built-in template into ``out``; returns the files written."""
-    from cskpi_xl.core.loader import BUILTIN_IDS, builtin
-    from cskpi_xl.safety import atomic_write
+    from cskpi_xl.core.schemefile import BUILTIN_IDS, builtin
+    from cskpi_xl.files.atomic import atomic_write
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

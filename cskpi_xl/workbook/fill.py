@@ -17,18 +17,21 @@ from openpyxl import load_workbook
 from cskpi_xl import pipeline
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.importers.subaccounts import person_of
-from cskpi_xl.safety import check_spreadsheet_file, os_error_problem, path_inside, safe_file_stem
+from cskpi_xl.files.names import path_inside, safe_file_stem
+from cskpi_xl.files.oserrors import os_error_problem
+from cskpi_xl.importers.filecheck import check_file
 from cskpi_xl.workbook.rulesheet import SHEET
 from cskpi_xl.workbook.rulesread import clear_openpyxl, needs_reset, openpyxl_value_at
+from cskpi_xl.workbook.sheetnames import SETTINGS
 from cskpi_xl.workbook.template import read_template
 from cskpi_xl.workbook.apply import write_text_cell
 
 
 def scheme_of_template(wb) -> str | None:
     """The scheme named on the template's 设置 sheet (row 方案), if any."""
-    if "设置" not in wb.sheetnames:
+    if SETTINGS not in wb.sheetnames:
         return None
-    for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    for row in wb[SETTINGS].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
         if row and row[0] == "方案" and row[1]:
             return str(row[1]).strip()
     return None
@@ -41,7 +44,7 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
                   team: Any = None) -> tuple[Path | None, list[Problem]]:
     """Fill ``template`` for ``agent``; returns the output path (None on failure) and the problems."""
     template = Path(template)
-    problems = check_spreadsheet_file(template)
+    problems = check_file(template).problems
     if problems:
         return None, problems
     wb = load_workbook(template)
@@ -108,8 +111,8 @@ def fill_template(template: str | os.PathLike, exports: Iterable[str | os.PathLi
         return None, problems
 
     def settings(wb, values) -> None:
-        if "设置" in wb.sheetnames:
-            for row in wb["设置"].iter_rows(min_row=1, max_row=20, max_col=2):
+        if SETTINGS in wb.sheetnames:
+            for row in wb[SETTINGS].iter_rows(min_row=1, max_row=20, max_col=2):
                 if row[0].value == "月份":
                     row[1].value = month
                 elif row[0].value == "客服昵称":

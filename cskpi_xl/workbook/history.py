@@ -38,7 +38,7 @@ from typing import Any, Iterable, Sequence
 from cskpi_xl.core.history import History, PastMonth, fine_needs, month_span, streak_needs
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.scheme import Scheme
-from cskpi_xl.safety import read_reason
+from cskpi_xl.files.oserrors import read_reason
 from cskpi_xl.workbook.summary import (HISTORY_HEADER, HISTORY_SHEET, HISTORY_START, REGENERATE_SHEET, SUMMARY,  # noqa: F401
                                        command_text)
 
@@ -328,7 +328,7 @@ def find_history(out_dir: str | os.PathLike | None, month: str, paths: Sequence[
 def earliest_needed(scheme: Scheme | None, month: str) -> str | None:
     """The earliest month a multi-month rule of ``scheme`` reads for ``month``; None: every month may count.
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> earliest_needed(builtin("standard"), "2026-12"), earliest_needed(builtin("yali"), "2026-12")
     ('2026-01', '2026-10')
     """

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -46,8 +47,20 @@ REGISTRY = "_cskpi"
 HEADER = ("客服", "月份", "工作表", "单元格", "录入项", "写入的值", "来源", "名称", "行标签", "标签名称")
 #: The registry of outputs written before provenance was recorded had these six columns.
 LEGACY_COLUMNS = 6
-GENERATED, TYPED, CLEARED, FORMULA, AGENT = "生成", "手填", "清空", "公式", "客服"
-INPUT_SOURCES = (GENERATED, TYPED, CLEARED)
+
+
+class Source(StrEnum):
+    """Where a registry row's value came from: the member's value is the text in the 来源 column."""
+
+    GENERATED = "生成"  # written by the program
+    TYPED = "手填"  # typed by a person into an input cell
+    CLEARED = "清空"  # an input cell a person emptied
+    FORMULA = "公式"  # a cell holding a formula of the template
+    AGENT = "客服"  # the cell naming the agent
+
+
+#: The sources of an input cell's row.
+INPUT_SOURCES = (Source.GENERATED, Source.TYPED, Source.CLEARED)
 NAME_PREFIX = "_cskpi_"
 
 
@@ -162,7 +175,7 @@ def read_book(path: str | Path, scheme: Any = None) -> BookReading:
     from cskpi_xl.workbook.rulesheet import SHEET as RULES_SHEET
     from cskpi_xl.workbook.rulesread import openpyxl_value_at, read_rules
 
-    from cskpi_xl.safety import read_reason
+    from cskpi_xl.files.oserrors import read_reason
 
     path = Path(path)
     try:
@@ -192,7 +205,7 @@ def _rows(wb) -> list[Row]:
         v = list(values) + [None] * (len(HEADER) - len(values))
         agent, month, sheet, cell, key, written, source, name, label, label_name = v[:len(HEADER)]
         out.append(Row(str(agent or ""), str(month or ""), str(sheet or ""), str(cell or ""), str(key), written,
-                       str(source or GENERATED), str(name or ""), "" if label is None else str(label),
+                       str(source or Source.GENERATED), str(name or ""), "" if label is None else str(label),
                        str(label_name or "")))
     return out
 
@@ -264,7 +277,7 @@ def _read_agent(wb, path: Path, agent: str, month: str, rows: list[Row]) -> Agen
     broken: list[str] = []
     # the agent cell
     for r in rows:
-        if r.source != AGENT:
+        if r.source != Source.AGENT:
             continue
         at = _locate(wb, r.name)
         if at is None:
@@ -302,16 +315,16 @@ def _read_agent(wb, path: Path, agent: str, month: str, rows: list[Row]) -> Agen
         out.refused = "；".join(broken)
         return out
     for key, (r, now, where) in owner.items():
-        if r.source == GENERATED:
+        if r.source == Source.GENERATED:
             if not same(now, r.value):
                 out.typed[key] = None if blank(now) else now
-        elif r.source == TYPED:
+        elif r.source == Source.TYPED:
             out.typed[key] = None if blank(now) else now
-        else:  # CLEARED: stays empty until someone types again
+        else:  # Source.CLEARED: stays empty until someone types again
             out.typed[key] = None if blank(now) else now
     # formula cells: a value typed over one is shown, never silently dropped or counted
     for r in rows:
-        if r.source != FORMULA:
+        if r.source != Source.FORMULA:
             continue
         at = _locate(wb, r.name)
         if at is None:
@@ -361,7 +374,7 @@ def rows_for_plan(plan: Iterable[Any], title: Callable[[str], str], agent: str, 
     for w in plan:
         t = title(w.sheet)
         if w.key and not w.formula:
-            r = Row(agent, month, t, w.cell, w.key, "" if w.value is None else w.value, w.source or GENERATED)
+            r = Row(agent, month, t, w.cell, w.key, "" if w.value is None else w.value, w.source or Source.GENERATED)
             if w.item:
                 at = label_cell(w.sheet, w.cell, w.item)
                 if at is not None:
@@ -369,7 +382,7 @@ def rows_for_plan(plan: Iterable[Any], title: Callable[[str], str], agent: str, 
             out.append(r)
         elif w.formula and t in agent_titles:
             out.append(Row(agent, month, t, w.cell, w.what or w.formula[:60], "" if w.value is None else w.value,
-                           FORMULA))
+                           Source.FORMULA))
         elif w.anchor == "agent":
-            out.append(Row(agent, month, t, w.cell, "客服昵称", "" if w.value is None else w.value, AGENT))
+            out.append(Row(agent, month, t, w.cell, "客服昵称", "" if w.value is None else w.value, Source.AGENT))
     return out

@@ -1,6 +1,6 @@
 """The 规则 sheet: the scheme's tables, laid out so that formulas can point at them.
 
-The tables are the ones :mod:`cskpi_xl.core.tables` writes (items and their
+The tables are the ones :mod:`cskpi_xl.core.schemefile.sheet` writes (items and their
 rules, commission tiers or the KPI-coefficient table, grades) plus three
 small ones of our own (分区 weights, named 参数, 工资 constants). Every table
 starts with a caption row and a Chinese header row; its data rows follow.
@@ -11,7 +11,7 @@ absolute reference such as ``'规则'!$F$12``. The same function lays out the
 sheet in the built-in templates and in every filled workbook, so the
 references always match.
 
->>> from cskpi_xl.core.loader import builtin
+>>> from cskpi_xl.core.schemefile import builtin
 >>> cells, refs = layout(builtin("standard"))
 >>> refs.tier(1, "比例")
 "'规则'!$F$23"
@@ -20,15 +20,26 @@ references always match.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from cskpi_xl.core import tables as T
+from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 
 SHEET = "规则"
+
+
+class CellKind(StrEnum):
+    """What a cell of the 规则 sheet is; the value names its look (``workbook/apply.RULE_STYLES``)."""
+
+    TITLE = "title"
+    CAPTION = "caption"
+    HEADER = "header"
+    DATA = "data"
+    NOTE = "note"
 
 
 def absref(col: int, row: int, sheet: str = SHEET) -> str:
@@ -37,12 +48,12 @@ def absref(col: int, row: int, sheet: str = SHEET) -> str:
 
 @dataclass
 class RuleCell:
-    """One cell of the 规则 sheet: ``kind`` is ``title``, ``caption``, ``header``, ``data`` or ``note``."""
+    """One cell of the 规则 sheet, of a :class:`CellKind`."""
 
     row: int
     col: int
     value: Any
-    kind: str = "data"
+    kind: CellKind = CellKind.DATA
     number_format: str | None = None
 
     @property
@@ -79,26 +90,26 @@ def layout(scheme: Scheme) -> tuple[list[RuleCell], RuleRefs]:
     cells: list[RuleCell] = []
     refs = RuleRefs()
     row = 1
-    cells.append(RuleCell(row, 1, f"规则：{scheme.name}（{scheme.source or scheme.id}）", "title"))
+    cells.append(RuleCell(row, 1, f"规则：{scheme.name}（{scheme.source or scheme.id}）", CellKind.TITLE))
     row += 1
     cells.append(RuleCell(row, 1, "可直接修改本表中的数值（满分、基准、每单位加减分、提成比例、等级分数线等），考核表中的公式随之重新计算；"
-                                 "要长期修改，请改方案文件（cskpi check 检查）。", "note"))
+                                 "要长期修改，请改方案文件（cskpi check 检查）。", CellKind.NOTE))
     row += 2
 
     def table(caption: str, rows: list[list]) -> tuple[int, list[str]]:
         nonlocal row
-        cells.append(RuleCell(row, 1, caption, "caption"))
+        cells.append(RuleCell(row, 1, caption, CellKind.CAPTION))
         row += 1
         header = [str(h) for h in rows[0]]
         for c, h in enumerate(header, start=1):
-            cells.append(RuleCell(row, c, h, "header"))
+            cells.append(RuleCell(row, c, h, CellKind.HEADER))
         first = row + 1
         for r in rows[1:]:
             row += 1
             for c, v in enumerate(r, start=1):
                 if v is None:
                     continue
-                cells.append(RuleCell(row, c, v, "data", _pct_format(header[c - 1])))
+                cells.append(RuleCell(row, c, v, CellKind.DATA, _pct_format(header[c - 1])))
         row += 2
         return first, header
 
@@ -208,8 +219,8 @@ def layout(scheme: Scheme) -> tuple[list[RuleCell], RuleRefs]:
         table("其他规则（在方案文件中修改）", [["对象", "规则", "数值"]] + others)
 
     if scheme.notes:
-        cells.append(RuleCell(row, 1, "方案说明", "caption"))
+        cells.append(RuleCell(row, 1, "方案说明", CellKind.CAPTION))
         for n in scheme.notes:
             row += 1
-            cells.append(RuleCell(row, 1, n, "note"))
+            cells.append(RuleCell(row, 1, n, CellKind.NOTE))
     return cells, refs

@@ -27,11 +27,12 @@ from typing import Any, Callable
 from openpyxl.utils import get_column_letter
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core import tables as T
-from cskpi_xl.core.loader import SHARES
+from cskpi_xl.core.names import SHARES
 from cskpi_xl.core.problems import WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, Rubric
 from cskpi_xl.core.scheme import Item, Scheme
+from cskpi_xl.core.schemefile import sheet as T
+from cskpi_xl.core.schemefile import validate as V
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import SHEET, absref, layout
 
@@ -447,6 +448,44 @@ def _same_table(rows: list[list], original: list[list]) -> bool:
     return all(len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b)) for a, b in zip(rows[1:], original[1:]))
 
 
+@dataclasses.dataclass(frozen=True)
+class _TableKind:
+    """How one of the 规则 sheet's band tables is read: the sheet reader's pair of functions and the table's name."""
+
+    to_rows: Callable[[Any], list[list]]
+    from_rows: Callable[..., tuple[Any, list[Problem]]]
+    name: str                 # 提成表 / 系数提成表 / 等级表: the changed-list entry and the problems' place
+    has_basis: bool = True    # a commission table keeps the figure it applies to
+    same_labels: bool = False  # grade labels are changed in the scheme file only
+
+
+_TIERS = _TableKind(T.tiers_to_rows, T.rows_to_tiers, "提成表")
+_COEFFICIENTS = _TableKind(T.coefficient_to_rows, T.rows_to_coefficient, "系数提成表")
+_GRADES = _TableKind(T.grades_to_rows, T.rows_to_grades, "等级表", has_basis=False, same_labels=True)
+
+
+def _read_table(rd: _Reader, t: _Found | None, kind: _TableKind, old: Any) -> Any:
+    """A band table (commission tiers, KPI coefficients, grades) as the sheet holds it, read by the sheet reader when
+    HR changed it; ``old`` when unchanged, missing, or unusable (its problems become warnings: the scheme's table is kept)."""
+    if t is None:
+        return old
+    original = kind.to_rows(old)
+    rows = _table_rows(t, original[0])
+    if _same_table(rows, original):
+        return old
+    kw = {"basis": old.basis} if kind.has_basis else {}
+    new, more = kind.from_rows(rows, f"{SHEET}（{kind.name}）", first_row=t.header_row, **kw)
+    rd.problems.extend(p._replace(severity=WARNING, file=rd.file) for p in more)
+    if new is None:
+        return old
+    if kind.same_labels and new.labels() != old.labels():
+        rd.warn("「规则」表中等级名称被改动，等级名称只能在方案文件中修改，仍按方案计算",
+                "grade labels were changed on the 规则 sheet; change them in the scheme file")
+        return old
+    rd.changed.append(kind.name)
+    return new
+
+
 def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tuple[Scheme, list[Problem]]:
     """``scheme`` with the numbers changed on the 规则 sheet; problems for cells that cannot be used.
 
@@ -500,42 +539,13 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
         _check_others(rd, found["others"])
 
     commission = scheme.commission
-    if isinstance(commission, TierTable) and "tiers" in found:
-        t = found["tiers"]
-        rows = _table_rows(t, list(T.TIER_HEADERS))
-        if not _same_table(rows, T.tiers_to_rows(commission)):
-            new, more = T.rows_to_tiers(rows, f"{SHEET}（提成表）", first_row=t.header_row, basis=commission.basis)
-            rd.problems.extend(p._replace(severity=WARNING, file=file) for p in more)
-            if new is not None:
-                commission = new
-                rd.changed.append("提成表")
-                _check_rates(rd, new.tiers, t)
-    elif isinstance(commission, CoefficientTable) and "coef" in found:
-        t = found["coef"]
-        rows = _table_rows(t, ["下限", "上限", "含下限", "含上限", "比例"])
-        if not _same_table(rows, T.coefficient_to_rows(commission)):
-            new, more = T.rows_to_coefficient(rows, f"{SHEET}（系数提成表）", first_row=t.header_row, basis=commission.basis)
-            rd.problems.extend(p._replace(severity=WARNING, file=file) for p in more)
-            if new is not None:
-                commission = new
-                rd.changed.append("系数提成表")
-    if isinstance(commission, TierTable) and commission is not scheme.commission and not all(0 <= x.rate < 1 for x in commission.tiers):
-        commission = scheme.commission
-
+    if isinstance(commission, TierTable):
+        commission = _read_table(rd, found.get("tiers"), _TIERS, commission)
+    elif isinstance(commission, CoefficientTable):
+        commission = _read_table(rd, found.get("coef"), _COEFFICIENTS, commission)
     grades = scheme.grades
-    if grades is not None and "grades" in found:
-        t = found["grades"]
-        original = T.grades_to_rows(grades)
-        rows = _table_rows(t, original[0])
-        if not _same_table(rows, original):
-            new, more = T.rows_to_grades(rows, f"{SHEET}（等级表）", first_row=t.header_row)
-            rd.problems.extend(p._replace(severity=WARNING, file=file) for p in more)
-            if new is not None and new.labels() == grades.labels():
-                grades = new
-                rd.changed.append("等级表")
-            elif new is not None:
-                rd.warn("「规则」表中等级名称被改动，等级名称只能在方案文件中修改，仍按方案计算",
-                        "grade labels were changed on the 规则 sheet; change them in the scheme file")
+    if grades is not None:
+        grades = _read_table(rd, found.get("grades"), _GRADES, grades)
 
     pay = scheme.pay
     if pay is not None and "pay" in found:
@@ -551,8 +561,9 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
         kw: dict[str, Any] = {}
         if pay.public_rate is not None:
             rate = money("公共提成比例", pay.public_rate, "公共提成比例", percent=True)
-            if rate is not None and not (0 <= rate < 1):
-                rd.bad("公共提成比例", by_name["公共提成比例"][0], "数值", T.cell_out(rate), "比例应小于 100%，1% 写成 1% 或 0.01")
+            f = V.rate_finding(rate, "公共提成比例")
+            if f is not None:
+                rd.bad("公共提成比例", by_name["公共提成比例"][0], "数值", T.cell_out(rate), f.message)
                 rate = pay.public_rate
             kw["public_rate"] = rate
         if pay.seniority_per_year is not None:
@@ -572,11 +583,10 @@ def read_rules(scheme: Scheme, value_at: ValueAt, file: str | None = None) -> tu
     new = dataclasses.replace(scheme, items=tuple(items), params=params, sections=sections, commission=commission,
                               grades=grades, pay=pay)
     if new.total == "sum":
-        total = sum((i.full for i in new.items), Decimal(0))
-        if total != new.full_marks:
-            problems.append(Problem(f"「规则」表中各项满分合计为 {total}，不等于总分 {new.full_marks}",
-                                    f"item full marks on the 规则 sheet add up to {total}, not {new.full_marks}",
-                                    file=file, sheet=SHEET, severity=WARNING))
+        f = V.full_marks_finding(sum((i.full for i in new.items), Decimal(0)), new.full_marks)
+        if f is not None:
+            problems.append(Problem(f"「规则」表中{f.message}", f"{f.message_en} on the 规则 sheet", file=file, sheet=SHEET,
+                                    severity=WARNING))
     problems.append(Problem("按「规则」表中修改过的数值计算：" + "、".join(dict.fromkeys(changed)),
                             "computed with the numbers changed on the 规则 sheet: " + ", ".join(dict.fromkeys(changed)),
                             file=file, sheet=SHEET, severity=WARNING))
@@ -636,13 +646,6 @@ def _check_others(rd: _Reader, t: _Found) -> None:
                     f"{key[0]} '{key[1]}' is changed in the scheme file", rowno, "数值", t.get(row, "数值"))
 
 
-def _check_rates(rd: _Reader, tiers, t: _Found) -> None:
-    for i, x in enumerate(tiers):
-        if not (0 <= x.rate < 1):
-            rd.bad(f"提成表第 {i + 1} 档的比例", t.header_row + 1 + i, "比例", T.cell_out(x.rate),
-                   "比例应小于 100%，1% 写成 1% 或 0.01")
-
-
 # ---- the item's text follows its numbers ------------------------------------------------------------------------------
 
 
@@ -657,7 +660,7 @@ def retext(old: Item, new: Item) -> str:
     """``old.text`` with the numbers HR changed replaced by the new ones; when a changed number cannot be found
     in the text exactly once per change, the rules' own description (so the text never states an old number).
 
-    >>> from cskpi_xl.core.loader import builtin
+    >>> from cskpi_xl.core.schemefile import builtin
     >>> it = builtin("duoyi").item("咨询转化率")
     >>> r = dataclasses.replace(it.rules[0], upper=Decimal("0.30"), lower=Decimal("0.30"))
     >>> retext(it, dataclasses.replace(it, rules=(r,)))

@@ -21,6 +21,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from cskpi_xl.core import names as N
 from cskpi_xl.core.daily import daily_trend
 from cskpi_xl.core.engine import TeamResult
 from cskpi_xl.core.numbers import NA, NA_TEXT, to_decimal
@@ -128,7 +129,7 @@ def _violations(scheme: Scheme, figures: Mapping[str, Any]) -> int:
 #: Columns of the 汇总 table: header, number format, alignment. K (the total that ranks) is hidden.
 COLUMNS = (
     ("排名", None, P.CENTER), ("客服昵称", None, P.LEFT), ("总分", P.POINTS, P.RIGHT), ("等级", None, P.CENTER),
-    ("个人提成", P.MONEY, P.RIGHT), ("公共提成", P.MONEY, P.RIGHT), ("当月工资", P.MONEY, P.RIGHT),
+    (N.OWN_COMMISSION, P.MONEY, P.RIGHT), (N.PUBLIC_COMMISSION, P.MONEY, P.RIGHT), ("当月工资", P.MONEY, P.RIGHT),
     ("不参加考核", None, P.LEFT), ("标记", None, P.WRAP), ("文件", None, P.LEFT), ("参与排名的总分", P.POINTS, P.RIGHT),
 )
 #: The 汇总 as an Excel table (filter and sort buttons on the header row).

@@ -60,18 +60,20 @@ from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.rules import Rubric, Score
 from cskpi_xl.core.scheme import Review, Scheme
 from cskpi_xl.workbook import rulesheet
+from cskpi_xl.workbook.registry import REGISTRY, Source
+from cskpi_xl.workbook.sheetnames import SETTINGS, XLWINGS_CONF
 from cskpi_xl.workbook.xlformula import (
-    HISTORY_BONUS, HISTORY_VIOLATIONS, PAY_PARTS, Emitter, cached, inputs_needed, item_key,
+    HISTORY_BONUS, HISTORY_VIOLATIONS, Emitter, cached, inputs_needed, item_key,
 )
 
 PLACEHOLDER = re.compile(r"\{\{\s*(#?)\s*(=?)\s*([^{}]*?)\s*\}\}")
 REPEATS = ("项目", "数据")
 COMMENT = "主管评语"
 #: Sheets plan_fill never treats as agent sheets.
-RESERVED_SHEETS = (rulesheet.SHEET, "设置", "xlwings.conf", "_cskpi")
+RESERVED_SHEETS = (rulesheet.SHEET, SETTINGS, XLWINGS_CONF, REGISTRY)
 
 ITEM_FIELDS = ("序号", "名称", "规则", "满分", "数值", "得分", "说明", "分区", "档", "差异", "评分")
-RESULTS = ("总分", "等级", "排名", "个人提成", "公共提成", "当月工资", "不参加考核", "标记")
+RESULTS = ("总分", "等级", "排名", N.OWN_COMMISSION, N.PUBLIC_COMMISSION, "当月工资", "不参加考核", "标记")
 INFO = ("客服昵称", "月份", "方案", "方案编号")
 
 PERCENT = "0.00%"
@@ -102,7 +104,7 @@ class CellWrite:
       key: the name of the input, for cells typed by hand (kept on regeneration).
       style: ``title``/``caption``/``header``/``note``/``data`` for cells of the 规则 sheet.
       source: for an input, who the value is from: ``生成`` (the program), ``手填`` (a person's entry
-        carried over), ``清空`` (emptied by a person on purpose); see :mod:`cskpi_xl.workbook.registry`.
+        carried over), ``清空`` (emptied by a person on purpose): a :class:`~cskpi_xl.workbook.registry.Source`.
       anchor: ``agent`` for the cell naming the agent.
       item: for an input in an item's row, the item's name (found again beside the input after a sort).
       what: for a formula cell, the placeholder it fills (named in a conflict message).
@@ -118,7 +120,7 @@ class CellWrite:
     validation: str | None = None
     key: str | None = None
     style: str | None = None
-    source: str | None = None
+    source: Source | None = None
     anchor: str | None = None
     item: str | None = None
     what: str | None = None
@@ -281,21 +283,21 @@ class _Resolver:
         if name == COMMENT:
             return Target(COMMENT, input=True, kind="text")
         if name in RESULTS:
-            kind = {"总分": "points", "个人提成": "money", "公共提成": "money", "当月工资": "money"}.get(name, "text")
+            kind = {"总分": "points", N.OWN_COMMISSION: "money", N.PUBLIC_COMMISSION: "money", "当月工资": "money"}.get(name, "text")
             return Target(name, kind="value" if name == "排名" else kind)
         if "." in name:
             head, fld = name.split(".", 1)
             if head == "等级" and s.grades is not None:
                 attrs = {k for b in s.grades.bands for k in b.attrs}
                 if fld in attrs:
-                    return Target(f"等级.{fld}", kind="money" if fld == "岗位工资" else "value")
+                    return Target(f"等级.{fld}", kind="money" if fld == N.POST_PAY else "value")
                 return None
             if head == "分区":
                 if any(x.name == fld for x in s.sections):
                     return Target(f"分区:{fld}", kind="points")
                 return None
             if head == "工资":
-                if fld in PAY_PARTS:
+                if fld in N.PAY_PARTS:
                     return Target(f"工资:{fld}", kind="money")
                 return None
             if head == "项目":
@@ -497,7 +499,7 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
             t, is_formula = only[0][1]
             w = _write_one(sl, t, is_formula, em, placed)
             if w.key is not None and w.key in typed:
-                w.source = "清空" if typed[w.key] is None else "手填"
+                w.source = Source.CLEARED if typed[w.key] is None else Source.TYPED
             writes.append(w)
             continue
         out = []

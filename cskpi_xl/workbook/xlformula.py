@@ -49,10 +49,11 @@ from collections import ChainMap
 from decimal import Decimal
 from typing import Any, Mapping
 
+from cskpi_xl.core import names as N
 from cskpi_xl.core.metrics import RATIO_BY_NAME
 from cskpi_xl.core.numbers import NA, NA_TEXT
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score, Test, any_holds
-from cskpi_xl.core.scheme import Item, Review, Scheme
+from cskpi_xl.core.scheme import Item, PostPay, Review, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.workbook.rulesheet import RuleRefs
 
@@ -117,8 +118,6 @@ def item_key(item: str, part: str) -> str:
     return f"项目:{item}:{part}"
 
 
-# Pay parts in the order the core lists them.
-PAY_PARTS = ("岗位工资", "个人提成", "公共提成", "工龄工资", "绩效工资", "奖励", "罚款")
 HISTORY_BONUS = "连续奖励"
 HISTORY_VIOLATIONS = "此前违规次数"
 
@@ -210,8 +209,8 @@ class Emitter:
             "总分": self.total,
             "等级": self.grade,
             "不参加考核": self.exclusion,
-            "个人提成": self.commission,
-            "公共提成": self.public_commission,
+            N.OWN_COMMISSION: self.commission,
+            N.PUBLIC_COMMISSION: self.public_commission,
             "当月工资": self.pay_total,
         }.get(key, lambda: None)()
 
@@ -256,9 +255,9 @@ class Emitter:
             return cached(r.grade_attrs.get(key[3:], "")) if r.grade else ""
         if key.startswith("工资:"):
             part = key[3:]
-            if part == "岗位工资" and self._post_pay_missing():
+            if part == N.POST_PAY and self._post_pay_missing():
                 return POST_PAY_MISSING
-            if part == "绩效工资" and self._pay_pending() and not self._exempt():
+            if part == N.PERFORMANCE_PAY and self._pay_pending() and not self._exempt():
                 return PENDING_TOTAL
             return cached(r.pay.get(part))
         simple = {
@@ -266,8 +265,8 @@ class Emitter:
             "等级": lambda: r.grade or "",
             "排名": lambda: r.rank if r.rank is not None else "",
             "不参加考核": lambda: r.excluded or "",
-            "个人提成": lambda: cached(r.commission),
-            "公共提成": lambda: cached(r.public_commission),
+            N.OWN_COMMISSION: lambda: cached(r.commission),
+            N.PUBLIC_COMMISSION: lambda: cached(r.public_commission),
             "当月工资": lambda: PENDING_TOTAL if self._pay_pending() else cached(r.pay_total),
             "标记": lambda: "；".join(r.flags + r.grade_notes),
         }
@@ -303,8 +302,8 @@ class Emitter:
             num, den = r.numerator, r.denominator
             if not self._counts_agree(name, num, den):
                 return None  # the export's (or importer's) own figure stands: a value, not a formula
-        N, D = self.expr(num), self.expr(den)
-        return f'IF(AND(ISNUMBER({D}),ISNUMBER({N})),IF({D}=0,"{NA_TEXT}",{N}/{D}),"{NA_TEXT}")'
+        top, bottom = self.expr(num), self.expr(den)
+        return f'IF(AND(ISNUMBER({bottom}),ISNUMBER({top})),IF({bottom}=0,"{NA_TEXT}",{top}/{bottom}),"{NA_TEXT}")'
 
     def _counts_agree(self, name: str, num: str, den: str) -> bool:
         """Whether ``num/den`` (with the n/a guards) gives the core's value of the metric."""
@@ -581,59 +580,59 @@ class Emitter:
         if p is None:
             return []
         parts = []
-        if p.post_pay in ("grade", "input"):
-            parts.append("岗位工资")
-        parts.append("个人提成")
+        if p.post_pay in (PostPay.GRADE, PostPay.INPUT):
+            parts.append(N.POST_PAY)
+        parts.append(N.OWN_COMMISSION)
         if p.public_rate is not None:
-            parts.append("公共提成")
-        parts.append("工龄工资")
+            parts.append(N.PUBLIC_COMMISSION)
+        parts.append(N.SENIORITY_PAY)
         if p.performance_pay:
-            parts.append("绩效工资")
-        parts += ["奖励", "罚款"]
+            parts.append(N.PERFORMANCE_PAY)
+        parts += [N.REWARDS, N.FINES]
         return parts
 
     def pay_part(self, part: str) -> str | None:
         p = self.s.pay
         if p is None or part not in self.pay_parts():
             return None
-        if part == "岗位工资":
-            if p.post_pay == "grade" and "岗位工资" in self.refs.grade_columns:
+        if part == N.POST_PAY:
+            if p.post_pay == PostPay.GRADE and N.POST_PAY in self.refs.grade_columns:
                 g = self.expr("等级")
-                return (f'ROUND(IF({g}<>"",N(INDEX({self.refs.grade_columns["岗位工资"]},MATCH({g},{self.refs.grade_labels},0))),'
-                        f'N({self.expr("岗位工资")})),2)')
-            own = self.expr("岗位工资")
+                return (f'ROUND(IF({g}<>"",N(INDEX({self.refs.grade_columns[N.POST_PAY]},MATCH({g},{self.refs.grade_labels},0))),'
+                        f'N({self.expr(N.POST_PAY)})),2)')
+            own = self.expr(N.POST_PAY)
             return f'IF(ISNUMBER({own}),ROUND({own},2),"{POST_PAY_MISSING}")'
-        if part == "个人提成":
-            return self.expr("个人提成")
-        if part == "公共提成":
-            return self.expr("公共提成")
-        if part == "工龄工资":
-            own = self.expr("工龄工资")  # an agent's own figure wins over the per-year amount
+        if part == N.OWN_COMMISSION:
+            return self.expr(N.OWN_COMMISSION)
+        if part == N.PUBLIC_COMMISSION:
+            return self.expr(N.PUBLIC_COMMISSION)
+        if part == N.SENIORITY_PAY:
+            own = self.expr(N.SENIORITY_PAY)  # an agent's own figure wins over the per-year amount
             if p.seniority_per_year is not None:
                 return f'ROUND(IF(ISNUMBER({own}),{own},{self.refs.pay["每年工龄工资"]}*N({self.expr("工龄年数")})),2)'
             return f'ROUND(N({own}),2)'
-        if part == "绩效工资":
+        if part == N.PERFORMANCE_PAY:
             g = self.expr("等级")
-            col = self.refs.grade_columns.get("绩效工资比例")
+            col = self.refs.grade_columns.get(N.PERFORMANCE_PAY_RATIO)
             if col is None:
                 return "0"
             t = self.expr("总分")
             attr = f"INDEX({col},MATCH({g},{self.refs.grade_labels},0))"
             factor = f'IF({g}="",0,IF({attr}&""="得分",IF(ISNUMBER({t}),{t}/100,0),N({attr})))'
-            amount = f'ROUND(N({self.expr("绩效工资")})*{factor},2)'
+            amount = f'ROUND(N({self.expr(N.PERFORMANCE_PAY)})*{factor},2)'
             if self._total_can_pend():  # the grade that sets the factor waits for the total
                 pending = self._pending_test()
                 amount = f'IF({pending},"{PENDING_TOTAL}",{amount})'
             if p.exempt:  # 试用期: the result does not set the pay, so it is known while the total waits
-                amount = f'IF({self.any_test(p.exempt)},ROUND(N({self.expr("绩效工资")})*{lit(p.exempt_factor)},2),{amount})'
+                amount = f'IF({self.any_test(p.exempt)},ROUND(N({self.expr(N.PERFORMANCE_PAY)})*{lit(p.exempt_factor)},2),{amount})'
             return amount
-        if part == "奖励":
-            terms = [f"N({self.expr(HISTORY_BONUS)})", f'N({self.expr("奖励")})']
+        if part == N.REWARDS:
+            terms = [f"N({self.expr(HISTORY_BONUS)})", f'N({self.expr(N.REWARDS)})']
             for rw in p.rewards:
                 terms.append(f'{self.refs.pay[f"奖励:{rw.input}"]}*N({self.expr(rw.input)})')
             return f"ROUND({'+'.join(terms)},2)"
-        if part == "罚款":
-            terms = [f'N({self.expr("罚款")})']
+        if part == N.FINES:
+            terms = [f'N({self.expr(N.FINES)})']
             if p.fine is not None:
                 e = f"N({self.expr(HISTORY_VIOLATIONS)})"
                 now = f"INT(N({self.expr(p.fine.input)}))"
@@ -653,7 +652,7 @@ class Emitter:
         terms = []
         for x in parts:
             e = self.expr("工资:" + x)
-            terms.append(f"N({e})" if x == "岗位工资" and self._post_pay_from_input() else e)
+            terms.append(f"N({e})" if x == N.POST_PAY and self._post_pay_from_input() else e)
         body = f"ROUND({'+'.join(terms)},2)"
         if not self._total_can_pend():
             return body
@@ -670,11 +669,11 @@ class Emitter:
 
     def _post_pay_from_input(self) -> bool:
         p = self.s.pay
-        return p is not None and p.post_pay == "input"
+        return p is not None and p.post_pay == PostPay.INPUT
 
     def _post_pay_missing(self) -> bool:
         """Whether the agent's own 岗位工资 (post_pay = "input") was not typed: the cell shows 未录入."""
-        return self._post_pay_from_input() and not is_number(self.raw("岗位工资"))
+        return self._post_pay_from_input() and not is_number(self.raw(N.POST_PAY))
 
     def _total_can_pend(self) -> bool:
         """Whether an item's points can be 未评分/无效 (a typed score, rubric or review), so the total 待评分."""

@@ -1,4 +1,4 @@
-"""Helpers for the standing adversarial suite (tests/test_hostile*.py, test_faults*.py, test_fuzz*.py).
+"""Helpers for the standing adversarial suite (tests/test_scenario_hostile*.py, test_scenario_faults.py, test_*_fuzz.py).
 
 ``files``   builders for hostile input files (bombs, encrypted, truncated, huge CSV)
 ``xlsxcheck`` looks inside written .xlsx files (literal text cells, sheet names, paths)

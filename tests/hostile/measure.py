@@ -143,7 +143,7 @@ def fuzz(scale: int) -> list[str]:
     env = {**os.environ, "CSKPI_FUZZ_SCALE": str(scale)}
     t = time.perf_counter()
     cp = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
-                         str(TESTS / "test_fuzz_importer.py"), str(TESTS / "test_fuzz_scheme.py")],
+                         str(TESTS / "test_importers_fuzz.py"), str(TESTS / "test_core_schemefile_fuzz.py")],
                         capture_output=True, text=True, env=env, cwd=TESTS.parent)
     seconds = time.perf_counter() - t
     out = ["| fuzzer | examples | failing |", "|---|---|---|"]

@@ -20,7 +20,7 @@ import time
 
 PROLOGUE = textwrap.dedent("""
     import json, os, resource, sys
-    import cskpi_xl.importers, cskpi_xl.safety
+    import cskpi_xl.importers, cskpi_xl.importers.filecheck, cskpi_xl.files.atomic
     def _rss_mb():
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20

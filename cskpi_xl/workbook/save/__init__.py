@@ -15,7 +15,7 @@
 The parts are written by :mod:`cskpi_xl.workbook.save.parts` (openpyxl's
 writer, rows as text) and completed by :mod:`cskpi_xl.workbook.save.cached`
 (cached values, reproducible properties); the atomic write itself is
-:func:`cskpi_xl.safety.atomic_write`.
+:func:`cskpi_xl.files.atomic.atomic_write`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.safety import atomic_write
+from cskpi_xl.files.atomic import atomic_write
 from cskpi_xl.workbook.save import cached, parts as _parts
 
 __all__ = ["save_workbook", "save_bytes", "Durable", "workbook_bytes", "workbook_parts", "atomic_save_workbook"]
@@ -109,7 +109,7 @@ class Durable:
 
 
 def atomic_save_workbook(wb, path) -> Path:
-    """Save an openpyxl workbook to ``path`` atomically (see :func:`cskpi_xl.safety.atomic_write`).
+    """Save an openpyxl workbook to ``path`` atomically (see :func:`cskpi_xl.files.atomic.atomic_write`).
 
     A file locked by Excel/WPS on Windows makes the final move fail: that
     :class:`PermissionError` gets a Chinese hint to close the file.

@@ -42,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.xml.functions import tostring
 
-from cskpi_xl.safety import is_formula_like, plain_text
+from cskpi_xl.workbook.celltext import is_formula_like, plain_text
 from cskpi_xl.workbook.save import cached as save_cached, parts as save_parts, save_bytes
 from cskpi_xl.workbook import registry as reg
 from cskpi_xl.workbook.apply import apply_plan, write_text_cell

@@ -17,7 +17,7 @@ result to add cached values. Here:
 * the parts are kept as a ``{name: bytes}`` mapping (:func:`workbook_parts`),
   post-processed there, and zipped once (:func:`zip_parts`).
 
-``tests/test_save_parts.py`` checks every part against ``Workbook.save`` for
+``tests/test_workbook_save_parts.py`` checks every part against ``Workbook.save`` for
 every built-in template, filled and unfilled, and for hostile cell values.
 
 >>> import openpyxl
