@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from cskpi_xl import pipeline
@@ -234,3 +236,59 @@ def test_an_error_in_the_compiled_path_falls_back_to_openpyxl(tmp_path, frozen, 
     monkeypatch.setattr(compiled.CompiledBook, "render", broken)
     assert w.write(plan, tmp_path / "b.xlsx", res.agent, m.month) == "ordinary"
     assert (tmp_path / "b.xlsx").read_bytes() == ordinary(tb, plan, tmp_path / "a.xlsx", res.agent, m.month)
+
+
+def _openpyxl_bind(value, *, text=False, formula=None):
+    """What apply_plan leaves in an openpyxl cell: (data type, value, quote prefix)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+
+    from cskpi_xl.workbook.apply import write_text_cell
+
+    c = Cell(Workbook().active)
+    if formula:
+        c.value = formula
+    elif text:
+        write_text_cell(c, value)
+    else:
+        c.value = value
+    return c.data_type, c._value, bool(c.has_style and c.quotePrefix)
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["=1+1", "=", "#N/A", "#DIV/0!", " 前后 ", "\t=1", "＋1", "@SUM(A1)", "", "a\x01b", "x" * 40000])
+_values = st.none() | st.booleans() | st.integers() | st.floats() | st.decimals(allow_nan=False) | _texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values, st.booleans(), st.none() | _texts)
+def test_values_are_bound_as_openpyxl_binds_them(value, text, formula):
+    """The compiled path's own binding of a value (type, value, quote prefix) is openpyxl's, or it raises as openpyxl does."""
+    try:
+        want = _openpyxl_bind(value, text=text, formula=formula)
+    except Exception as exc:  # noqa: BLE001 - e.g. an illegal character: the compiled path must raise too
+        with pytest.raises(type(exc)):
+            compiled._bind(value, text=text, formula=formula)
+        return
+    got = compiled._bind(value, text=text, formula=formula)
+    assert (got[0], got[2]) == (want[0], want[2])
+    assert got[1] == want[1] or (got[1] != got[1] and want[1] != want[1])  # NaN
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values)
+def test_registry_values_are_bound_as_record_binds_them(value):
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+
+    c = Cell(Workbook().active)
+    try:
+        c.value = value
+        if isinstance(value, str):
+            c.data_type = "s"
+    except Exception as exc:  # noqa: BLE001
+        with pytest.raises(type(exc)):
+            compiled._bind_registry(value)
+        return
+    dt, v = compiled._bind_registry(value)
+    assert dt == c.data_type and (v == c._value or (v != v and c._value != c._value))
