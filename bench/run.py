@@ -416,7 +416,7 @@ def w_calc(p: dict) -> dict:
 
 def w_calc_inproc(p: dict) -> dict:
     """Compile the workbook once, then evaluate it with changed inputs (``CompiledWorkbook``)."""
-    from cskpi_xl import xlcalc
+    from cskpi_xl.excel import calc as xlcalc
 
     t = time.perf_counter()
     xlcalc.register()
@@ -766,8 +766,8 @@ def udf_bench(args, work: Path, repeats: int, row, results: dict, log) -> None:
         if "seconds" in res:
             results["targets"].append((f"UDF {name} over a {n:,}-row column", "report",
                                        f"{res['seconds'] * 1000:.1f} ms warm, {res['cold'] * 1000:.0f} ms cold", None))
-    if not have_module("cskpi_xl.xlcalc"):
-        results["targets"].append(("cskpi calc", "report", "not measured: cskpi_xl/xlcalc.py missing", None))
+    if not have_module("cskpi_xl.excel.calc"):
+        results["targets"].append(("cskpi calc", "report", "not measured: cskpi_xl/excel/calc.py missing", None))
         return
     import synth
 

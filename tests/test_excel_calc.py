@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from cskpi_xl import udfs, xlcalc
+from cskpi_xl import udfs
+from cskpi_xl.excel import calc as xlcalc
 from cskpi_xl.core.engine import score_item
 from cskpi_xl.core.loader import builtin
 from cskpi_xl.core.tables import rows_to_tiers
