@@ -442,121 +442,6 @@ def w_button(p: dict) -> dict:
     return {**inner, "seconds": dt}
 
 
-class _BookRange:
-    """The members of an xlwings Range that ``xlbutton`` and ``apply_plan_xlwings`` use, over a dict of cells."""
-
-    def __init__(self, sheet, addr: str):
-        import re
-
-        from openpyxl.utils import column_index_from_string
-
-        self.sheet, self.api, self.number_format = sheet, type("Api", (), {"Locked": True})(), None
-        a, _, b = addr.replace("$", "").partition(":")
-        m1, m2 = re.fullmatch(r"([A-Z]+)(\d+)", a), re.fullmatch(r"([A-Z]+)(\d+)", b or a)
-        if not m1 or not m2:  # whole rows "5:7"
-            self.grid, self.shape = [], (0, 0)
-            return
-        c1, r1 = column_index_from_string(m1[1]), int(m1[2])
-        c2, r2 = column_index_from_string(m2[1]), int(m2[2])
-        self.grid = [[(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
-        self.shape = (r2 - r1 + 1, c2 - c1 + 1)
-
-    def _get(self, store):
-        vals = [[store.get(rc) for rc in row] for row in self.grid]
-        return vals[0][0] if self.shape == (1, 1) else vals
-
-    @property
-    def value(self):
-        return self._get(self.sheet.values)
-
-    @value.setter
-    def value(self, v):
-        r0, c0 = self.grid[0][0]
-        for i, row in enumerate(v if isinstance(v, list) else [[v]]):
-            for j, x in enumerate(row if isinstance(row, list) else [row]):
-                self.sheet.values[(r0 + i, c0 + j)] = x
-
-    @property
-    def formula(self):
-        return self._get(self.sheet.formulas)
-
-    @formula.setter
-    def formula(self, f):
-        self.sheet.formulas[self.grid[0][0]] = f
-
-    def clear_contents(self):
-        for row in self.grid:
-            for rc in row:
-                self.sheet.values.pop(rc, None)
-
-    def insert(self, *a):
-        pass
-
-    def copy(self, *a):
-        pass
-
-    def paste(self, *a):
-        pass
-
-
-class _BookSheet:
-    def __init__(self, name: str):
-        self.name, self.values, self.formulas = name, {}, {}
-
-    def range(self, addr: str) -> _BookRange:
-        return _BookRange(self, addr)
-
-    @property
-    def used_range(self):
-        from types import SimpleNamespace
-
-        from openpyxl.utils import get_column_letter
-
-        keys = list(self.values) or [(1, 1)]
-        r1, c1 = min(k[0] for k in keys), min(k[1] for k in keys)
-        r2, c2 = max(k[0] for k in keys), max(k[1] for k in keys)
-        rng = self.range(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
-        return SimpleNamespace(value=rng.value if rng.shape != (1, 1) else [[rng.value]], row=r1, column=c1,
-                               shape=rng.shape)
-
-
-class _BookSheets(list):
-    def __getitem__(self, k):
-        if isinstance(k, str):
-            for s in self:
-                if s.name == k:
-                    return s
-            raise KeyError(k)
-        return list.__getitem__(self, k)
-
-    def add(self, name, after=None, before=None):
-        s = _BookSheet(name)
-        self.append(s)
-        return s
-
-
-def open_book(template: str, settings: list[tuple[str, str]]):
-    """An in-memory stand-in for the template open in Excel, its 设置 sheet holding ``settings``."""
-    import openpyxl
-
-    book = type("Book", (), {})()
-    book.name, book.sheets = Path(template).name, _BookSheets()
-    wb = openpyxl.load_workbook(template)
-    for ws in wb.worksheets:
-        sh = book.sheets.add(ws.title)
-        if ws.title == "设置":
-            continue
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    sh.values[(c.row, c.column)] = c.value
-    if "设置" not in [s.name for s in book.sheets]:
-        book.sheets.add("设置")
-    for i, (k, v) in enumerate(settings, start=1):
-        book.sheets["设置"].values[(i, 1)], book.sheets["设置"].values[(i, 2)] = k, v
-    return book
-
-
 def w_button_click(p: dict) -> dict:
     """What RunPython runs for 填充本表 (``import cskpi_xl.xlbutton as b; b.fill_this()``), with the book in memory."""
     t0 = time.perf_counter()
@@ -567,6 +452,9 @@ def w_button_click(p: dict) -> dict:
     settings = [("方案", p["scheme"]), ("月份", p["month"]), ("客服昵称", p["agent"]), ("导出文件", p["export"])]
     if p.get("manual"):
         settings.append(("手工录入", p["manual"]))
+    sys.path.insert(0, str(ROOT))  # the stand-in book the button tests use: tests/xlwings_book.py
+    from tests.xlwings_book import open_book
+
     book = open_book(p["template"], settings)
     t_book = time.perf_counter() - t
     xlwings.Book.caller = lambda: book  # Excel's open book
