@@ -14,7 +14,7 @@ One error boundary (:func:`~cskpi_xl.excel.boundary.udf`) turns what goes wrong
 into an Excel error *marker*: bad text → ``"#VALUE!"``, unknown item or
 scheme → ``"#N/A"``, zero denominator → ``"#DIV/0!"``. xlwings cannot return
 real error values (https://github.com/xlwings/xlwings/issues/776), so the VBA in ``macros/cskpi_udfs.bas``
-turns the markers into ``CVErr(...)``; :mod:`cskpi_xl.xlcalc` turns them into
+turns the markers into ``CVErr(...)``; :mod:`cskpi_xl.excel.calc` turns them into
 ``formulas`` errors. The Chinese reason is kept and ``=CSKPI_ERROR(C2)`` shows
 it. Never a Python traceback in a cell.
 
@@ -50,7 +50,7 @@ from cskpi_xl.core.one_agent import score_one
 from cskpi_xl.core.payslip import payslip
 from cskpi_xl.core.tiers import CoefficientTable, TierTable, public_commission
 from cskpi_xl.excel import coerce as C
-# ERRORS, MARKERS, CellError and ErrorKind are also what cskpi_xl.xlcalc and the tests use from here.
+# ERRORS, MARKERS, CellError and ErrorKind are also what cskpi_xl.excel.calc and the tests use from here.
 from cskpi_xl.excel.boundary import (  # noqa: F401
     ERRORS, MARKERS, CellError, ErrorKind, bad, each, grid, is_grid, scalar, udf, unknown,
 )
@@ -399,7 +399,7 @@ def CSKPI_ERROR(cell=None):
     return ""
 
 
-#: Every UDF, by its Excel name (what :mod:`cskpi_xl.xlcalc` registers and the VBA wraps).
+#: Every UDF, by its Excel name (what :mod:`cskpi_xl.excel.calc` registers and the VBA wraps).
 FUNCTIONS: dict[str, Callable] = {
     name: obj for name, obj in list(globals().items())
     if callable(obj) and name.isupper() and getattr(obj, "__module__", "") == __name__ and hasattr(obj, "__wrapped__")

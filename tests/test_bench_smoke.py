@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "bench" / "run.py"
 sys.path.insert(0, str(ROOT / "bench"))
 
-TABLE_HEADER = "| measurement | size | time (s) | ms / agent | peak MB | × floor | LO ÷ this | notes |"
+TABLE_HEADER = "| measurement | size | time (s) | ms / agent | peak MB | × floor | × same bytes | LO ÷ this | notes |"
 TARGET_HEADER = "| target | wanted | measured | met |"
 
 
@@ -47,7 +47,7 @@ def bench_run(tmp_path_factory):
            "--record", str(record), "--silent"]
     if find_soffice() is None:
         cmd.append("--no-libreoffice")
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     md = (out / "latest.md").read_text(encoding="utf-8")
     data = json.loads((out / "latest.json").read_text(encoding="utf-8"))
@@ -61,13 +61,13 @@ def test_table_has_the_expected_rows_and_columns(bench_run):
     assert md.startswith("# cskpi_xl benchmarks — ")
     assert "Machine: " in md and " cores, " in md and "GiB RAM" in md and "Python " in md
     rows = _table(md, TABLE_HEADER)
-    assert all(len(r) == 8 for r in rows), rows
+    assert all(len(r) == 9 for r in rows), rows
     names = [r[0] for r in rows]
     assert "import (daily xlsx)" in names
     assert any(n.startswith("score_team (") for n in names)
     assert "floor: openpyxl write-only, 1 process" in names
     assert any(n.startswith("floor: openpyxl normal, ") for n in names)
-    assert not [r for r in rows if "FAILED" in r[7]], [r for r in rows if "FAILED" in r[7]]
+    assert not [r for r in rows if "FAILED" in r[8]], [r for r in rows if "FAILED" in r[8]]
     for r in rows:
         float(r[2].replace(",", ""))  # every row has a time
     assert len(data["rows"]) == len(rows)
@@ -86,12 +86,31 @@ def test_batch_rows_and_baselines(bench_run):
     rows = {(r[0], r[1]): r for r in _table(md, TABLE_HEADER)}
     batch = rows[("batch (import→score→sheets→汇总)", "5 agents")]
     assert batch[5].endswith("×")  # ratio against the floor
-    assert "ASSUMED" not in rows[("floor: openpyxl write-only, 1 process", "5 agents")][7]
+    assert batch[6].endswith("×")  # ratio against the same-bytes floor
+    assert "ASSUMED" not in rows[("floor: openpyxl write-only, 1 process", "5 agents")][8]
+    same = [r for (name, size), r in rows.items() if name.startswith("floor: same bytes, ") and size == "5 agents"]
+    assert len(same) == 1 and "6 output files" in same[0][8]  # 5 agents + 汇总
+    assert float(batch[6].rstrip("×")) == pytest.approx(float(batch[2]) / float(same[0][2]), rel=0.05)
     if soffice:
         assert ("LibreOffice headless recalculation", "5 agents") in rows
-        assert batch[6].endswith("×")
+        assert batch[7].endswith("×")
     targets = [t[0] for t in _table(md, TARGET_HEADER)]
     assert any(t.startswith("batch within 2× the floor") for t in targets)
+    assert "batch within 3× the same-bytes floor, 5 agents" in targets
+
+
+def test_single_agent_rows(bench_run):
+    _, md, _, _, _ = bench_run
+    rows = {r[0]: r for r in _table(md, TABLE_HEADER)}
+    fill = rows["single agent: cskpi fill (CLI, child process)"]
+    button = rows["single agent: 填充本表 button (xlbutton.fill_this, child process)"]
+    for r in (fill, button):
+        assert r[1] == "1 agent (export of 5)" and float(r[2]) > 0
+        assert float(r[3].replace(",", "")) == pytest.approx(float(r[2]) * 1000, rel=0.01)  # ms
+    assert "Python start" in fill[8] and "import xlwings" in button[8]
+    targets = [t[0] for t in _table(md, TARGET_HEADER)]
+    assert "single agent: cskpi fill, click to saved file" in targets
+    assert "single agent: 填充本表 button, click to filled sheet" in targets
 
 
 def test_udf_rows(bench_run):
@@ -99,7 +118,8 @@ def test_udf_rows(bench_run):
     names = [r[0] for r in _table(md, TABLE_HEADER)]
     assert any(n.startswith("UDF KPI_SCORE") for n in names)
     assert any(n.startswith("cskpi calc") for n in names)
-    assert any(n.startswith("xlcalc: compile once") for n in names)
+    assert any(n.startswith("excel.calc: compile once") for n in names)
+    assert any(n.startswith("excel.calc: compile each cell alone") for n in names)
 
 
 def test_synthetic_data_is_reproducible(tmp_path):

@@ -2,7 +2,7 @@
 
 Formulas such as ``=KPI_SCORE("咨询转化率",B2,"duoyi")`` or
 ``=COMMISSION_TIER(B2, 规则!A1:H5)`` are computed with ``formulas``
-(:mod:`cskpi_xl.xlcalc`) and a copy is written with values in place of the
+(:mod:`cskpi_xl.excel.calc`) and a copy is written with values in place of the
 formulas (default ``<name>_计算结果.xlsx`` beside the input; the input is
 never overwritten). Exit status: 0 written, 1 written but some cells are
 errors, 2 the workbook could not be read or written.
@@ -31,7 +31,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from cskpi_xl import xlcalc
+    from cskpi_xl.excel import calc as xlcalc
 
     src = Path(args.workbook)
     if not src.is_file():

@@ -6,7 +6,7 @@ shows and remembers the reason for ``=CSKPI_ERROR(C2)``. Any other exception
 becomes ``#VALUE!`` with "内部错误…": never a Python traceback in a cell.
 xlwings cannot return real error values (https://github.com/xlwings/xlwings/issues/776), so the VBA in
 ``macros/cskpi_udfs.bas`` turns the markers into ``CVErr(...)`` and
-:mod:`cskpi_xl.xlcalc` into ``formulas`` errors.
+:mod:`cskpi_xl.excel.calc` into ``formulas`` errors.
 
 :func:`each` maps a function over a whole column (one bad row keeps its own
 error and does not spoil the column).
@@ -47,7 +47,7 @@ class ErrorKind(str, enum.Enum):
     GETTING_DATA = "#GETTING_DATA"
 
 
-#: The marker texts, as the UDFs return them (what the VBA and :mod:`cskpi_xl.xlcalc` translate).
+#: The marker texts, as the UDFs return them (what the VBA and :mod:`cskpi_xl.excel.calc` translate).
 MARKERS = tuple(k.value for k in ErrorKind)
 # Excel's error codes as pywin32 hands them over (xlwings' cell_errors).
 CODES = {-2146826281: ErrorKind.DIV0, -2146826246: ErrorKind.NA, -2146826259: ErrorKind.NAME,
