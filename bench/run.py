@@ -187,7 +187,10 @@ class _Sampler(threading.Thread):
 
 def measure(worker: str, params: dict, *, timeout: float = 7200) -> dict:
     """Run one worker in a fresh interpreter; its JSON result plus wall time and peak memory."""
-    args = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--params", json.dumps(params)]
+    # the parameters go in a file: a list of 5,000 output files is longer than a command line may be
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as pf:
+        json.dump(params, pf, ensure_ascii=False)
+    args = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--params", "@" + pf.name]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     start = time.perf_counter()
@@ -207,6 +210,7 @@ def measure(worker: str, params: dict, *, timeout: float = 7200) -> dict:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+    os.unlink(pf.name)
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         return {"error": (stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1][:300],
@@ -569,6 +573,9 @@ WORKERS = {"import": w_import, "score": w_score, "batch": w_batch, "floor": w_fl
 
 
 def worker_main(name: str, params: str) -> int:
+    """Run worker ``name``; ``params`` is JSON, or ``@FILE`` naming a file that holds it."""
+    if params.startswith("@"):
+        params = Path(params[1:]).read_text(encoding="utf-8")
     res = WORKERS[name](json.loads(params))
     res.update(_rusage())
     print(json.dumps(res, ensure_ascii=False, default=str))
