@@ -1,7 +1,7 @@
 """A throw-away LibreOffice profile holding one Basic module, for tests that drive Calc with a macro.
 
 The pip Python cannot import LibreOffice's ``uno``, so the tests that edit or inspect a workbook in
-LibreOffice (:mod:`lo_edit`, :mod:`lo_sheet_ops`, :mod:`lo_vba_probe`) write their Basic code into the
+LibreOffice (:mod:`lo_edit`, :mod:`lo_vba_probe`) write their Basic code into the
 ``Standard`` library of a fresh profile and start ``soffice --headless`` with a ``macro:///`` URL::
 
     with basic_profile(module_xml) as (run, scratch):

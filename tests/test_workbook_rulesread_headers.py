@@ -34,18 +34,18 @@ EXPORT = ("客服昵称,询单人数,最终付款人数,下单人数,销售额,�
 # 平均客单价 11, 其他加减分 13–15, 日常记录 16–18), commission tiers rows 22–25 (≤30,000 / 30,000–50,000 / 50,000–60,000 / >60,000).
 EDITS = [
     ("insrows", "规则", 1, 1),                     # a note row at the top: every table moves down one row
-    ("text", "规则", "A1", "注：2026 年 11 月起按本表执行"),
+    ("settext", "规则", "A1", "注：2026 年 11 月起按本表执行"),
     ("delrows", "规则", 8, 1),                     # 服务态度's second rule row (冲突 −5) deleted: tables move back up
-    ("text", "规则", "E8", "30%"),                 # 咨询转化率 baseline 34% → 30%
+    ("settext", "规则", "E8", "30%"),                 # 咨询转化率 baseline 34% → 30%
     ("set", "规则", "E11", 100),                   # 平均客单价 baseline 团队客单价 → a set 100 yuan
     ("set", "规则", "B17", 25),                    # 日常记录 满分 20 → 25, typed on its second rule row
     ("set", "规则", "B25", 80000),                 # the top tier now ends at 80,000 …
     ("insrows", "规则", 26, 1),                    # … and a new tier row below it: above 80,000 → 1.5% of all sales
     ("set", "规则", "A26", 80000),
-    ("text", "规则", "C26", "否"),
-    ("text", "规则", "D26", "是"),
-    ("text", "规则", "E26", "全额"),
-    ("text", "规则", "F26", "1.5%"),
+    ("settext", "规则", "C26", "否"),
+    ("settext", "规则", "D26", "是"),
+    ("settext", "规则", "E26", "全额"),
+    ("settext", "规则", "F26", "1.5%"),
 ]
 
 MISTAKES = [
@@ -70,7 +70,7 @@ def points(path: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory):
-    from lo_sheet_ops import edit
+    from lo_edit import lo_edit as edit
 
     d = tmp_path_factory.mktemp("rules")
     good, bad = d / "改过的模板.xlsx", d / "改错的模板.xlsx"
