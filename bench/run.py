@@ -752,7 +752,7 @@ def run(args) -> dict:
                 log(f"{label}: {n} agents")
                 params = {"exports": [data[n]["export"]], "manual": data[n]["manual"], "scheme": args.scheme,
                           "month": synth.MONTH, "out_dir": str(out), "layout": args.layout, "jobs": args.jobs}
-                reps = repeats if n <= 100 else 1
+                reps = repeats if n <= 1000 else 1  # the 1,000-agent ratio is the target: best of 3 there too
                 res: dict = {}
                 for _ in range(reps):
                     shutil.rmtree(out, ignore_errors=True)
@@ -801,7 +801,7 @@ def run(args) -> dict:
             if batch_files:
                 sd = d / "samebytes"
                 shutil.rmtree(sd, ignore_errors=True)
-                sres = best_of(repeats if n <= 100 else 1, "samebytes",
+                sres = best_of(repeats if n <= 1000 else 1, "samebytes",
                                {"files": batch_files, "root": str(d / "batch"), "out_dir": str(sd), "jobs": workers})
                 shutil.rmtree(sd, ignore_errors=True)
                 jobs = sres.get("jobs", workers)
