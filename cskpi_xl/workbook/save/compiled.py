@@ -17,16 +17,24 @@ keeps its parts as
 * ``docProps/core.xml``: the same but for its modified time.
 
 :meth:`CompiledBook.render` fills the holes of another agent's plan: each
-value is bound by openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`, so
-its type is what openpyxl would infer), written as
-:mod:`cskpi_xl.workbook.save.parts` writes a cell and given its cached value as
-:mod:`cskpi_xl.workbook.save.cached` gives it. A plan of another shape — other
-cells, a value of another kind (empty instead of a number, a date, text that
-looks like a formula), other registry rows — renders to None and the caller
-writes that agent the ordinary way: the compiled path never guesses.
+value is bound as openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`)
+binds it, so its type is what openpyxl would infer. A hole's element is its
+head (``<c r="…" s="…"``, made once) and a body that depends only on the
+value, its type and a formula's cached value (:class:`_Bodies`): exactly
+what :mod:`cskpi_xl.workbook.save.parts` writes for the cell with the cached
+value :mod:`cskpi_xl.workbook.save.cached` puts in, for text, numbers,
+booleans, empty cells and formulas; any other kind goes through those two
+modules themselves. The registry is rendered by rows (:class:`_RegistryCut`):
+the columns that are the same for every agent of a shape are kept as bytes
+per row, and only the agent's name and the written value are rendered anew.
+A plan of another shape — other cells, a value of another kind (empty
+instead of a number, a date, text that looks like a formula), other
+registry rows — renders to None and the caller writes that agent the
+ordinary way: the compiled path never guesses.
 
-``tests/test_compiled.py`` checks for every built-in scheme that every agent's
-file is byte for byte the file the ordinary path writes.
+``tests/test_workbook_save_compiled.py`` checks for every built-in scheme that
+every agent's file is byte for byte the file the ordinary path writes, and
+that each body is the one parts._cell and cached._with_values give.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ from cskpi_xl.workbook import registry as reg
 from cskpi_xl.workbook.apply import apply_plan, write_text_cell
 from cskpi_xl.workbook.save import workbook_parts
 from cskpi_xl.workbook.template import FillPlan
+from cskpi_xl.workbook.save.parts import _escape_cdata
 from cskpi_xl.workbook.save.zipwrite import Member, deflate, zip_members
 
 __all__ = ["CompiledBook", "Writer", "compile_book"]
@@ -142,15 +151,109 @@ def _bind_registry(value: Any) -> tuple[str, Any]:
     return c.data_type, c._value
 
 
+_NONE = type(None)
+_INF = (float("inf"), float("-inf"))
+_VOID = b" />"  # what follows the head of a styled cell without a value (with its type attribute)
+
+
+class _Bodies:
+    """The rest of a cell's element after ``<c r="…"`` and its style attribute, by (data type, value, cached value).
+
+    That rest does not depend on the cell's address or style: it is the same for
+    every hole. :meth:`body` gives exactly what :func:`cskpi_xl.workbook.save.parts._cell`
+    writes after the head, with :func:`cskpi_xl.workbook.save.cached._with_values`
+    applied for a formula's cached value, for the kinds batches write (text,
+    numbers, booleans, empty cells, formulas with a cached value of any kind);
+    None for any other kind (the caller then asks those two functions).
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple, bytes] = {}  # (dt, value, cached, type(cached)) → body, for values written alike
+        self.formulas: dict[str, bytes] = {}  # formula → its escaped text
+
+    def body(self, dt: str, value: Any, cached: Any) -> bytes | None:
+        tv = type(value)
+        tc = type(cached)
+        key = None
+        # equal values of these types are written alike (not so 0.0 and -0.0, or True and 1 as cached values)
+        if (tv is str or tv is bool or value is None) and (
+                cached is _NO or tc is str or tc is int or tc is bool or cached is None):
+            key = (dt, value, cached, tc)
+            b = self.memo.get(key)
+            if b is not None:
+                return b
+        b = self._body(dt, value, tv, cached)
+        if key is not None and b is not None:
+            if len(self.memo) >= _SEEN_MAX:  # the agents' own texts pile up: start again, the shared ones come back
+                self.memo.clear()
+            self.memo[key] = b
+        return b
+
+    def _body(self, dt: str, value: Any, tv: type, cached: Any) -> bytes | None:
+        if dt == "f":  # cached values only ever go into formula cells (cached._CELL_RE needs the <f>)
+            if tv is not str or value == "":
+                return None
+            f = self.formulas.get(value)
+            if f is None:
+                if len(self.formulas) >= _SEEN_MAX:
+                    self.formulas.clear()
+                f = self.formulas[value] = _escape_cdata(value[1:]).encode("utf-8")
+            tv_ = None if cached is _NO else save_cached._v(cached)
+            if tv_ is None:
+                return b"><f>" + f + b"</f><v /></c>"
+            t, text = tv_
+            return (b"><f>" if t == "n" else b' t="' + t.encode("ascii") + b'"><f>') + f + b"</f><v>" + \
+                text.encode("utf-8") + b"</v></c>"
+        if dt == "s":
+            if tv is not str:
+                return None
+            if value == "":
+                return b' t="inlineStr"' + _VOID
+            stripped = value.strip()
+            open_ = b' t="inlineStr"><is><t xml:space="preserve">' if stripped and value != stripped else \
+                b' t="inlineStr"><is><t>'
+            return open_ + _escape_cdata(value).encode("utf-8") + b"</t></is></c>"
+        if dt == "n":
+            if value is None:
+                return b' t="n"' + _VOID
+            if tv is int:
+                return b' t="n"><v>' + (b"%.16g" % value) + b"</v></c>"
+            if tv is float:
+                if value != value or value in _INF:  # NaN and infinities: an empty <v />
+                    return b' t="n"><v /></c>'
+                return b' t="n"><v>' + (b"%.16g" % value) + b"</v></c>"
+            return None
+        if dt == "b" and tv is bool:
+            return b' t="b"><v>1</v></c>' if value else b' t="b"><v>0</v></c>'
+        return None
+
+
+def _head(ref: str, style: int | None) -> bytes:
+    """``<c r="…"`` with the style attribute, as parts._cell begins a cell."""
+    return f'<c r="{ref}"'.encode("ascii") + (b"" if style is None else f' s="{style}"'.encode("ascii"))
+
+
+def _slow_cell(ref: str, style: int | None, dt: str, value: Any, cached: Any) -> bytes | None:
+    """A cell's element the general way: parts._cell, then cached._with_values for a cached value."""
+    text = save_parts._cell(_Fake(ref, value, dt, style or 0), style is not None)
+    if text is None:
+        return None
+    b = text.encode("utf-8")
+    if cached is not _NO:
+        b = save_cached._with_values(b, {ref: cached})
+    return b
+
+
 class _Cut:
-    """A sheet's XML as fixed fragments around holes: ``pieces[i]`` is bytes, or ``(ref, style index or None)``."""
+    """A sheet's XML as fixed fragments around holes: ``fixed[i]``, then ``holes[i]`` = (ref, style or None, head)."""
 
     def __init__(self, xml: bytes, refs: set[str]) -> None:
         m = _SHEET_DATA.search(xml)
         if m is None or m.group(1) is None:
             raise ValueError("no rows")
         start = m.start(1)
-        pieces: list = []
+        fixed: list[bytes] = []
+        holes: list[tuple[str, int | None, bytes]] = []
         pos = 0
         self.found: set[str] = set()
         for c in _CELL.finditer(xml, start, m.end(1)):
@@ -161,13 +264,14 @@ class _Cut:
                 raise ValueError(f"cell {ref} twice")
             self.found.add(ref)
             st = _STYLE.search(c.group(2))
-            pieces.append(xml[pos:c.start()])
-            pieces.append((ref, int(st.group(1)) if st else None))
+            style = int(st.group(1)) if st else None
+            fixed.append(xml[pos:c.start()])
+            holes.append((ref, style, _head(ref, style)))
             pos = c.end()
-        pieces.append(xml[pos:])
-        self.pieces = pieces
+        fixed.append(xml[pos:])
+        self.fixed, self.holes = fixed, holes
         self.missing = refs - self.found
-        self.seen: dict[tuple, bytes] = {}  # (ref, cell) → its element, for values of the _SAME types
+        self.bodies = _Bodies()
 
     def render(self, cells: Mapping[str, tuple[str, Any, Any]]) -> bytes | None:
         """The sheet with each hole's cell ``(data type, value, cached value or _NO)``; None if one cannot be written.
@@ -179,40 +283,122 @@ class _Cut:
         for ref in self.missing:
             if cells.get(ref, _EMPTY)[1] is not None:
                 return None
-        out: list[bytes] = []
-        seen = self.seen
-        for p in self.pieces:
-            if isinstance(p, bytes):
-                out.append(p)
-                continue
-            ref, style = p
-            cell = cells.get(ref, _EMPTY)
-            dt, value, cached = cell
+        fixed = self.fixed
+        out = [fixed[0]]
+        body = self.bodies.body
+        i = 0
+        for ref, style, head in self.holes:
+            i += 1
+            dt, value, cached = cells.get(ref, _EMPTY)
             if value is None and style is None:
+                out.append(fixed[i])
                 continue
-            # the same cell with the same value (a sheet name, a key …) is written alike in every file
-            key = (ref, cell) if type(value) in _SAME and (cached is _NO or type(cached) in _SAME) else None
-            b = seen.get(key) if key is not None else None
+            b = body(dt, value, cached)
             if b is None:
-                text = save_parts._cell(_Fake(ref, value, dt, style or 0), style is not None)
-                if text is None:
+                b = _slow_cell(ref, style, dt, value, cached)
+                if b is None:
                     return None
-                b = text.encode("utf-8")
-                if cached is not _NO:
-                    b = save_cached._with_values(b, {ref: cached})
-                if key is not None:
-                    if len(seen) >= _SEEN_MAX:  # the agent's own texts pile up: start again, the shared ones come back
-                        seen.clear()
-                    seen[key] = b
-            out.append(b)
+                out += (b, fixed[i])
+            else:
+                out += (head, b, fixed[i])
         return b"".join(out)
 
 
 _NO = object()  # no cached value
+#: Types of the registry's text columns whose equal values are written alike
+_TEXTS = frozenset({str, reg.Source})
 _EMPTY = ("n", None, _NO)
-#: Values whose equals are written alike (not so 1 and 1.0, or Decimal("1.0") and Decimal("1"), as cached values)
-_SAME = (str, type(None), bool)
 _SEEN_MAX = 5000
+
+
+class _RegistryCut:
+    """The registry sheet's XML row by row: the fixed bytes before each row's cells, and its ten columns' holes.
+
+    A registry row's columns 月份 工作表 单元格 录入项 and 来源 名称 行标签 标签名称 are
+    the same for every agent of a shape (or nearly: a typed entry changes 来源),
+    so their bytes are kept per row by their values; only 客服 and 写入的值 are
+    rendered for each agent.
+    """
+
+    def __init__(self, cut: _Cut, start: int, count: int) -> None:
+        width = len(reg.HEADER)
+        self.before: list[bytes] = []
+        self.cols: list[list[tuple[str, int | None, bytes] | None]] = [[None] * width for _ in range(count)]
+        col_of = {c: j for j, c in enumerate(_REG_COLS)}
+        last = -1
+        for k, hole in enumerate(cut.holes):
+            col, row = coordinate_from_string(hole[0])
+            i, j = row - start - 1, col_of[col]
+            if i == last + 1:
+                self.before.append(cut.fixed[k])
+                last = i
+            elif i != last or cut.fixed[k] != b"" or self.cols[i][j] is not None:
+                raise ValueError(f"registry cell {hole[0]} out of order")
+            self.cols[i][j] = hole
+        if last != count - 1:
+            raise ValueError("registry rows without cells")
+        self.after = cut.fixed[-1]
+        self.groups: list[dict[tuple, tuple[bytes, bytes]]] = [{} for _ in range(count)]
+        self.bodies = _Bodies()
+
+    def _bound(self, v: Any) -> tuple[str, Any, bytes | None]:
+        """(data type, value) of ``v`` as record binds it, and its cell's body (None: only the general way)."""
+        dt, value = _bind_registry(v)
+        if dt not in ("n", "s", "b"):
+            raise _NotCompiled(f"registry value {v!r}: {dt}")
+        return dt, value, self.bodies.body(dt, value, _NO)
+
+    def cell(self, i: int, j: int, v: Any) -> bytes | None:
+        """Column ``j`` of registry row ``i`` holding ``v`` as :func:`cskpi_xl.workbook.registry.record` writes it."""
+        hole = self.cols[i][j]
+        if v is None or v == "":  # record writes no cell
+            return b"" if hole is None or hole[1] is None else hole[2] + b' t="n"' + _VOID
+        if hole is None:  # a value where the probe had none
+            return None
+        dt, value, b = self._bound(v)
+        return hole[2] + b if b is not None else _slow_cell(hole[0], hole[1], dt, value, _NO)
+
+    def render(self, rows: list[reg.Row], agent: Any) -> bytes | None:
+        """The sheet with these rows (named, and shaped as the probe's rows); None if one cannot be written.
+
+        Raises _NotCompiled for a value the registry would not hold as text, a number or a boolean.
+        """
+        before, cols, groups, cell = self.before, self.cols, self.groups, self.cell
+        # the agent's name is in every row: its cell's body once
+        abody = None if agent is None or agent == "" else self._bound(agent)[2]
+        out: list[bytes] = []
+        for i, r in enumerate(rows):
+            out.append(before[i])
+            hole = cols[i][0]
+            if abody is not None and r.agent is agent and hole is not None:
+                out += (hole[2], abody)
+            else:
+                a = cell(i, 0, r.agent)
+                if a is None:
+                    return None
+                out.append(a)
+            # the columns but 客服 and 写入的值, by their values (text: equal texts are written alike; the
+            # name columns and 工作表, 单元格 are the same in every row i of this shape: checked by its caller)
+            key = (r.month, r.key, r.source, r.label, type(r.month), type(r.key), type(r.source), type(r.label),
+                   type(r.sheet), type(r.cell))
+            group = groups[i]
+            got = group.get(key) if _TEXTS.issuperset(key[4:]) else None
+            if got is None:
+                first = [cell(i, j, v) for j, v in ((1, r.month), (2, r.sheet), (3, r.cell), (4, r.key))]
+                second = [cell(i, j, v) for j, v in ((6, r.source), (7, r.name), (8, r.label), (9, r.label_name))]
+                if None in first or None in second:
+                    return None
+                got = (b"".join(first), b"".join(second))
+                if _TEXTS.issuperset(key[4:]):
+                    if len(group) >= 64:
+                        group.clear()
+                    group[key] = got
+            value = cell(i, 5, r.value)
+            if value is None:
+                return None
+            out += (got[0], value, got[1])
+        out.append(self.after)
+        return b"".join(out)
 
 
 class _Rows:
@@ -275,15 +461,16 @@ class CompiledBook:
         self.shape: tuple = ()
         self.reg_shape: tuple = ()
         self.reg_start = 1
+        self.regcut: _RegistryCut | None = None
         self.snaps: dict[str, dict[int, list[tuple[str, Any]]]] = {}
         self.props: Any = None
         self._core: tuple[str, Member] | None = None
 
     # ---- one agent ----------------------------------------------------------------------------------------------
 
-    def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
-                 month: str) -> tuple[dict[str, tuple], tuple]:
-        """The registry's cells (ref → (data type, value, _NO)) as apply_plan records them, and the rows' shape.
+    def registry_rows(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
+                      month: str) -> tuple[list[reg.Row], tuple]:
+        """The registry rows as apply_plan records them (named, with their row labels' names), and their shape.
 
         ``raw`` is what each written cell holds (sheet → ref → value), for the row labels.
         """
@@ -291,7 +478,6 @@ class CompiledBook:
                                  lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
         n = self.reg_start
         labels: dict[tuple[str, str], str] = {}
-        regcells: dict[str, tuple] = {}
         rshape = []
         for r in rows:
             n += 1
@@ -301,15 +487,15 @@ class CompiledBook:
                 if at not in labels:
                     labels[at] = f"{reg.NAME_PREFIX}{n}_L"
                 r.label_name = labels[at]
-            for col, v in zip(_REG_COLS, r.as_tuple()):
-                if v is None or v == "":
-                    continue  # no cell (see _Cut.render)
-                dt, value = _bind_registry(v)
-                if dt not in ("n", "s", "b"):
-                    raise _NotCompiled(f"registry {col}{n}: {dt}")
-                regcells[f"{col}{n}"] = (dt, value, _NO)
             rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell))
-        return regcells, tuple(rshape)
+        return rows, tuple(rshape)
+
+    def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str, month: str) -> bytes | None:
+        """The registry sheet's XML for this plan; None if its rows are not shaped as the probe's."""
+        rows, rshape = self.registry_rows(plan, raw, agent, month)
+        if rshape != self.reg_shape:
+            return None
+        return self.regcut.render(rows, agent)
 
     def render(self, plan: FillPlan, agent: str, month: str, cells=None) -> dict[str, bytes] | None:
         """The parts that differ between agents (sheets with holes), or None: write it the ordinary way.
@@ -320,18 +506,15 @@ class CompiledBook:
             cells, raw, shape = cells or plan_cells(plan)
             if shape != self.shape:
                 return None
-            regcells, rshape = self.registry(plan, raw, agent, month)
+            out: dict[str, bytes] = {}
+            for title, part in self.parts_of.items():
+                body = self.registry(plan, raw, agent, month) if title == reg.REGISTRY else \
+                    self.cuts[part].render(cells.get(title, {}))
+                if body is None:
+                    return None
+                out[part] = body
         except _NotCompiled:
             return None
-        if rshape != self.reg_shape:
-            return None
-        cells = {**cells, reg.REGISTRY: regcells}
-        out: dict[str, bytes] = {}
-        for title, part in self.parts_of.items():
-            body = self.cuts[part].render(cells.get(title, {}))
-            if body is None:
-                return None
-            out[part] = body
         return out
 
     def core(self) -> Member:
@@ -400,13 +583,14 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
         return None
     # the probe's own shape: what every other agent's plan must match
     _, raw, book.shape = plan_cells(plan)
-    _, book.reg_shape = book.registry(plan, raw, agent, month)
+    _, book.reg_shape = book.registry_rows(plan, raw, agent, month)
     regrows = range(start + 1, start + 1 + len(book.reg_shape))
     refs[reg.REGISTRY] = {f"{c}{n}" for n in regrows for c in _REG_COLS}
     for title, rs in refs.items():
         part = files[title]
         book.parts_of[title] = part
         book.cuts[part] = _Cut(parts[part], rs)
+    book.regcut = _RegistryCut(book.cuts[files[reg.REGISTRY]], start, len(book.reg_shape))
     for name, body in parts.items():
         if name != CORE and name not in book.cuts:
             book.fixed[name] = deflate(name, body)
