@@ -40,6 +40,7 @@ that each body is the one parts._cell and cached._with_values give.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import time
 from decimal import Decimal
@@ -94,7 +95,8 @@ def _string(value: str) -> str | None:
     """openpyxl's ``check_string`` of ``value``; None where it would raise (the caller then asks openpyxl)."""
     if len(value) > 32767:
         value = value[:32767]
-    return None if ILLEGAL_CHARACTERS_RE.search(value) else value
+    # every illegal character is a control character, never printable: most texts need no search
+    return value if value.isprintable() or not ILLEGAL_CHARACTERS_RE.search(value) else None
 
 
 def _bind(value: Any, *, text: bool = False, formula: str | None = None) -> tuple[str, Any, bool]:
@@ -436,18 +438,29 @@ def plan_cells(plan: FillPlan) -> tuple[dict[str, dict[str, tuple]], dict[str, d
     cells: dict[str, dict[str, tuple]] = {}
     raw: dict[str, dict[str, Any]] = {}
     shape: list = [tuple(plan.inserts), tuple(plan.agent_sheets)]
+    add = shape.append
+    sheet = sheet_cells = sheet_raw = None
     for w in plan:
-        dt, value, qp = _bind(w.value, text=w.text, formula=w.formula)
-        if dt not in ("n", "s", "b", "f", "e") or (dt == "f" and not w.formula):
+        f, v = w.formula, w.value
+        dt, value, qp = _bind(v, text=w.text, formula=f)
+        if dt not in _KINDS or (dt == "f" and not f):
             raise _NotCompiled(f"{w.cell}: {dt}")
-        shape.append((w.sheet, w.cell, w.formula is not None, w.number_format, w.style, w.text, w.locked,
-                      w.validation, w.key, w.item, w.anchor, qp))
-        sheet_cells = cells.setdefault(w.sheet, {})
-        if w.cell in sheet_cells:
-            raise _NotCompiled(f"{w.cell} twice")
-        sheet_cells[w.cell] = (dt, value, w.value if w.formula else _NO)
-        raw.setdefault(w.sheet, {})[w.cell] = value
+        add((_SHAPE_OF(w), f is not None, qp))
+        if w.sheet is not sheet:
+            sheet = w.sheet
+            sheet_cells, sheet_raw = cells.setdefault(sheet, {}), raw.setdefault(sheet, {})
+        ref = w.cell
+        if ref in sheet_cells:
+            raise _NotCompiled(f"{ref} twice")
+        sheet_cells[ref] = (dt, value, v if f else _NO)
+        sheet_raw[ref] = value
     return cells, raw, tuple(shape)
+
+
+_KINDS = frozenset({"n", "s", "b", "f", "e"})
+#: What a plan's shape holds of each write (with whether it is a formula and the quote prefix)
+_SHAPE_OF = operator.attrgetter("sheet", "cell", "number_format", "style", "text", "locked", "validation", "key",
+                                "item", "anchor")
 
 
 class CompiledBook:
