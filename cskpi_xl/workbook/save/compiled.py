@@ -307,8 +307,6 @@ class _Cut:
 
 
 _NO = object()  # no cached value
-#: Types of the registry's text columns whose equal values are written alike
-_TEXTS = frozenset({str, reg.Source})
 _EMPTY = ("n", None, _NO)
 _SEEN_MAX = 5000
 
@@ -322,7 +320,9 @@ class _RegistryCut:
     rendered for each agent.
     """
 
-    def __init__(self, cut: _Cut, start: int, count: int) -> None:
+    def __init__(self, cut: _Cut, start: int, shape: tuple) -> None:
+        count = len(shape)
+        self.names = [(name, label_name) for _, _, name, label_name, _ in shape]
         width = len(reg.HEADER)
         self.before: list[bytes] = []
         self.cols: list[list[tuple[str, int | None, bytes] | None]] = [[None] * width for _ in range(count)]
@@ -361,7 +361,7 @@ class _RegistryCut:
         return hole[2] + b if b is not None else _slow_cell(hole[0], hole[1], dt, value, _NO)
 
     def render(self, rows: list[reg.Row], agent: Any) -> bytes | None:
-        """The sheet with these rows (named, and shaped as the probe's rows); None if one cannot be written.
+        """The sheet with these rows (shaped as the probe's: named as its rows); None if one cannot be written.
 
         Raises _NotCompiled for a value the registry would not hold as text, a number or a boolean.
         """
@@ -379,19 +379,22 @@ class _RegistryCut:
                 if a is None:
                     return None
                 out.append(a)
-            # the columns but 客服 and 写入的值, by their values (text: equal texts are written alike; the
-            # name columns and 工作表, 单元格 are the same in every row i of this shape: checked by its caller)
-            key = (r.month, r.key, r.source, r.label, type(r.month), type(r.key), type(r.source), type(r.label),
-                   type(r.sheet), type(r.cell))
+            # the columns but 客服 and 写入的值, kept by their values when they are texts (equal texts are
+            # written alike; 名称, 标签名称, 工作表 and 单元格 are the same in row i of every plan of this shape)
+            m, k, src, lab = r.month, r.key, r.source, r.label
+            ts = type(src)
+            key = (m, k, src, lab, ts) if type(m) is str and type(k) is str and type(lab) is str and (
+                ts is str or ts is reg.Source) and type(r.sheet) is str and type(r.cell) is str else None
             group = groups[i]
-            got = group.get(key) if _TEXTS.issuperset(key[4:]) else None
+            got = None if key is None else group.get(key)
             if got is None:
-                first = [cell(i, j, v) for j, v in ((1, r.month), (2, r.sheet), (3, r.cell), (4, r.key))]
-                second = [cell(i, j, v) for j, v in ((6, r.source), (7, r.name), (8, r.label), (9, r.label_name))]
+                first = [cell(i, j, v) for j, v in ((1, m), (2, r.sheet), (3, r.cell), (4, k))]
+                name, label_name = self.names[i]
+                second = [cell(i, j, v) for j, v in ((6, src), (7, name), (8, lab), (9, label_name))]
                 if None in first or None in second:
                     return None
                 got = (b"".join(first), b"".join(second))
-                if _TEXTS.issuperset(key[4:]):
+                if key is not None:
                     if len(group) >= 64:
                         group.clear()
                     group[key] = got
@@ -445,7 +448,7 @@ def plan_cells(plan: FillPlan) -> tuple[dict[str, dict[str, tuple]], dict[str, d
         dt, value, qp = _bind(v, text=w.text, formula=f)
         if dt not in _KINDS or (dt == "f" and not f):
             raise _NotCompiled(f"{w.cell}: {dt}")
-        add((_SHAPE_OF(w), f is not None, qp))
+        add((_SHAPE_OF(w), f is not None, not f, qp))  # (a formula "" is no formula: no registry row)
         if w.sheet is not sheet:
             sheet = w.sheet
             sheet_cells, sheet_raw = cells.setdefault(sheet, {}), raw.setdefault(sheet, {})
@@ -475,6 +478,8 @@ class CompiledBook:
         self.reg_shape: tuple = ()
         self.reg_start = 1
         self.regcut: _RegistryCut | None = None
+        self.row_spec: list[tuple[int, reg.Source]] = []  # the plan writes with a registry row, and their kind
+        self.label_rows: list[tuple[int, tuple[str, bool]]] = []  # rows of item inputs: (label cell, has a label)
         self.snaps: dict[str, dict[int, list[tuple[str, Any]]]] = {}
         self.props: Any = None
         self._core: tuple[str, Member] | None = None
@@ -503,12 +508,30 @@ class CompiledBook:
             rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell))
         return rows, tuple(rshape)
 
+    def plan_rows(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
+                  month: str) -> list[reg.Row] | None:
+        """:meth:`registry_rows` of a plan of this book's shape, unnamed; None if they are not shaped as the probe's.
+
+        A plan of the same shape has its registry rows from the same writes
+        (:data:`row_spec`), on the same sheets and cells; only a row label could
+        be found elsewhere (the texts of its row are values): checked.
+        """
+        labels = reg.RowLabels(lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
+        rows = []
+        plan_row = reg.plan_row
+        for k, kind in self.row_spec:
+            w = plan[k]
+            rows.append(plan_row(w, w.sheet, kind, agent, month, labels))
+        for i, (label_cell, labelled) in self.label_rows:
+            r = rows[i]
+            if r.label_cell != label_cell or bool(r.label_name) != labelled:
+                return None
+        return rows
+
     def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str, month: str) -> bytes | None:
-        """The registry sheet's XML for this plan; None if its rows are not shaped as the probe's."""
-        rows, rshape = self.registry_rows(plan, raw, agent, month)
-        if rshape != self.reg_shape:
-            return None
-        return self.regcut.render(rows, agent)
+        """The registry sheet's XML for a plan of this book's shape; None if its rows are shaped otherwise."""
+        rows = self.plan_rows(plan, raw, agent, month)
+        return None if rows is None else self.regcut.render(rows, agent)
 
     def render(self, plan: FillPlan, agent: str, month: str, cells=None) -> dict[str, bytes] | None:
         """The parts that differ between agents (sheets with holes), or None: write it the ordinary way.
@@ -603,7 +626,17 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
         part = files[title]
         book.parts_of[title] = part
         book.cuts[part] = _Cut(parts[part], rs)
-    book.regcut = _RegistryCut(book.cuts[files[reg.REGISTRY]], start, len(book.reg_shape))
+    book.regcut = _RegistryCut(book.cuts[files[reg.REGISTRY]], start, book.reg_shape)
+    agent_titles = set(plan.agent_sheets)
+    book.row_spec = [(k, kind) for k, w in enumerate(plan)
+                     if (kind := reg.row_kind(w, w.sheet, agent_titles)) is not None]
+    book.label_rows = [(i, (label_cell, bool(label_name))) for i, ((k, _), (_, _, _, label_name, label_cell))
+                       in enumerate(zip(book.row_spec, book.reg_shape)) if plan[k].item]
+    rows, _ = book.registry_rows(plan, raw, agent, month)
+    again = book.plan_rows(plan, raw, agent, month)
+    if again is None or [r.as_tuple()[:7] + (r.label, r.label_cell) for r in rows] != [
+            r.as_tuple()[:7] + (r.label, r.label_cell) for r in again]:
+        return None
     for name, body in parts.items():
         if name != CORE and name not in book.cuts:
             book.fixed[name] = deflate(name, body)
