@@ -451,3 +451,34 @@ def test_registry_rows_are_rendered_by_rows_with_the_agents_values():
     assert row.startswith(f'r="{n}"><c r="A{n}" t="inlineStr"><is><t>小&amp;王</t></is></c>'.encode())
     assert f'<c r="F{n}" t="n"><v>7</v></c><c r="G{n}" t="inlineStr"><is><t>手填</t></is></c>'.encode() in row
     assert f'<c r="I{n}" t="inlineStr"><is><t>{base[k].item}</t></is></c>'.encode() in row
+
+
+def test_a_row_label_found_elsewhere_is_another_shape():
+    """An input's row label is the first cell of its row holding the item's name: that cell is checked per agent."""
+    ctx = _reg_book()
+    base, book = ctx["base"], ctx["book"]
+    cells, raw, _ = compiled.plan_cells(base)
+    i, (label_cell, _) = book.label_rows[0]
+    row = label_cell[1:]
+    item = base[book.row_spec[i][0]].item
+    assert book.plan_rows(base, raw, ctx["agent"], ctx["month"])[i].label_cell == label_cell
+    for moved in ({label_cell: "别的项目"}, {f"A{row}": item}):  # the name gone; the name in an earlier cell
+        held = {**raw, "考核表": {**raw["考核表"], **moved}}
+        assert book.plan_rows(base, held, ctx["agent"], ctx["month"]) is None, moved
+    held = {**raw, "考核表": {**raw["考核表"], label_cell: f"  {item} "}}  # the same text, stripped
+    assert book.plan_rows(base, held, ctx["agent"], ctx["month"])[i].label_cell == label_cell
+
+
+def test_a_formula_left_empty_is_another_shape(tmp_path, frozen):
+    """A write whose formula is "" is a value with no registry row: not the shape of a formula there."""
+    tb, tcells, m = month_of("duoyi")
+    res = m.team.agents[0]
+    base = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
+    w = compiled.Writer(copier(tb))
+    w.write(base, tmp_path / "first.xlsx", res.agent, m.month)
+    k = next(k for k, c in enumerate(base) if c.formula and c.sheet == "考核表")
+    odd = FillPlan(list(base), base.inserts, [], base.agent_sheets)
+    odd[k] = CellWrite(**{**base[k].__dict__, "formula": ""})
+    assert compiled.plan_cells(odd)[2] != compiled.plan_cells(base)[2]
+    w.write(odd, tmp_path / "b.xlsx", res.agent, m.month)
+    assert (tmp_path / "b.xlsx").read_bytes() == ordinary(tb, odd, tmp_path / "a.xlsx", res.agent, m.month)
