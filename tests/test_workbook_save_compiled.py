@@ -180,6 +180,32 @@ def test_durable_writes_every_file_whole_and_reports_the_first_error(tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
 
 
+def test_durable_flushes_each_folder_once_when_waited_for(tmp_path, monkeypatch):
+    """Each file is flushed before it is moved into place; the folders are flushed by wait(), once each."""
+    import os
+
+    from cskpi_xl.files import atomic
+    from cskpi_xl.workbook import save
+
+    flushed_files, flushed_folders = [], []
+    real_fsync = os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (flushed_files.append(fd), real_fsync(fd)))
+    monkeypatch.setattr(atomic, "_fsync_dir", lambda folder: flushed_folders.append(("per file", folder)))
+    monkeypatch.setattr(save, "fsync_folder", lambda folder: flushed_folders.append(("once", folder)))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    d = Durable(threads=3)
+    for i in range(10):
+        d(tmp_path / ("a" if i % 2 else "b") / f"{i}.xlsx", b"x" * i)
+    assert not [f for f in flushed_folders if f[0] == "once"]  # not before wait()
+    d.close()
+    assert len(flushed_files) == 10
+    assert sorted(flushed_folders) == [("once", tmp_path / "a"), ("once", tmp_path / "b")]
+    assert (tmp_path / "a" / "9.xlsx").read_bytes() == b"x" * 9
+    save.save_bytes(tmp_path / "c.xlsx", b"c")  # one file alone: its folder at once, as before
+    assert flushed_folders[-1] == ("per file", tmp_path)
+
+
 def _batch(out, scheme_id, *, compiled_on, monkeypatch, layout="per-agent", jobs=1, exports=EXPORTS, samples=True):
     from cskpi_xl.workbook import agentbook
     from cskpi_xl.workbook.batch import run_batch
