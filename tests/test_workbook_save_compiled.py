@@ -327,7 +327,8 @@ _specials = st.sampled_from(["", " ", "  前后  ", "a&b", "<t>", "x > y", '"引
                              "x" * 40000])
 _cell_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20) | _specials
 _numbers = (st.integers() | st.integers(-2 ** 70, 2 ** 70) | st.floats() | st.sampled_from(
-    [0.0, -0.0, 1e300, -1e300, 5e-324, float("nan"), float("inf"), float("-inf"), 1.0, 0.1 + 0.2, 2 ** 53 + 1])
+    [0.0, -0.0, 1e300, -1e300, 5e-324, float("nan"), float("inf"), float("-inf"), 1.0, 0.1 + 0.2, 2 ** 53 + 1,
+                      10 ** 400, -(10 ** 400)])
     | st.decimals() | st.sampled_from([Decimal("1.0"), Decimal("-0"), Decimal("NaN"), Decimal("1E+400")]))
 _cached = (st.none() | st.booleans() | _numbers | _cell_texts
            | st.just(datetime.date(2026, 10, 31)) | st.just(compiled._NO))

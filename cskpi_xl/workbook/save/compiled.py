@@ -218,16 +218,17 @@ class _Bodies:
         if dt == "n":
             if value is None:
                 return b' t="n"' + _VOID
-            if tv is int:
-                return b' t="n"><v>' + (b"%.16g" % value) + b"</v></c>"
-            if tv is float:
-                if value != value or value in _INF:  # NaN and infinities: an empty <v />
-                    return b' t="n"><v /></c>'
-                return b' t="n"><v>' + (b"%.16g" % value) + b"</v></c>"
-            return None
+            return _number(value) if tv is int or tv is float else None
         if dt == "b" and tv is bool:
             return b' t="b"><v>1</v></c>' if value else b' t="b"><v>0</v></c>'
         return None
+
+
+def _number(value: int | float) -> bytes:
+    """The body of a number cell (an int or a float, exactly of those types), as openpyxl's safe_string writes it."""
+    if value != value or value in _INF:  # NaN and infinities: an empty <v />
+        return b' t="n"><v /></c>'
+    return b' t="n"><v>' + (b"%.16g" % float(value)) + b"</v></c>"  # (an int past float range: OverflowError)
 
 
 def _head(ref: str, style: int | None) -> bytes:
@@ -398,9 +399,14 @@ class _RegistryCut:
                     if len(group) >= 64:
                         group.clear()
                     group[key] = got
-            value = cell(i, 5, r.value)
-            if value is None:
-                return None
+            v = r.value
+            hole = cols[i][5]
+            if hole is not None and (type(v) is int or type(v) is float):  # most values: a number
+                value = hole[2] + _number(v)
+            else:
+                value = cell(i, 5, v)
+                if value is None:
+                    return None
             out += (got[0], value, got[1])
         out.append(self.after)
         return b"".join(out)
