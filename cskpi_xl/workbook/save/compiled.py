@@ -698,8 +698,8 @@ class Writer:
             try:
                 cells = plan_cells(plan)
                 book = self.books.get(cells[2])
-                if book is not None:
-                    parts = book.render(plan, agent, month, cells)
+                if book is not None:  # found by an equal shape: render compares the book's own (at once)
+                    parts = book.render(plan, agent, month, (cells[0], cells[1], book.shape))
             except Exception:  # noqa: BLE001 - whatever the compiled path cannot do, openpyxl does (or says why not)
                 parts = None
         if parts is None:
