@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import IO, Iterator
 
-__all__ = ["atomic_write", "remove_stale_temps"]
+__all__ = ["atomic_write", "fsync_folder", "remove_stale_temps"]
 
 
 _UMASK_LOCK = threading.Lock()
@@ -30,6 +30,11 @@ def _umask() -> int:
         umask = os.umask(0)
         os.umask(umask)
     return umask
+
+
+def fsync_folder(folder) -> None:
+    """Flush ``folder``'s entries to disk (the files moved into it stay there after a crash); POSIX only."""
+    _fsync_dir(Path(folder))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -48,7 +53,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+def atomic_write(path, mode: str = "wb", encoding: str | None = None, *, sync_folder: bool = True) -> Iterator[IO]:
     """Write ``path`` all at once or not at all.
 
     The body writes to a temporary file in the same folder; on success it is
@@ -56,7 +61,8 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
     reader sees either the old file or the complete new one. If the body (or
     the move) raises, the temporary file is removed, the old file is left
     untouched and the exception propagates. A replaced file keeps the old
-    file's permission bits.
+    file's permission bits. ``sync_folder=False`` leaves flushing the folder
+    (the move itself) to the caller: :func:`fsync_folder` once for many files.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -92,7 +98,8 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None) -> Iterato
         if isinstance(exc, OSError) and exc.errno is not None:
             raise _named(exc, path) from exc
         raise
-    _fsync_dir(folder)
+    if sync_folder:
+        _fsync_dir(folder)
 
 
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")

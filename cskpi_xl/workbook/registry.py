@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Container, Iterable
 
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
@@ -354,15 +354,44 @@ def rows_for_plan(plan: Iterable[Any], title: Callable[[str], str], agent: str, 
     An input of an item gets as row label the cell of its row holding the item's name, when there is one.
     """
     agent_titles = {title(s) for s in agent_sheets}
-    rows_text: dict[tuple[str, int], dict[str, str]] = {}
+    labels = RowLabels(sheet)
+    out: list[Row] = []
+    for w in plan:
+        t = title(w.sheet)
+        kind = row_kind(w, t, agent_titles)
+        if kind is not None:
+            out.append(plan_row(w, t, kind, agent, month, labels))
+    return out
 
-    def label_cell(s: str, cell: str, item: str) -> str | None:
+
+def row_kind(w: Any, title: str, agent_titles: Container[str]) -> Source | None:
+    """The kind of registry row a plan write gets (its 来源 for a formula or the agent cell), or None for none.
+
+    ``Source.GENERATED`` stands for every input (its 来源 is the write's own source).
+    """
+    if w.key and not w.formula:
+        return Source.GENERATED
+    if w.formula and title in agent_titles:
+        return Source.FORMULA
+    if w.anchor == "agent":
+        return Source.AGENT
+    return None
+
+
+class RowLabels:
+    """The row label of an input in an item row: the cell of its row holding the item's name (each row read once)."""
+
+    def __init__(self, sheet: Callable[[str], Any]) -> None:
+        self.sheet = sheet
+        self.rows_text: dict[tuple[str, int], dict[str, str]] = {}
+
+    def __call__(self, s: str, cell: str, item: str) -> str | None:
         row = coordinate_from_string(cell)[1]
         key = (s, row)
-        found = rows_text.get(key)
+        found = self.rows_text.get(key)
         if found is None:
-            ws = sheet(s)
-            found = rows_text[key] = {}
+            ws = self.sheet(s)
+            found = self.rows_text[key] = {}
             for c in ws[row]:
                 v = c.value
                 if isinstance(v, str) and v.strip() and v.strip() not in found:
@@ -370,19 +399,17 @@ def rows_for_plan(plan: Iterable[Any], title: Callable[[str], str], agent: str, 
         at = found.get(item)
         return at if at is not None and at != cell else None
 
-    out: list[Row] = []
-    for w in plan:
-        t = title(w.sheet)
-        if w.key and not w.formula:
-            r = Row(agent, month, t, w.cell, w.key, "" if w.value is None else w.value, w.source or Source.GENERATED)
-            if w.item:
-                at = label_cell(w.sheet, w.cell, w.item)
-                if at is not None:
-                    r.label, r.label_name, r.label_cell = w.item, "L", at
-            out.append(r)
-        elif w.formula and t in agent_titles:
-            out.append(Row(agent, month, t, w.cell, w.what or w.formula[:60], "" if w.value is None else w.value,
-                           Source.FORMULA))
-        elif w.anchor == "agent":
-            out.append(Row(agent, month, t, w.cell, "客服昵称", "" if w.value is None else w.value, Source.AGENT))
-    return out
+
+def plan_row(w: Any, title: str, kind: Source, agent: str, month: str, labels: RowLabels) -> Row:
+    """The registry row of plan write ``w`` of kind ``kind`` (:func:`row_kind`) on sheet ``title``."""
+    value = "" if w.value is None else w.value
+    if kind == Source.GENERATED:
+        r = Row(agent, month, title, w.cell, w.key, value, w.source or Source.GENERATED)
+        if w.item:
+            at = labels(w.sheet, w.cell, w.item)
+            if at is not None:
+                r.label, r.label_name, r.label_cell = w.item, "L", at
+        return r
+    if kind == Source.FORMULA:
+        return Row(agent, month, title, w.cell, w.what or w.formula[:60], value, Source.FORMULA)
+    return Row(agent, month, title, w.cell, "客服昵称", value, Source.AGENT)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from cskpi_xl.i18n import tr
-from cskpi_xl.files.atomic import atomic_write
+from cskpi_xl.files.atomic import atomic_write, fsync_folder
 from cskpi_xl.workbook.save import cached, parts as _parts
 
 __all__ = ["save_workbook", "save_bytes", "Durable", "workbook_bytes", "workbook_parts", "atomic_save_workbook"]
@@ -59,11 +59,14 @@ def save_workbook(wb, path, values: Mapping[str, Mapping[str, Any]] | None = Non
     return save_bytes(path, workbook_bytes(wb, values, reproducible=reproducible, sheets=sheets))
 
 
-def save_bytes(path, data: bytes) -> Path:
-    """Write an .xlsx's bytes to ``path`` atomically; a file open in Excel/WPS gets a hint to close it."""
+def save_bytes(path, data: bytes, *, sync_folder: bool = True) -> Path:
+    """Write an .xlsx's bytes to ``path`` atomically; a file open in Excel/WPS gets a hint to close it.
+
+    ``sync_folder=False``: the caller flushes the folder afterwards (see :class:`Durable`).
+    """
     path = Path(path)
     try:
-        with atomic_write(path, "wb") as f:
+        with atomic_write(path, "wb", sync_folder=sync_folder) as f:
             f.write(data)
     except PermissionError as exc:
         raise PermissionError(exc.errno, tr(f"无法写入 {path}：文件可能正在 Excel/WPS 中打开，请关闭后重试",
@@ -78,8 +81,11 @@ class Durable:
     Each file is still flushed to disk before it replaces the old one, but
     while one thread waits for the disk the others write, and the process
     goes on to the next agent: one disk flush at a time is several times
-    slower than the file's whole making. ``wait()`` returns once every file
-    submitted is in place and raises the first error, if any.
+    slower than the file's whole making. The folders the files were moved
+    into are flushed once each by ``wait()``, not once per file (a crash
+    before then may leave a file's old version in place, never half a
+    file). ``wait()`` returns once every file submitted is in place and on
+    disk, and raises the first error, if any.
     """
 
     def __init__(self, threads: int = 8) -> None:
@@ -87,17 +93,23 @@ class Durable:
 
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cskpi-save")
         self._pending: list = []
+        self._folders: set[Path] = set()
 
     def __call__(self, path, data: bytes) -> None:
-        self._pending.append(self._pool.submit(save_bytes, path, data))
+        path = Path(path)
+        self._folders.add(path.parent)
+        self._pending.append(self._pool.submit(save_bytes, path, data, sync_folder=False))
 
     def wait(self) -> None:
         pending, self._pending = self._pending, []
+        folders, self._folders = self._folders, set()
         error = None
         for f in pending:
             exc = f.exception()
             if exc is not None and error is None:
                 error = exc
+        for folder in sorted(folders):
+            fsync_folder(folder)
         if error is not None:
             raise error
 

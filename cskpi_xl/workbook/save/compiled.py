@@ -17,21 +17,30 @@ keeps its parts as
 * ``docProps/core.xml``: the same but for its modified time.
 
 :meth:`CompiledBook.render` fills the holes of another agent's plan: each
-value is bound by openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`, so
-its type is what openpyxl would infer), written as
-:mod:`cskpi_xl.workbook.save.parts` writes a cell and given its cached value as
-:mod:`cskpi_xl.workbook.save.cached` gives it. A plan of another shape — other
-cells, a value of another kind (empty instead of a number, a date, text that
-looks like a formula), other registry rows — renders to None and the caller
-writes that agent the ordinary way: the compiled path never guesses.
+value is bound as openpyxl's own cell (:class:`openpyxl.cell.cell.Cell`)
+binds it, so its type is what openpyxl would infer. A hole's element is its
+head (``<c r="…" s="…"``, made once) and a body that depends only on the
+value, its type and a formula's cached value (:class:`_Bodies`): exactly
+what :mod:`cskpi_xl.workbook.save.parts` writes for the cell with the cached
+value :mod:`cskpi_xl.workbook.save.cached` puts in, for text, numbers,
+booleans, empty cells and formulas; any other kind goes through those two
+modules themselves. The registry is rendered by rows (:class:`_RegistryCut`):
+the columns that are the same for every agent of a shape are kept as bytes
+per row, and only the agent's name and the written value are rendered anew.
+A plan of another shape — other cells, a value of another kind (empty
+instead of a number, a date, text that looks like a formula), other
+registry rows — renders to None and the caller writes that agent the
+ordinary way: the compiled path never guesses.
 
-``tests/test_compiled.py`` checks for every built-in scheme that every agent's
-file is byte for byte the file the ordinary path writes.
+``tests/test_workbook_save_compiled.py`` checks for every built-in scheme that
+every agent's file is byte for byte the file the ordinary path writes, and
+that each body is the one parts._cell and cached._with_values give.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import time
 from decimal import Decimal
@@ -48,6 +57,7 @@ from cskpi_xl.workbook import registry as reg
 from cskpi_xl.workbook.apply import apply_plan, write_text_cell
 from cskpi_xl.workbook.save import workbook_parts
 from cskpi_xl.workbook.template import FillPlan
+from cskpi_xl.workbook.save.parts import _escape_cdata
 from cskpi_xl.workbook.save.zipwrite import Member, deflate, zip_members
 
 __all__ = ["CompiledBook", "Writer", "compile_book"]
@@ -85,7 +95,8 @@ def _string(value: str) -> str | None:
     """openpyxl's ``check_string`` of ``value``; None where it would raise (the caller then asks openpyxl)."""
     if len(value) > 32767:
         value = value[:32767]
-    return None if ILLEGAL_CHARACTERS_RE.search(value) else value
+    # every illegal character is a control character, never printable: most texts need no search
+    return value if value.isprintable() or not ILLEGAL_CHARACTERS_RE.search(value) else None
 
 
 def _bind(value: Any, *, text: bool = False, formula: str | None = None) -> tuple[str, Any, bool]:
@@ -142,15 +153,110 @@ def _bind_registry(value: Any) -> tuple[str, Any]:
     return c.data_type, c._value
 
 
+_NONE = type(None)
+_INF = (float("inf"), float("-inf"))
+_VOID = b" />"  # what follows the head of a styled cell without a value (with its type attribute)
+
+
+class _Bodies:
+    """The rest of a cell's element after ``<c r="…"`` and its style attribute, by (data type, value, cached value).
+
+    That rest does not depend on the cell's address or style: it is the same for
+    every hole. :meth:`body` gives exactly what :func:`cskpi_xl.workbook.save.parts._cell`
+    writes after the head, with :func:`cskpi_xl.workbook.save.cached._with_values`
+    applied for a formula's cached value, for the kinds batches write (text,
+    numbers, booleans, empty cells, formulas with a cached value of any kind);
+    None for any other kind (the caller then asks those two functions).
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple, bytes] = {}  # (dt, value, cached, type(cached)) → body, for values written alike
+        self.formulas: dict[str, bytes] = {}  # formula → its escaped text
+
+    def body(self, dt: str, value: Any, cached: Any) -> bytes | None:
+        tv = type(value)
+        tc = type(cached)
+        key = None
+        # equal values of these types are written alike (not so 0.0 and -0.0, or True and 1 as cached values)
+        if (tv is str or tv is bool or value is None) and (
+                cached is _NO or tc is str or tc is int or tc is bool or cached is None):
+            key = (dt, value, cached, tc)
+            b = self.memo.get(key)
+            if b is not None:
+                return b
+        b = self._body(dt, value, tv, cached)
+        if key is not None and b is not None:
+            if len(self.memo) >= _SEEN_MAX:  # the agents' own texts pile up: start again, the shared ones come back
+                self.memo.clear()
+            self.memo[key] = b
+        return b
+
+    def _body(self, dt: str, value: Any, tv: type, cached: Any) -> bytes | None:
+        if dt == "f":  # cached values only ever go into formula cells (cached._CELL_RE needs the <f>)
+            if tv is not str or value == "":
+                return None
+            f = self.formulas.get(value)
+            if f is None:
+                if len(self.formulas) >= _SEEN_MAX:
+                    self.formulas.clear()
+                f = self.formulas[value] = _escape_cdata(value[1:]).encode("utf-8")
+            tv_ = None if cached is _NO else save_cached._v(cached)
+            if tv_ is None:
+                return b"><f>" + f + b"</f><v /></c>"
+            t, text = tv_
+            return (b"><f>" if t == "n" else b' t="' + t.encode("ascii") + b'"><f>') + f + b"</f><v>" + \
+                text.encode("utf-8") + b"</v></c>"
+        if dt == "s":
+            if tv is not str:
+                return None
+            if value == "":
+                return b' t="inlineStr"' + _VOID
+            stripped = value.strip()
+            open_ = b' t="inlineStr"><is><t xml:space="preserve">' if stripped and value != stripped else \
+                b' t="inlineStr"><is><t>'
+            return open_ + _escape_cdata(value).encode("utf-8") + b"</t></is></c>"
+        if dt == "n":
+            if value is None:
+                return b' t="n"' + _VOID
+            return _number(value) if tv is int or tv is float else None
+        if dt == "b" and tv is bool:
+            return b' t="b"><v>1</v></c>' if value else b' t="b"><v>0</v></c>'
+        return None
+
+
+def _number(value: int | float) -> bytes:
+    """The body of a number cell (an int or a float, exactly of those types), as openpyxl's safe_string writes it."""
+    if value != value or value in _INF:  # NaN and infinities: an empty <v />
+        return b' t="n"><v /></c>'
+    return b' t="n"><v>' + (b"%.16g" % float(value)) + b"</v></c>"  # (an int past float range: OverflowError)
+
+
+def _head(ref: str, style: int | None) -> bytes:
+    """``<c r="…"`` with the style attribute, as parts._cell begins a cell."""
+    return f'<c r="{ref}"'.encode("ascii") + (b"" if style is None else f' s="{style}"'.encode("ascii"))
+
+
+def _slow_cell(ref: str, style: int | None, dt: str, value: Any, cached: Any) -> bytes | None:
+    """A cell's element the general way: parts._cell, then cached._with_values for a cached value."""
+    text = save_parts._cell(_Fake(ref, value, dt, style or 0), style is not None)
+    if text is None:
+        return None
+    b = text.encode("utf-8")
+    if cached is not _NO:
+        b = save_cached._with_values(b, {ref: cached})
+    return b
+
+
 class _Cut:
-    """A sheet's XML as fixed fragments around holes: ``pieces[i]`` is bytes, or ``(ref, style index or None)``."""
+    """A sheet's XML as fixed fragments around holes: ``fixed[i]``, then ``holes[i]`` = (ref, style or None, head)."""
 
     def __init__(self, xml: bytes, refs: set[str]) -> None:
         m = _SHEET_DATA.search(xml)
         if m is None or m.group(1) is None:
             raise ValueError("no rows")
         start = m.start(1)
-        pieces: list = []
+        fixed: list[bytes] = []
+        holes: list[tuple[str, int | None, bytes]] = []
         pos = 0
         self.found: set[str] = set()
         for c in _CELL.finditer(xml, start, m.end(1)):
@@ -161,13 +267,14 @@ class _Cut:
                 raise ValueError(f"cell {ref} twice")
             self.found.add(ref)
             st = _STYLE.search(c.group(2))
-            pieces.append(xml[pos:c.start()])
-            pieces.append((ref, int(st.group(1)) if st else None))
+            style = int(st.group(1)) if st else None
+            fixed.append(xml[pos:c.start()])
+            holes.append((ref, style, _head(ref, style)))
             pos = c.end()
-        pieces.append(xml[pos:])
-        self.pieces = pieces
+        fixed.append(xml[pos:])
+        self.fixed, self.holes = fixed, holes
         self.missing = refs - self.found
-        self.seen: dict[tuple, bytes] = {}  # (ref, cell) → its element, for values of the _SAME types
+        self.bodies = _Bodies()
 
     def render(self, cells: Mapping[str, tuple[str, Any, Any]]) -> bytes | None:
         """The sheet with each hole's cell ``(data type, value, cached value or _NO)``; None if one cannot be written.
@@ -179,40 +286,130 @@ class _Cut:
         for ref in self.missing:
             if cells.get(ref, _EMPTY)[1] is not None:
                 return None
-        out: list[bytes] = []
-        seen = self.seen
-        for p in self.pieces:
-            if isinstance(p, bytes):
-                out.append(p)
-                continue
-            ref, style = p
-            cell = cells.get(ref, _EMPTY)
-            dt, value, cached = cell
+        fixed = self.fixed
+        out = [fixed[0]]
+        body = self.bodies.body
+        i = 0
+        for ref, style, head in self.holes:
+            i += 1
+            dt, value, cached = cells.get(ref, _EMPTY)
             if value is None and style is None:
+                out.append(fixed[i])
                 continue
-            # the same cell with the same value (a sheet name, a key …) is written alike in every file
-            key = (ref, cell) if type(value) in _SAME and (cached is _NO or type(cached) in _SAME) else None
-            b = seen.get(key) if key is not None else None
+            b = body(dt, value, cached)
             if b is None:
-                text = save_parts._cell(_Fake(ref, value, dt, style or 0), style is not None)
-                if text is None:
+                b = _slow_cell(ref, style, dt, value, cached)
+                if b is None:
                     return None
-                b = text.encode("utf-8")
-                if cached is not _NO:
-                    b = save_cached._with_values(b, {ref: cached})
-                if key is not None:
-                    if len(seen) >= _SEEN_MAX:  # the agent's own texts pile up: start again, the shared ones come back
-                        seen.clear()
-                    seen[key] = b
-            out.append(b)
+                out += (b, fixed[i])
+            else:
+                out += (head, b, fixed[i])
         return b"".join(out)
 
 
 _NO = object()  # no cached value
 _EMPTY = ("n", None, _NO)
-#: Values whose equals are written alike (not so 1 and 1.0, or Decimal("1.0") and Decimal("1"), as cached values)
-_SAME = (str, type(None), bool)
 _SEEN_MAX = 5000
+
+
+class _RegistryCut:
+    """The registry sheet's XML row by row: the fixed bytes before each row's cells, and its ten columns' holes.
+
+    A registry row's columns 月份 工作表 单元格 录入项 and 来源 名称 行标签 标签名称 are
+    the same for every agent of a shape (or nearly: a typed entry changes 来源),
+    so their bytes are kept per row by their values; only 客服 and 写入的值 are
+    rendered for each agent.
+    """
+
+    def __init__(self, cut: _Cut, start: int, shape: tuple) -> None:
+        count = len(shape)
+        self.names = [(name, label_name) for _, _, name, label_name, _ in shape]
+        width = len(reg.HEADER)
+        self.before: list[bytes] = []
+        self.cols: list[list[tuple[str, int | None, bytes] | None]] = [[None] * width for _ in range(count)]
+        col_of = {c: j for j, c in enumerate(_REG_COLS)}
+        last = -1
+        for k, hole in enumerate(cut.holes):
+            col, row = coordinate_from_string(hole[0])
+            i, j = row - start - 1, col_of[col]
+            if i == last + 1:
+                self.before.append(cut.fixed[k])
+                last = i
+            elif i != last or cut.fixed[k] != b"" or self.cols[i][j] is not None:
+                raise ValueError(f"registry cell {hole[0]} out of order")
+            self.cols[i][j] = hole
+        if last != count - 1:
+            raise ValueError("registry rows without cells")
+        self.after = cut.fixed[-1]
+        self.groups: list[dict[tuple, tuple[bytes, bytes]]] = [{} for _ in range(count)]
+        self.bodies = _Bodies()
+
+    def _bound(self, v: Any) -> tuple[str, Any, bytes | None]:
+        """(data type, value) of ``v`` as record binds it, and its cell's body (None: only the general way)."""
+        dt, value = _bind_registry(v)
+        if dt not in ("n", "s", "b"):
+            raise _NotCompiled(f"registry value {v!r}: {dt}")
+        return dt, value, self.bodies.body(dt, value, _NO)
+
+    def cell(self, i: int, j: int, v: Any) -> bytes | None:
+        """Column ``j`` of registry row ``i`` holding ``v`` as :func:`cskpi_xl.workbook.registry.record` writes it."""
+        hole = self.cols[i][j]
+        if v is None or v == "":  # record writes no cell
+            return b"" if hole is None or hole[1] is None else hole[2] + b' t="n"' + _VOID
+        if hole is None:  # a value where the probe had none
+            return None
+        dt, value, b = self._bound(v)
+        return hole[2] + b if b is not None else _slow_cell(hole[0], hole[1], dt, value, _NO)
+
+    def render(self, rows: list[reg.Row], agent: Any) -> bytes | None:
+        """The sheet with these rows (shaped as the probe's: named as its rows); None if one cannot be written.
+
+        Raises _NotCompiled for a value the registry would not hold as text, a number or a boolean.
+        """
+        before, cols, groups, cell = self.before, self.cols, self.groups, self.cell
+        # the agent's name is in every row: its cell's body once
+        abody = None if agent is None or agent == "" else self._bound(agent)[2]
+        out: list[bytes] = []
+        for i, r in enumerate(rows):
+            out.append(before[i])
+            hole = cols[i][0]
+            if abody is not None and r.agent is agent and hole is not None:
+                out += (hole[2], abody)
+            else:
+                a = cell(i, 0, r.agent)
+                if a is None:
+                    return None
+                out.append(a)
+            # the columns but 客服 and 写入的值, kept by their values when they are texts (equal texts are
+            # written alike; 名称, 标签名称, 工作表 and 单元格 are the same in row i of every plan of this shape)
+            m, k, src, lab = r.month, r.key, r.source, r.label
+            ts = type(src)
+            key = (m, k, src, lab, ts) if type(m) is str and type(k) is str and type(lab) is str and (
+                ts is str or ts is reg.Source) and type(r.sheet) is str and type(r.cell) is str else None
+            group = groups[i]
+            got = None if key is None else group.get(key)
+            if got is None:
+                first = [cell(i, j, v) for j, v in ((1, m), (2, r.sheet), (3, r.cell), (4, k))]
+                name, label_name = self.names[i]
+                second = [cell(i, j, v) for j, v in ((6, src), (7, name), (8, lab), (9, label_name))]
+                if None in first or None in second:
+                    return None
+                got = (b"".join(first), b"".join(second))
+                if key is not None:
+                    if len(group) >= 64:
+                        group.clear()
+                    group[key] = got
+            v = r.value
+            hole = cols[i][5]
+            if hole is not None and (type(v) is int or type(v) is float):  # most values: a number
+                value = hole[2] + _number(v)
+            else:
+                value = cell(i, 5, v)
+                if value is None:
+                    return None
+            out += (got[0], value, got[1])
+        out.append(self.after)
+        return b"".join(out)
 
 
 class _Rows:
@@ -250,18 +447,29 @@ def plan_cells(plan: FillPlan) -> tuple[dict[str, dict[str, tuple]], dict[str, d
     cells: dict[str, dict[str, tuple]] = {}
     raw: dict[str, dict[str, Any]] = {}
     shape: list = [tuple(plan.inserts), tuple(plan.agent_sheets)]
+    add = shape.append
+    sheet = sheet_cells = sheet_raw = None
     for w in plan:
-        dt, value, qp = _bind(w.value, text=w.text, formula=w.formula)
-        if dt not in ("n", "s", "b", "f", "e") or (dt == "f" and not w.formula):
+        f, v = w.formula, w.value
+        dt, value, qp = _bind(v, text=w.text, formula=f)
+        if dt not in _KINDS or (dt == "f" and not f):
             raise _NotCompiled(f"{w.cell}: {dt}")
-        shape.append((w.sheet, w.cell, w.formula is not None, w.number_format, w.style, w.text, w.locked,
-                      w.validation, w.key, w.item, w.anchor, qp))
-        sheet_cells = cells.setdefault(w.sheet, {})
-        if w.cell in sheet_cells:
-            raise _NotCompiled(f"{w.cell} twice")
-        sheet_cells[w.cell] = (dt, value, w.value if w.formula else _NO)
-        raw.setdefault(w.sheet, {})[w.cell] = value
+        add((_SHAPE_OF(w), f is not None, not f, qp))  # (a formula "" is no formula: no registry row)
+        if w.sheet is not sheet:
+            sheet = w.sheet
+            sheet_cells, sheet_raw = cells.setdefault(sheet, {}), raw.setdefault(sheet, {})
+        ref = w.cell
+        if ref in sheet_cells:
+            raise _NotCompiled(f"{ref} twice")
+        sheet_cells[ref] = (dt, value, v if f else _NO)
+        sheet_raw[ref] = value
     return cells, raw, tuple(shape)
+
+
+_KINDS = frozenset({"n", "s", "b", "f", "e"})
+#: What a plan's shape holds of each write (with whether it is a formula and the quote prefix)
+_SHAPE_OF = operator.attrgetter("sheet", "cell", "number_format", "style", "text", "locked", "validation", "key",
+                                "item", "anchor")
 
 
 class CompiledBook:
@@ -275,15 +483,18 @@ class CompiledBook:
         self.shape: tuple = ()
         self.reg_shape: tuple = ()
         self.reg_start = 1
+        self.regcut: _RegistryCut | None = None
+        self.row_spec: list[tuple[int, reg.Source]] = []  # the plan writes with a registry row, and their kind
+        self.label_rows: list[tuple[int, tuple[str, bool]]] = []  # rows of item inputs: (label cell, has a label)
         self.snaps: dict[str, dict[int, list[tuple[str, Any]]]] = {}
         self.props: Any = None
         self._core: tuple[str, Member] | None = None
 
     # ---- one agent ----------------------------------------------------------------------------------------------
 
-    def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
-                 month: str) -> tuple[dict[str, tuple], tuple]:
-        """The registry's cells (ref → (data type, value, _NO)) as apply_plan records them, and the rows' shape.
+    def registry_rows(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
+                      month: str) -> tuple[list[reg.Row], tuple]:
+        """The registry rows as apply_plan records them (named, with their row labels' names), and their shape.
 
         ``raw`` is what each written cell holds (sheet → ref → value), for the row labels.
         """
@@ -291,7 +502,6 @@ class CompiledBook:
                                  lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
         n = self.reg_start
         labels: dict[tuple[str, str], str] = {}
-        regcells: dict[str, tuple] = {}
         rshape = []
         for r in rows:
             n += 1
@@ -301,15 +511,33 @@ class CompiledBook:
                 if at not in labels:
                     labels[at] = f"{reg.NAME_PREFIX}{n}_L"
                 r.label_name = labels[at]
-            for col, v in zip(_REG_COLS, r.as_tuple()):
-                if v is None or v == "":
-                    continue  # no cell (see _Cut.render)
-                dt, value = _bind_registry(v)
-                if dt not in ("n", "s", "b"):
-                    raise _NotCompiled(f"registry {col}{n}: {dt}")
-                regcells[f"{col}{n}"] = (dt, value, _NO)
             rshape.append((r.sheet, r.cell, r.name, r.label_name, r.label_cell))
-        return regcells, tuple(rshape)
+        return rows, tuple(rshape)
+
+    def plan_rows(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str,
+                  month: str) -> list[reg.Row] | None:
+        """:meth:`registry_rows` of a plan of this book's shape, unnamed; None if they are not shaped as the probe's.
+
+        A plan of the same shape has its registry rows from the same writes
+        (:data:`row_spec`), on the same sheets and cells; only a row label could
+        be found elsewhere (the texts of its row are values): checked.
+        """
+        labels = reg.RowLabels(lambda s: _Rows(self.snaps.get(s, {}), raw.get(s, {})))
+        rows = []
+        plan_row = reg.plan_row
+        for k, kind in self.row_spec:
+            w = plan[k]
+            rows.append(plan_row(w, w.sheet, kind, agent, month, labels))
+        for i, (label_cell, labelled) in self.label_rows:
+            r = rows[i]
+            if r.label_cell != label_cell or bool(r.label_name) != labelled:
+                return None
+        return rows
+
+    def registry(self, plan: FillPlan, raw: Mapping[str, Mapping[str, Any]], agent: str, month: str) -> bytes | None:
+        """The registry sheet's XML for a plan of this book's shape; None if its rows are shaped otherwise."""
+        rows = self.plan_rows(plan, raw, agent, month)
+        return None if rows is None else self.regcut.render(rows, agent)
 
     def render(self, plan: FillPlan, agent: str, month: str, cells=None) -> dict[str, bytes] | None:
         """The parts that differ between agents (sheets with holes), or None: write it the ordinary way.
@@ -320,18 +548,15 @@ class CompiledBook:
             cells, raw, shape = cells or plan_cells(plan)
             if shape != self.shape:
                 return None
-            regcells, rshape = self.registry(plan, raw, agent, month)
+            out: dict[str, bytes] = {}
+            for title, part in self.parts_of.items():
+                body = self.registry(plan, raw, agent, month) if title == reg.REGISTRY else \
+                    self.cuts[part].render(cells.get(title, {}))
+                if body is None:
+                    return None
+                out[part] = body
         except _NotCompiled:
             return None
-        if rshape != self.reg_shape:
-            return None
-        cells = {**cells, reg.REGISTRY: regcells}
-        out: dict[str, bytes] = {}
-        for title, part in self.parts_of.items():
-            body = self.cuts[part].render(cells.get(title, {}))
-            if body is None:
-                return None
-            out[part] = body
         return out
 
     def core(self) -> Member:
@@ -400,13 +625,24 @@ def _compile(wb, plan, parts, start, snaps, sheets, agent, month) -> CompiledBoo
         return None
     # the probe's own shape: what every other agent's plan must match
     _, raw, book.shape = plan_cells(plan)
-    _, book.reg_shape = book.registry(plan, raw, agent, month)
+    _, book.reg_shape = book.registry_rows(plan, raw, agent, month)
     regrows = range(start + 1, start + 1 + len(book.reg_shape))
     refs[reg.REGISTRY] = {f"{c}{n}" for n in regrows for c in _REG_COLS}
     for title, rs in refs.items():
         part = files[title]
         book.parts_of[title] = part
         book.cuts[part] = _Cut(parts[part], rs)
+    book.regcut = _RegistryCut(book.cuts[files[reg.REGISTRY]], start, book.reg_shape)
+    agent_titles = set(plan.agent_sheets)
+    book.row_spec = [(k, kind) for k, w in enumerate(plan)
+                     if (kind := reg.row_kind(w, w.sheet, agent_titles)) is not None]
+    book.label_rows = [(i, (label_cell, bool(label_name))) for i, ((k, _), (_, _, _, label_name, label_cell))
+                       in enumerate(zip(book.row_spec, book.reg_shape)) if plan[k].item]
+    rows, _ = book.registry_rows(plan, raw, agent, month)
+    again = book.plan_rows(plan, raw, agent, month)
+    if again is None or [r.as_tuple()[:7] + (r.label, r.label_cell) for r in rows] != [
+            r.as_tuple()[:7] + (r.label, r.label_cell) for r in again]:
+        return None
     for name, body in parts.items():
         if name != CORE and name not in book.cuts:
             book.fixed[name] = deflate(name, body)
@@ -462,8 +698,8 @@ class Writer:
             try:
                 cells = plan_cells(plan)
                 book = self.books.get(cells[2])
-                if book is not None:
-                    parts = book.render(plan, agent, month, cells)
+                if book is not None:  # found by an equal shape: render compares the book's own (at once)
+                    parts = book.render(plan, agent, month, (cells[0], cells[1], book.shape))
             except Exception:  # noqa: BLE001 - whatever the compiled path cannot do, openpyxl does (or says why not)
                 parts = None
         if parts is None:
