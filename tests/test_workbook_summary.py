@@ -27,12 +27,12 @@ def parts(path) -> dict[str, bytes]:
 
 
 def _summary_args(monkeypatch, exports, scheme, out, **kw):
-    """The arguments run_batch hands write_summary (and the 汇总 it wrote with them)."""
+    """The arguments run_batch hands summary_bytes (and the 汇总 it wrote with them)."""
     seen = []
-    real = batch.write_summary
-    monkeypatch.setattr(batch, "write_summary", lambda *a, **k: seen.append((a, k)) or real(*a, **k))
+    real = batch.summary_bytes
+    monkeypatch.setattr(batch, "summary_bytes", lambda *a, **k: seen.append((a, k)) or real(*a, **k))
     report, _ = run_batch(exports, scheme, None, out, progress=False, jobs=1, **kw)
-    monkeypatch.setattr(batch, "write_summary", real)
+    monkeypatch.setattr(batch, "summary_bytes", real)
     assert len(seen) == 1 and report["summary"]
     return seen[0], Path(report["summary"])
 
@@ -40,7 +40,7 @@ def _summary_args(monkeypatch, exports, scheme, out, **kw):
 def _cell_by_cell(monkeypatch, args, path) -> Path:
     a, k = args
     monkeypatch.setattr(P, "FAST", False)
-    write_summary(path, *a[1:], **k)
+    write_summary(path, *a, **k)
     monkeypatch.setattr(P, "FAST", True)
     return path
 
@@ -65,7 +65,7 @@ def test_summary_of_hostile_names_and_many_problems_equals_cell_by_cell(tmp_path
     export = files.csv(tmp_path / "e_2026-10.csv", rows)
     args, fast = _summary_args(monkeypatch, [export], "duoyi", tmp_path / "out")
     a, k = args
-    assert len(a[6]) >= 10  # problems: the 问题 sheet has rows
+    assert len(a[5]) >= 10  # problems: the 问题 sheet has rows
     slow = _cell_by_cell(monkeypatch, args, tmp_path / "slow.xlsx")
     assert parts(fast) == parts(slow)
     assert b'quotePrefix="1"' in parts(fast)["xl/styles.xml"]

@@ -1,7 +1,8 @@
 """The 汇总 workbook of a batch: ranking with a bar chart, pay, the 历史记录 rows the
 next month reads back, the daily trend (S10) and the problems found.
 
-``write_summary(path, scheme, team, figures, files, daily, problems)`` writes it;
+``write_summary(path, scheme, team, figures, files, daily, problems)`` writes it
+(:func:`summary_bytes`: the same file as bytes, for the batch to make while its workers write);
 ``add_daily_sheet`` also serves the one-book layout's per-agent trend sheets.
 """
 
@@ -30,7 +31,7 @@ from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, PENDING_TOTAL, cached, cached_total
 from cskpi_xl.workbook.apply import write_text_cell
-from cskpi_xl.workbook.save import save_workbook
+from cskpi_xl.workbook.save import save_bytes, workbook_bytes
 
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
@@ -156,7 +157,15 @@ def command_text(argv: Sequence[str]) -> str:
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
                   files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
                   command: Sequence[str] | None = None, history_start: str | None = None) -> Path:
-    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
+    """The 汇总 workbook (:func:`summary_bytes`) saved to ``path`` atomically."""
+    return save_bytes(path, summary_bytes(scheme, team, figures, files, daily, problems, command=command,
+                                          history_start=history_start))
+
+
+def summary_bytes(scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
+                  command: Sequence[str] | None = None, history_start: str | None = None) -> bytes:
+    """The 汇总 workbook as .xlsx bytes: ranking with a bar chart, history rows, daily trend (S10), problems.
 
     Every sheet prints on A4, one page wide, its header row repeated on each page; the 汇总 itself
     is an Excel table (filter and sort buttons), grades and flags coloured, the header frozen.
@@ -310,8 +319,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         cs["A2"].alignment = P.WRAP
         cs.row_dimensions[2].height = P.wrapped_height(cs["A2"].value, 120)
         P.a4(cs, landscape=True)
-    save_workbook(wb, path, summary_values)
-    return path
+    return workbook_bytes(wb, summary_values)
 
 
 def _pending(a) -> bool:
