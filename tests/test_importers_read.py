@@ -142,3 +142,64 @@ class TestUnreadable:
         good = text_file(tmp_path / "good.csv", [ROWS[0], ["小美", 10, '"1,234.50"'], ROWS[2]], "utf-8")
         data, problems = import_files([tmp_path / "missing.csv", good], month="2026-10")
         assert list(data.agents) == ["小美", "阿杰"] and [p.message for p in problems] == ["文件不存在"]
+
+
+# ---- the reach scan, each distinct reference converted once -------------------------------------------------
+
+import re  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from cskpi_xl.importers.read import _col_number, _reach  # noqa: E402
+
+
+def _reach_per_match(text: bytes) -> tuple[int, int]:
+    """The scan as first written: every match converted."""
+    rows = cols = 0
+    for m in re.finditer(rb'\br="\$?([A-Za-z]+)\$?([0-9]+)"', text):
+        cols = max(cols, _col_number(m.group(1)))
+        rows = max(rows, int(m.group(2)) if len(m.group(2)) < 12 else 10 ** 12)
+    for m in re.finditer(rb'\br="([0-9]+)"', text):
+        rows = max(rows, int(m.group(1)) if len(m.group(1)) < 12 else 10 ** 12)
+    return rows, cols
+
+
+_refs = st.one_of(
+    st.builds(lambda d, c, r, e: f'<c r="{d}{c}{d}{r}"{e}/>', st.sampled_from(["", "$"]),
+              st.text("ABCXYZabz", min_size=1, max_size=10), st.from_regex(r"[0-9]{1,14}", fullmatch=True),
+              st.sampled_from(["", ' s="1"'])),
+    st.builds(lambda r: f'<row r="{r}">', st.from_regex(r"[0-9]{1,14}", fullmatch=True)),
+    st.sampled_from(['r="A"', 'r=""', 'xr="B2"', "<v>7</v>", 'r="A1B"', 'ref="A1:C9"']))
+
+
+@given(st.lists(_refs, max_size=30))
+def test_the_reach_is_the_per_match_scan(pieces):
+    text = "".join(pieces).encode()
+    assert _reach(text) == _reach_per_match(text)
+
+
+def test_the_reach_of_a_far_cell_and_none():
+    assert _reach(b'<c r="XFD1048576"/>') == (1048576, 16384)
+    assert _reach(b"<sheetData/>") == (0, 0)
+
+
+def test_manual_names_by_their_normalized_header():
+    """The first match wins as before: a manual input's own name, then the aliases in order."""
+    from cskpi_xl.core import names
+    from cskpi_xl.importers import people
+    from cskpi_xl.importers.headers import norm
+
+    def per_name(header):
+        h = norm(header)
+        for n in people._MANUAL_NAMES:
+            if norm(n) == h:
+                return n
+        for k, v in people.MANUAL_ALIASES.items():
+            if norm(k) == h and v in names.ALL:
+                return v
+        return None
+
+    headers = list(people._MANUAL_NAMES) + list(people.MANUAL_ALIASES) + ["备注", "", " 差 评 ", "旷工(天数)", "ＡＢＣ"]
+    for h in headers:
+        assert people.manual_name(h) == per_name(h), h
+    assert people.manual_name(" 差评 ") == "售后差评数" and people.manual_name("工龄（年）") == "工龄年数"

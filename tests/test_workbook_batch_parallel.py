@@ -1,12 +1,14 @@
 """Many agents are written by worker processes (forked, or spawned for big teams); the workbooks are the same as written in one process."""
 
+import errno
+import shutil
 import zipfile
 
 import pytest
 
-from tests.hostile import batchrun
+from tests.hostile import batchrun, files as files_
 
-from cskpi_xl.workbook import batch
+from cskpi_xl.workbook import agentbook, batch
 from cskpi_xl.workbook.batch import PARALLEL_FROM, run_batch
 
 
@@ -61,3 +63,88 @@ def test_the_shared_rules_sheet_equals_one_written_per_agent(tmp_path, monkeypat
     own, _ = run_batch([export], "standard", "2026-10", tmp_path / "own", progress=False, jobs=1)
     for a, b in zip(sorted(shared["outputs"]), sorted(own["outputs"])):
         assert _cells(a) == _cells(b)
+
+
+# ---- which pool, and the 汇总 made beside forked workers -----------------------------------------------------
+
+
+@pytest.mark.parametrize("n, method", [(0, None), (batch.PARALLEL_FROM - 1, None), (batch.PARALLEL_FROM, "fork"),
+                                       (1000, "fork"), (batch.SPAWN_FROM - 1, "fork"), (batch.SPAWN_FROM, "spawn"),
+                                       (5000, "spawn")])
+def test_the_pool_by_size_where_fork_exists(monkeypatch, n, method):
+    monkeypatch.setattr(batch.multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn", "forkserver"])
+    ctx = batch._pool_context(n)
+    assert (ctx.get_start_method() if ctx is not None else None) == method
+
+
+@pytest.mark.parametrize("n, method", [(batch.PARALLEL_FROM, None), (batch.SPAWN_PARALLEL_FROM - 1, None),
+                                       (batch.SPAWN_PARALLEL_FROM, "spawn"), (1000, "spawn"), (5000, "spawn")])
+def test_the_pool_by_size_where_only_spawn_exists(monkeypatch, n, method):
+    """Windows (and macOS by choice) have no fork: the pool starts later, spawned."""
+    monkeypatch.setattr(batch.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    ctx = batch._pool_context(n)
+    assert (ctx.get_start_method() if ctx is not None else None) == method
+
+
+def test_the_limits_keep_their_order():
+    # fork for the mid-sized batches the README measures at 1,000 agents; spawn at 5,000 (memory)
+    assert batch.PARALLEL_FROM < batch.SPAWN_PARALLEL_FROM < 1000 < batch.SPAWN_FROM <= 5000
+
+
+def _order_of_making(monkeypatch):
+    """Log when the 汇总 is made and when the batch starts collecting the workers' results."""
+    log = []
+    real_summary, real_progress = batch.summary_bytes, batch._progress
+    monkeypatch.setattr(batch, "summary_bytes", lambda *a, **k: log.append("summary") or real_summary(*a, **k))
+
+    def progress(it, total, enabled, desc):
+        log.append("collect")
+        return real_progress(it, total, enabled, desc)
+
+    monkeypatch.setattr(batch, "_progress", progress)
+    return log
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_summary_is_made_beside_forked_workers_with_the_same_bytes(tmp_path, monkeypatch, method):
+    """Forked workers: the 汇总 is made while they write (spawned ones start by importing: after them),
+    and it is the same file as made after them in one process, problems and all."""
+    if method == "spawn":
+        monkeypatch.setattr(batch, "SPAWN_FROM", PARALLEL_FROM)
+    rows = [["客服昵称", "接待人数", "询单人数", "询单->最终付款人数", "销售额", "平均响应(秒)"]]
+    rows += [[f"客服{i:03d}", 30 + i, 10, 3 if i % 9 else "三", 1000 + 7 * i, 20] for i in range(PARALLEL_FROM + 3)]
+    export = files_.csv(tmp_path / "e_2026-10.csv", rows)
+    out = tmp_path / "out"
+    one, p1 = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=1)
+    first = parts(one["summary"])
+    shutil.rmtree(out)
+    log = _order_of_making(monkeypatch)
+    two, p2 = run_batch([export], "duoyi", "2026-10", out, progress=False, jobs=2)
+    assert log == (["summary", "collect"] if method == "fork" else ["collect", "summary"])
+    assert [p.message for p in p1] == [p.message for p in p2] and len(p2) >= 6  # the 问题 sheet has rows
+    assert parts(two["summary"]) == first
+    assert len(two["outputs"]) == PARALLEL_FROM + 3
+
+
+def _fail_for(agent):
+    real = agentbook.write_agent_book
+
+    def write(task, sink=None):
+        if task["agent"] == agent:
+            raise OSError(errno.ENOSPC, "No space left on device", str(task["path"]))
+        return real(task, sink)
+
+    return write
+
+
+def test_a_forked_workers_error_is_reported_and_no_summary_written(tmp_path, monkeypatch):
+    """The 汇总 made beside the workers is written only once every agent's file is: a full disk in a
+    worker is reported (in Chinese, with the file) and leaves no 汇总, as when it was made after them."""
+    export = batchrun.export(tmp_path / "e_2026-10.csv", PARALLEL_FROM + 8)
+    log = _order_of_making(monkeypatch)
+    monkeypatch.setattr(agentbook, "write_agent_book", _fail_for("客服030"))  # forked workers inherit it
+    report, problems = run_batch([export], "duoyi", "2026-10", tmp_path / "out", progress=False, jobs=2)
+    assert log == ["summary", "collect"]  # it was made, beside the workers
+    assert report["summary"] is None and not list((tmp_path / "out").glob("汇总*"))
+    [p] = [p for p in problems if p.is_error]
+    assert "磁盘空间不足" in p.message and "客服030.xlsx" in (p.file or "") + p.message

@@ -79,14 +79,21 @@ def manual_name(header: str) -> str | None:
     >>> manual_name("差评"), manual_name("旷工次数"), manual_name("备注")
     ('售后差评数', '旷工次数', None)
     """
-    h = norm(header)
-    for n in _MANUAL_NAMES:
-        if norm(n) == h:
-            return n
-    for k, v in MANUAL_ALIASES.items():
-        if norm(k) == h and v in names.ALL:
-            return v
-    return None
+    return _manual_by_norm().get(norm(header))
+
+
+_BY_NORM: dict[str, str] = {}
+
+
+def _manual_by_norm() -> dict[str, str]:
+    """Normalized header → manual-input name: the names themselves first, then :data:`MANUAL_ALIASES` in order."""
+    if not _BY_NORM:
+        found = {norm(n): n for n in _MANUAL_NAMES}
+        for k, v in MANUAL_ALIASES.items():
+            if v in names.ALL:
+                found.setdefault(norm(k), v)
+        _BY_NORM.update(found)
+    return _BY_NORM
 
 
 def account_key(account: str) -> str:

@@ -96,7 +96,10 @@ def _filled(cell: Any) -> bool:
 #: cells (1,000,000 rows × 20 columns) a sheet is refused before it is read. One cell at XFD1048576
 #: in a 6 KB file would otherwise ask for 17 billion cells and end the process.
 MAX_CELLS = 20_000_000
-_CELL_REF = re.compile(rb'\br="\$?([A-Za-z]+)\$?([0-9]+)"')
+#: A cell reference ``r="B7"`` (``$`` allowed), its column letters and its row number taken apart
+#: (the same matches either way), and a row's ``r="7"``.
+_CELL_COL = re.compile(rb'\br="\$?([A-Za-z]+)\$?[0-9]+"')
+_CELL_ROW = re.compile(rb'\br="\$?[A-Za-z]+\$?([0-9]+)"')
 _ROW_REF = re.compile(rb'\br="([0-9]+)"')
 
 
@@ -107,6 +110,21 @@ def _col_number(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+def _reach(text: bytes) -> tuple[int, int]:
+    """The farthest row and column the cell and row references in ``text`` name (0 when none).
+
+    Each distinct reference is converted once: a sheet repeats its columns on every row.
+
+    >>> _reach(b'<row r="3"><c r="B3"/><c r="$AA$2"/></row><row r="12"/>')
+    (12, 27)
+    """
+    cols = max(map(_col_number, set(_CELL_COL.findall(text))), default=0)
+    rows = 0
+    for found in (_CELL_ROW.findall(text), _ROW_REF.findall(text)):
+        rows = max(rows, max((int(d) if len(d) < 12 else 10 ** 12 for d in set(found)), default=0))
+    return rows, cols
 
 
 def _too_wide(p: Path, f: str) -> Problem | None:
@@ -124,11 +142,8 @@ def _too_wide(p: Path, f: str) -> Problem | None:
                 with z.open(info) as part:
                     while chunk := part.read(_CHUNK):
                         text = tail + chunk
-                        for m in _CELL_REF.finditer(text):
-                            cols = max(cols, _col_number(m.group(1)))
-                            rows = max(rows, int(m.group(2)) if len(m.group(2)) < 12 else 10 ** 12)
-                        for m in _ROW_REF.finditer(text):
-                            rows = max(rows, int(m.group(1)) if len(m.group(1)) < 12 else 10 ** 12)
+                        r, c = _reach(text)
+                        rows, cols = max(rows, r), max(cols, c)
                         tail = text[-4096:]
                 if rows * max(cols, 1) > MAX_CELLS:
                     return Problem(

@@ -1,7 +1,8 @@
 """The 汇总 workbook of a batch: ranking with a bar chart, pay, the 历史记录 rows the
 next month reads back, the daily trend (S10) and the problems found.
 
-``write_summary(path, scheme, team, figures, files, daily, problems)`` writes it;
+``write_summary(path, scheme, team, figures, files, daily, problems)`` writes it
+(:func:`summary_bytes`: the same file as bytes, for the batch to make while its workers write);
 ``add_daily_sheet`` also serves the one-book layout's per-agent trend sheets.
 """
 
@@ -18,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from cskpi_xl.core import names as N
@@ -30,7 +31,7 @@ from cskpi_xl.core.scheme import Scheme
 from cskpi_xl.workbook import printing as P
 from cskpi_xl.workbook.xlformula import HISTORY_BONUS, HISTORY_VIOLATIONS, PENDING_TOTAL, cached, cached_total
 from cskpi_xl.workbook.apply import write_text_cell
-from cskpi_xl.workbook.save import save_workbook
+from cskpi_xl.workbook.save import save_bytes, workbook_bytes
 
 SUMMARY = "汇总"
 HISTORY_SHEET = "历史记录"
@@ -62,8 +63,9 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
     table, so a month of days and the chart share the first page (and the chart is never split).
     """
     ws = wb.create_sheet(title)
+    st = P.Styler()
     ws.append(["日期", "咨询人数", "下单人数", "转化率", "低转化", "", "标记比例", float(flag_ratio)])
-    P.header(ws, 1, 1, 5)
+    P.header(ws, 1, 1, 5, st)
     rows = _daily_rows(points)
     n = len(rows)
     last = n + 1
@@ -85,20 +87,19 @@ def add_daily_sheet(wb, title: str, points, flag_ratio: Decimal, chart_title: st
         ws.cell(row=r, column=7).font = P.HEAD_FONT
         ws.cell(row=r, column=7).fill = P.HEAD_FILL
         ws.cell(row=r, column=8).alignment = P.RIGHT
-    P.box(ws, 1, 3, 7, 8)
+    P.box(ws, 1, 3, 7, 8, st)
     for i, (d, inq, orders, rate, low) in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=d).alignment = P.CENTER
-        ws.cell(row=i, column=2, value=inq).number_format = P.COUNT
-        ws.cell(row=i, column=3, value=orders).number_format = P.COUNT
-        c = ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"{NA_TEXT}",C{i}/B{i})')
-        c.number_format = P.PERCENT
-        c.alignment = P.RIGHT
+        st(ws.cell(row=i, column=1, value=d), alignment=P.CENTER)
+        st(ws.cell(row=i, column=2, value=inq), number_format=P.COUNT)
+        st(ws.cell(row=i, column=3, value=orders), number_format=P.COUNT)
+        st(ws.cell(row=i, column=4, value=f'=IF(N(B{i})=0,"{NA_TEXT}",C{i}/B{i})'), number_format=P.PERCENT,
+           alignment=P.RIGHT)
         values[f"D{i}"] = rate
-        c = ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")')
-        c.alignment = P.CENTER
+        st(ws.cell(row=i, column=5, value=f'=IF(AND(ISNUMBER(D{i}),ISNUMBER($H$2)),IF(D{i}<$H$1*$H$2,"{LOW}",""),"")'),
+           alignment=P.CENTER)
         values[f"E{i}"] = low
     if n:
-        P.box(ws, 1, last, 1, 5)
+        P.box(ws, 1, last, 1, 5, st)
         ws.conditional_formatting.add(f"A2:E{last}", FormulaRule(formula=[f'$E2="{LOW}"'], fill=FLAG_FILL))
     for col, w in zip("ABCDEFGH", (12, 10, 10, 10, 8, 2, 12, 10)):
         ws.column_dimensions[col].width = w
@@ -156,7 +157,15 @@ def command_text(argv: Sequence[str]) -> str:
 def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
                   files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
                   command: Sequence[str] | None = None, history_start: str | None = None) -> Path:
-    """The 汇总 workbook: ranking with a bar chart, history rows, daily trend (S10), problems.
+    """The 汇总 workbook (:func:`summary_bytes`) saved to ``path`` atomically."""
+    return save_bytes(path, summary_bytes(scheme, team, figures, files, daily, problems, command=command,
+                                          history_start=history_start))
+
+
+def summary_bytes(scheme: Scheme, team: TeamResult, figures: Mapping[str, Mapping[str, Any]],
+                  files: Mapping[str, str], daily: Mapping[str, list], problems: Sequence[Problem],
+                  command: Sequence[str] | None = None, history_start: str | None = None) -> bytes:
+    """The 汇总 workbook as .xlsx bytes: ranking with a bar chart, history rows, daily trend (S10), problems.
 
     Every sheet prints on A4, one page wide, its header row repeated on each page; the 汇总 itself
     is an Excel table (filter and sort buttons), grades and flags coloured, the header frozen.
@@ -165,6 +174,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     ``history_start``: the first month on record (column 记录起始 of 历史记录).
     """
     wb = Workbook()
+    st = P.Styler()  # the styles of many cells, each distinct one worked out once
     ws = wb.active
     ws.title = SUMMARY
     month = team.month or ""
@@ -173,7 +183,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
     hr = 3
     for c, (h, _, _) in enumerate(COLUMNS, start=1):
         ws.cell(row=hr, column=c, value=h)
-    P.header(ws, hr, 1, len(COLUMNS))
+    P.header(ws, hr, 1, len(COLUMNS), st)
     order = team.ranking() + [a for a in team.agents if a.rank is None]
     first = hr + 1
     last = hr + len(order)
@@ -195,10 +205,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         write_text_cell(ws.cell(row=r, column=9), "；".join(a.flags + a.grade_notes))
         write_text_cell(ws.cell(row=r, column=10), files.get(a.agent, ""))
         for c, (_, fmt, align) in enumerate(COLUMNS, start=1):
-            cell = ws.cell(row=r, column=c)
-            if fmt:
-                cell.number_format = fmt
-            cell.alignment = align
+            st(ws.cell(row=r, column=c), number_format=fmt, alignment=align)
     tr_ = last + 1
     ws.cell(row=tr_, column=2, value="合计").font = Font(bold=True)
     for col, key in ((5, "commission"), (6, "public_commission"), (7, "pay_total")):
@@ -208,7 +215,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         c.font = Font(bold=True)
         values[f"{letter}{tr_}"] = float(sum((getattr(a, key) or Decimal(0)) for a in order
                                              if not (key == "pay_total" and _pending(a))))
-    P.box(ws, hr, tr_, 1, 10)
+    P.box(ws, hr, tr_, 1, 10, st)
     pr = tr_ + 2
     ws.cell(row=pr, column=1, value="公共提成池").font = Font(bold=True)
     pub = team.team.get("公共销售额")
@@ -231,7 +238,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         ws.cell(row=r, column=1).fill = P.HEAD_FILL
         ws.cell(row=r, column=2).alignment = P.RIGHT
     ws.merge_cells(start_row=pr, end_row=pr, start_column=1, end_column=2)
-    P.box(ws, pr, pr + 3 + len(given), 1, 2)
+    P.box(ws, pr, pr + 3 + len(given), 1, 2, st)
 
     widths = P.fit_columns(ws, "ABCDEFGHJ", values, first_row=hr, last_row=pr + 3 + len(given), minimum=6, maximum=24)
     widths["A"] = ws.column_dimensions["A"].width = max(widths["A"], 11)  # the pool's labels
@@ -280,12 +287,12 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
                    "否" if a.excluded else "是", start])
         write_text_cell(hs.cell(row=r, column=2), a.agent)
         for c in (1, 3, 4, 5, 6, 7):
-            hs.cell(row=r, column=c).alignment = P.CENTER
-        hs.cell(row=r, column=2).alignment = P.LEFT
+            st(hs.cell(row=r, column=c), alignment=P.CENTER)
+        st(hs.cell(row=r, column=2), alignment=P.LEFT)
     hlast = len(team.agents) + 1
     hcols = len(HISTORY_HEADER) + 1
-    P.header(hs, 1, 1, hcols)
-    P.box(hs, 1, hlast, 1, hcols)
+    P.header(hs, 1, 1, hcols, st)
+    P.box(hs, 1, hlast, 1, hcols, st)
     P.fit_columns(hs, "ABCDEFG", minimum=8, maximum=30, pad=4)
     hs.freeze_panes = "A2"
     P.a4(hs, title_rows="1:1")
@@ -298,7 +305,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         pts = daily_trend(rows, scheme.daily.flag_ratio)
         summary_values[DAILY_SHEET] = add_daily_sheet(wb, DAILY_SHEET, pts, scheme.daily.flag_ratio, "全团队每日咨询与下单")
 
-    _problem_sheet(wb.create_sheet(PROBLEMS_SHEET), problems)
+    _problem_sheet(wb.create_sheet(PROBLEMS_SHEET), problems, st)
     if command:
         import json
 
@@ -312,8 +319,7 @@ def write_summary(path: Path, scheme: Scheme, team: TeamResult, figures: Mapping
         cs["A2"].alignment = P.WRAP
         cs.row_dimensions[2].height = P.wrapped_height(cs["A2"].value, 120)
         P.a4(cs, landscape=True)
-    save_workbook(wb, path, summary_values)
-    return path
+    return workbook_bytes(wb, summary_values)
 
 
 def _pending(a) -> bool:
@@ -334,8 +340,9 @@ def _colour(ws, scheme: Scheme, first: int, last: int) -> None:
     ws.conditional_formatting.add(f"H{first}:H{last}", FormulaRule(formula=[f'LEN($H{first})>0'], font=Font(color="808080")))
 
 
-def _problem_sheet(ps, problems: Sequence[Problem]) -> None:
+def _problem_sheet(ps, problems: Sequence[Problem], st: P.Styler | None = None) -> None:
     """The 问题 sheet: 级别, 位置 (the file by its name), 说明 — wrapped to fit an A4 landscape page."""
+    st = st or P.Styler()
     ps.append(["级别", "位置", "说明"])
     widths = {"A": 8, "B": 44, "C": 80}
     for r, p in enumerate(problems, start=2):
@@ -345,12 +352,12 @@ def _problem_sheet(ps, problems: Sequence[Problem]) -> None:
             where = where.replace(str(p.file), Path(str(p.file)).name, 1)
         write_text_cell(ps.cell(row=r, column=2), where)
         write_text_cell(ps.cell(row=r, column=3), p.message)
-        ps.cell(row=r, column=1).alignment = Alignment(horizontal="center", vertical="top")
-        ps.cell(row=r, column=2).alignment = P.WRAP
-        ps.cell(row=r, column=3).alignment = P.WRAP
+        st(ps.cell(row=r, column=1), alignment=P.TOP_CENTER)
+        st(ps.cell(row=r, column=2), alignment=P.WRAP)
+        st(ps.cell(row=r, column=3), alignment=P.WRAP)
         ps.row_dimensions[r].height = max(P.wrapped_height(where, widths["B"]), P.wrapped_height(p.message, widths["C"]))
-    P.header(ps, 1, 1, 3)
-    P.box(ps, 1, len(problems) + 1, 1, 3)
+    P.header(ps, 1, 1, 3, st)
+    P.box(ps, 1, len(problems) + 1, 1, 3, st)
     for col, w in widths.items():
         ps.column_dimensions[col].width = w
     ps.freeze_panes = "A2"

@@ -3,7 +3,7 @@
 ``python -m hostile.batchrun EXPORT OUT [--slow-summary SECONDS]`` (with
 ``tests`` on ``sys.path``) runs ``run_batch(EXPORT, "duoyi", "2026-10", OUT, jobs=2)``
 and prints ``LOCKED`` once it holds the folder, ``DONE`` at the end;
-``--slow-summary`` sleeps before writing the 汇总, so a second batch can be
+``--slow-summary`` sleeps before making the 汇总, so a second batch can be
 started while the first one surely holds the lock.
 """
 
@@ -42,13 +42,13 @@ def main(argv: list[str]) -> int:
     export_path, out = argv[0], argv[1]
     if "--slow-summary" in argv:
         seconds = float(argv[argv.index("--slow-summary") + 1])
-        real = batch.write_summary
+        real = batch.summary_bytes
 
         def slow(*a, **k):
             time.sleep(seconds)
             return real(*a, **k)
 
-        batch.write_summary = slow
+        batch.summary_bytes = slow
     real_acquire = batch.FolderLock.acquire
 
     def acquire(self):
