@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,12 +26,10 @@ from cskpi_xl.workbook import template as T
 from cskpi_xl.workbook.batch import run_batch
 from cskpi_xl.workbook.builder import template_bytes
 from cskpi_xl.workbook.summary import extra_figures
+from cskpi_xl.workbook.rulesheet import layout
 from cskpi_xl.workbook.template import TemplateCell, plan_fill, read_template
 from cskpi_xl.workbook.xlformula import BuildMemo, Emitter, same_key
-from cskpi_xl.workbook.rulesheet import layout
-from plan_reference import plan_fill_reference
-
-from pathlib import Path
+from tests.plan_reference import plan_fill_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -261,3 +260,31 @@ def test_shared_part_is_per_template_and_scheme():
         for cs, file, month in ((FORM, "a.xlsx", None), (FORM[:3], "b.xlsx", None), (FORM, "a.xlsx", "2026-11")):
             got = plan_fill(cs, sch, tm, "小美", file=file, month=month)
             assert exact(got) == exact(plan_fill_reference(cs, sch, tm, "小美", file=file, month=month))
+
+
+@pytest.mark.parametrize("sid", BUILTIN_IDS)
+def test_has_formula_is_whether_a_formula_is_built(sid, tmp_path):
+    """Placement asks has_formula (nothing built): it says what build says, for every key, agent and placing."""
+    from cskpi_xl.core import names as N
+    from cskpi_xl.core.metrics import RATIO_BY_NAME
+    from cskpi_xl.workbook.template import RESULTS
+    from cskpi_xl.workbook.xlformula import inputs_needed
+
+    export, manual = _synth(tmp_path, 30)
+    scheme = builtin(sid)
+    m, _ = pipeline.score_month(scheme, [export], manual=manual)
+    refs = layout(scheme)[1]
+    keys = [f"项目:{it.name}:{part}" for it in scheme.items for part in ("得分", "数值", "满分", "名称", "评分")]
+    keys += [f"分区:{s.name}" for s in scheme.sections] + ["分区:无此分区", "项目:无此项:得分", "无此数据"]
+    keys += [f"等级.{a}" for b in (scheme.grades.bands if scheme.grades else ()) for a in b.attrs] + ["等级.无此列"]
+    keys += [f"工资:{p}" for p in N.PAY_PARTS] + list(RATIO_BY_NAME) + ["咨询占比"] + list(scheme.params)
+    keys += list(RESULTS) + inputs_needed(scheme)
+    shared = T._shared(tuple(read_template(load_workbook(io.BytesIO(template_bytes(scheme))))), scheme, None, m.month)
+    inputs = {k: "B1" for k, _, is_input, _ in shared.candidates if is_input}
+    metrics_placed = {**inputs, **{k: "C1" for k in RATIO_BY_NAME}}
+    for res in m.team.agents:
+        extra = extra_figures(scheme, res, m.figures[res.agent])
+        for placed in ({}, inputs, metrics_placed):
+            em = Emitter(scheme, refs, res.metrics, res, extra, placed)
+            for key in keys:
+                assert em.has_formula(key) == (em.build(key) is not None), (res.agent, key, placed)

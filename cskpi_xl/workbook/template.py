@@ -218,8 +218,11 @@ class Target(NamedTuple):
     item: str | None = None   # for an input in an item's row: the item's name (the row's label)
 
 
+_FORMATS = {"ratio": PERCENT, "money": MONEY, "points": POINTS, "seconds": "0.0"}
+
+
 def _kind_format(kind: str | None) -> str | None:
-    return {"ratio": PERCENT, "money": MONEY, "points": POINTS, "seconds": "0.0"}.get(kind or "")
+    return _FORMATS.get(kind or "")
 
 
 def _figure_kind(name: str) -> str | None:
@@ -479,7 +482,13 @@ class _Shared:
                     self.writes.append(("text", sl.sheet, address, text or None, bool(text)))
             elif len(only) == 1 and plain:
                 t, is_formula = only[0][1]
-                self.writes.append(("one", sl.sheet, address, t, is_formula))
+                fmt = _kind_format(t.kind)
+                if t.has_static:
+                    self.writes.append(("static", sl.sheet, address, t.static, fmt, "agent" if t.key == "客服昵称" else None))
+                elif t.input:
+                    self.writes.append(("input", sl.sheet, address, t, fmt, t.key.startswith("项目:")))
+                else:
+                    self.writes.append(("formula", sl.sheet, address, t.key, fmt, is_formula))
             else:
                 self.writes.append(("parts", sl.sheet, address, [(lit_text, p[0] if p else None) for lit_text, p in parts],
                                     "agent" if any(p[1][0].key == "客服昵称" for p in only) else None))
@@ -487,7 +496,6 @@ class _Shared:
         self.inserts = inserts
         order = [c.sheet for c in cells]
         self.agent_sheets = sorted({sl.sheet for sl in slots}, key=lambda s: order.index(s))
-        self.memo0 = BuildMemo(scheme, self.refs, {})
         self._placings: dict[tuple, dict[str, tuple[dict, BuildMemo]]] = {}
 
     def placing(self, placed: dict[str, tuple[str, str]]) -> dict[str, tuple[dict, BuildMemo]]:
@@ -544,10 +552,10 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
     metrics = result.metrics
 
     # where inputs and live formulas live (a formula only where the agent's figures make one)
-    emit0 = Emitter(scheme, sh.refs, metrics, result, extra, memo=sh.memo0)
+    emit0 = Emitter(scheme, sh.refs, metrics, result, extra)
     placed: dict[str, tuple[str, str]] = {}
     for key, where, is_input, is_formula in sh.candidates:
-        if is_input or (is_formula and emit0.is_formula(key)):
+        if is_input or (is_formula and emit0.has_formula(key)):
             placed.setdefault(key, where)
     emitters = {s: Emitter(scheme, sh.refs, metrics, result, extra, local, memo=memo)
                 for s, (local, memo) in sh.placing(placed).items()}
@@ -555,14 +563,35 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
     writes: list[CellWrite] = []
     for w in sh.writes:
         how, sheet, address = w[0], w[1], w[2]
-        if how == "text":
-            writes.append(CellWrite(sheet, address, w[3], text=w[4]))
-        elif how == "one":
-            t = w[3]
-            cw = _write_one(sheet, address, t, w[4], emitters[sheet], placed, name)
-            if cw.key is not None and cw.key in typed:
-                cw.source = Source.CLEARED if typed[cw.key] is None else Source.TYPED
+        if how == "formula":
+            _, _, _, key, fmt, is_formula = w
+            em = emitters[sheet]
+            v = em.value(key)
+            f = em.formula(key) if is_formula else None
+            if f is None:
+                writes.append(CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt))
+            else:
+                writes.append(CellWrite(sheet, address, v, formula=f, number_format=fmt, what=key))
+        elif how == "input":
+            _, _, _, t, fmt, in_item = w
+            key = t.key
+            if key == COMMENT:
+                v = emitters[sheet].raw(COMMENT)
+            elif in_item:
+                v = None  # a hand input of an item's row: typed on the sheet only
+            else:
+                v = cached(emitters[sheet].raw(key))
+            mine = placed.get(key) == (sheet, address)
+            cw = CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt, locked=False,
+                           validation=t.validation, key=key if mine else None, item=t.item)
+            if mine and key in typed:
+                cw.source = Source.CLEARED if typed[key] is None else Source.TYPED
             writes.append(cw)
+        elif how == "static":
+            v = name if w[3] is _AGENT else w[3]
+            writes.append(CellWrite(sheet, address, v, text=isinstance(v, str), number_format=w[4], anchor=w[5]))
+        elif how == "text":
+            writes.append(CellWrite(sheet, address, w[3], text=w[4]))
         else:
             em = emitters[sheet]
             out = []
@@ -579,27 +608,3 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
             writes.append(CellWrite(rulesheet.SHEET, rc.address, rc.value, number_format=rc.number_format,
                                     text=isinstance(rc.value, str), style=rc.kind))
     return FillPlan(writes, list(sh.inserts), list(sh.problems), list(sh.agent_sheets))
-
-
-def _write_one(sheet: str, address: str, t: Target, is_formula: bool, em: Emitter, placed: dict, name: str) -> CellWrite:
-    fmt = _kind_format(t.kind)
-    if t.has_static:
-        v = name if t.static is _AGENT else t.static
-        anchor = "agent" if t.key == "客服昵称" else None
-        return CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt, anchor=anchor)
-    if t.input:
-        v = em.value(t.key) if not t.key.startswith("项目:") else None
-        if t.key == COMMENT:
-            v = em.raw(COMMENT)
-        elif not t.key.startswith("项目:"):
-            v = cached(em.raw(t.key))
-        mine = placed.get(t.key) == (sheet, address)
-        return CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt, locked=False,
-                         validation=t.validation, key=t.key if mine else None, item=t.item)
-    v = em.value(t.key)
-    f = em.formula(t.key) if is_formula else None
-    if t.key.startswith("项目:") and t.key.endswith(":满分") and not is_formula:
-        v = em.value(t.key)
-    if f is None:
-        return CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt)
-    return CellWrite(sheet, address, v, formula=f, number_format=fmt, what=t.key)

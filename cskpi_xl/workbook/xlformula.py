@@ -411,6 +411,50 @@ class Emitter:
         finally:
             self._frames.pop()
 
+    def has_formula(self, key: str) -> bool:
+        """Whether ``key`` is a formula (``build(key) is not None``), told without building it.
+
+        Only the structure decides, and for a metric whether the export's own figure stands
+        (:meth:`_counts_agree`); the tests hold it to :meth:`is_formula` for every key, scheme and agent.
+        """
+        if key.startswith("项目:"):
+            _, name, part = key.split(":", 2)
+            it = self._items.get(name)
+            if it is None:
+                return False
+            if part == "得分":
+                return True
+            if part == "数值":
+                vr = it.value_rule
+                if isinstance(vr, (Rubric, Score)):
+                    return True
+                if it.metric:
+                    return it.metric in self._placed or self.has_formula(it.metric)
+                return any(isinstance(r, (Linear, PerCount)) for r in it.rules)
+            if part == "满分":
+                return self._refs.item_full.get(it.name) is not None
+            return False
+        if key.startswith("分区:"):
+            return any(s.name == key[3:] for s in self._s.sections)
+        if key.startswith("等级."):
+            return self._refs.grade_columns.get(key[3:]) is not None
+        if key.startswith("工资:"):
+            return self._s.pay is not None and key[3:] in self.pay_parts()
+        if key in RATIO_BY_NAME or key == "咨询占比":
+            if key == "咨询占比":
+                return True
+            r = RATIO_BY_NAME[key]
+            return self._counts_agree(key, r.numerator, r.denominator)
+        if key in self._refs.params and key not in self._placed:
+            return True
+        if key in ("总分", "不参加考核", N.OWN_COMMISSION, N.PUBLIC_COMMISSION):
+            return True
+        if key == "等级":
+            return self._s.grades is not None
+        if key == "当月工资":
+            return bool(self.pay_parts())
+        return False
+
     def _build(self, key: str) -> str | None:
         if key.startswith("项目:"):
             _, name, part = key.split(":", 2)
@@ -456,7 +500,7 @@ class Emitter:
         return v
 
     def _value(self, key: str) -> Any:
-        r = self.r
+        r = self._r
         if key.startswith("项目:"):
             _, name, part = key.split(":", 2)
             it = self._items.get(name)
@@ -500,20 +544,11 @@ class Emitter:
             if part == N.PERFORMANCE_PAY and self._pay_pending() and not self._exempt():
                 return PENDING_TOTAL
             return cached(r.pay.get(part))
-        simple = {
-            "总分": lambda: cached_total(r.total),
-            "等级": lambda: r.grade or "",
-            "排名": lambda: r.rank if r.rank is not None else "",
-            "不参加考核": lambda: r.excluded or "",
-            N.OWN_COMMISSION: lambda: cached(r.commission),
-            N.PUBLIC_COMMISSION: lambda: cached(r.public_commission),
-            "当月工资": lambda: PENDING_TOTAL if self._pay_pending() else cached(r.pay_total),
-            "标记": lambda: "；".join(r.flags + r.grade_notes),
-        }
-        if key in simple:
-            return simple[key]()
-        if key in self.s.params and key not in self.m:
-            return cached(self.s.params[key])
+        simple = _SIMPLE_VALUES.get(key)
+        if simple is not None:
+            return simple(self, r)
+        if key in self._s.params and key not in self._m:
+            return cached(self._s.params[key])
         return cached(self.raw(key))
 
     def _error_text(self, it: Item) -> str:
@@ -927,6 +962,19 @@ class Emitter:
     def _pay_pending(self) -> bool:
         """The 汇总's rule: the pay of a total still awaiting scores is not known (its grade decides parts of it)."""
         return isinstance(self.r.total, NA) and self.r.excluded is None
+
+
+#: The cached values read straight off the agent's result (see :meth:`Emitter.value`).
+_SIMPLE_VALUES: dict[str, Any] = {
+    "总分": lambda em, r: cached_total(r.total),
+    "等级": lambda em, r: r.grade or "",
+    "排名": lambda em, r: r.rank if r.rank is not None else "",
+    "不参加考核": lambda em, r: r.excluded or "",
+    N.OWN_COMMISSION: lambda em, r: cached(r.commission),
+    N.PUBLIC_COMMISSION: lambda em, r: cached(r.public_commission),
+    "当月工资": lambda em, r: PENDING_TOTAL if em._pay_pending() else cached(r.pay_total),
+    "标记": lambda em, r: "；".join(r.flags + r.grade_notes),
+}
 
 
 def inputs_needed(scheme: Scheme) -> list[str]:
