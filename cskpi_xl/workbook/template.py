@@ -63,7 +63,7 @@ from cskpi_xl.workbook import rulesheet
 from cskpi_xl.workbook.registry import REGISTRY, Source
 from cskpi_xl.workbook.sheetnames import SETTINGS, XLWINGS_CONF
 from cskpi_xl.workbook.xlformula import (
-    HISTORY_BONUS, HISTORY_VIOLATIONS, Emitter, cached, inputs_needed, item_key,
+    HISTORY_BONUS, HISTORY_VIOLATIONS, BuildMemo, Emitter, cached, inputs_needed, item_key,
 )
 
 PLACEHOLDER = re.compile(r"\{\{\s*(#?)\s*(=?)\s*([^{}]*?)\s*\}\}")
@@ -218,8 +218,11 @@ class Target(NamedTuple):
     item: str | None = None   # for an input in an item's row: the item's name (the row's label)
 
 
+_FORMATS = {"ratio": PERCENT, "money": MONEY, "points": POINTS, "seconds": "0.0"}
+
+
 def _kind_format(kind: str | None) -> str | None:
-    return {"ratio": PERCENT, "money": MONEY, "points": POINTS, "seconds": "0.0"}.get(kind or "")
+    return _FORMATS.get(kind or "")
 
 
 def _figure_kind(name: str) -> str | None:
@@ -384,6 +387,145 @@ class _Slot:
         return f"{get_column_letter(self.col)}{self.row}"
 
 
+#: Stands for the agent's name in a plan's shared part (:class:`_Shared`); each plan puts the name in.
+_AGENT = type("_AgentName", (), {"__repr__": lambda self: "<the agent>"})()
+
+
+class _Shared:
+    """What a plan is for every agent of one template, scheme, file and month: computed once per process.
+
+    The slots (repeat rows expanded), what each placeholder names, the row inserts, the problems, where
+    inputs and formulas may be placed; and the formula bodies built so far (:class:`BuildMemo` per set of
+    placed cells), lent to the next agent when its values give the same.
+    """
+
+    def __init__(self, cells: tuple[TemplateCell, ...], scheme: Scheme, file: str | None, month: str | None) -> None:
+        self.cells = cells
+        self.scheme = scheme
+        self.file = file
+        self.month = month
+        problems: list[Problem] = []
+        res = _Resolver(scheme, _AGENT, month)
+        # repeat blocks: (sheet, row) → kind
+        blocks: dict[tuple[str, int], str] = {}
+        for c in cells:
+            for _, ph in _parsed(c.text):
+                if ph and ph[0].startswith("#"):
+                    kind = ph[0][1:].strip()
+                    col, row = _split(c.address)
+                    if kind in REPEATS:
+                        blocks[(c.sheet, row)] = kind
+                    else:
+                        problems.append(Problem(f"未知的重复标记「{{{{#{kind}}}}}」，可用：{{{{#项目}}}}、{{{{#数据}}}}",
+                                                f"unknown repeat marker '{{{{#{kind}}}}}'", file=file, sheet=c.sheet, row=row,
+                                                column=get_column_letter(col), value=c.text))
+        data_names = inputs_needed(scheme)
+        elements = {"项目": [it.name for it in scheme.items], "数据": data_names}
+
+        def count(kind: str) -> int:
+            return len(elements[kind])
+
+        def shift(sheet: str, row: int) -> int:
+            return sum(max(count(k), 1) - 1 for (sh, r), k in blocks.items() if sh == sheet and r < row)
+
+        inserts: list[RowInsert] = []
+        for (sh, r), k in sorted(blocks.items()):
+            final = r + shift(sh, r)
+            n = count(k)
+            if n > 1:
+                inserts.append(RowInsert(sh, final + 1, n - 1, final))
+
+        slots: list[_Slot] = []
+        for c in cells:
+            col, row = _split(c.address)
+            k = blocks.get((c.sheet, row))
+            base = row + shift(c.sheet, row)
+            if k is None:
+                slots.append(_Slot(c.sheet, col, base, c.text))
+                continue
+            text = PLACEHOLDER.sub(lambda m: "" if m.group(1) else m.group(0), c.text)
+            for i, el in enumerate(elements[k]):
+                slots.append(_Slot(c.sheet, col, base + i, text, (k, el, i + 1)))
+            if not elements[k]:
+                slots.append(_Slot(c.sheet, col, base, ""))
+
+        # what each slot is; the cells that hold an input or may hold a live formula (the first of a key wins)
+        self.refs_cells, self.refs = _layout(scheme)
+        self.candidates: list[tuple[str, tuple[str, str], bool, bool]] = []
+        self.writes: list[tuple] = []
+        for sl in slots:
+            parts = []
+            for lit_text, ph in _parsed(sl.text):
+                if ph is None:
+                    parts.append((lit_text, None))
+                    continue
+                pname, is_value, is_formula = ph
+                if pname.startswith("#"):
+                    continue
+                t = res.resolve(pname, sl.context)
+                if t is None:
+                    problems.append(Problem(f"未知的占位符「{{{{{pname}}}}}」", f"unknown placeholder '{{{{{pname}}}}}'", file=file,
+                                            sheet=sl.sheet, row=sl.row, column=get_column_letter(sl.col), value=pname))
+                    parts.append(("{{" + ("=" if is_formula else "") + pname + "}}", None))
+                    continue
+                parts.append(("", (t, is_formula)))
+            only = [p for p in parts if p[1] is not None]
+            plain = all(not x[0] for x in parts if x[1] is None)
+            address = sl.address
+            if len(only) == 1 and plain:
+                t, is_formula = only[0][1]
+                if not t.has_static:
+                    self.candidates.append((t.key, (sl.sheet, address), t.input, is_formula))
+            if not only:
+                text = "".join(x[0] for x in parts)
+                if text != sl.text or sl.context is not None:
+                    self.writes.append(("text", sl.sheet, address, text or None, bool(text)))
+            elif len(only) == 1 and plain:
+                t, is_formula = only[0][1]
+                fmt = _kind_format(t.kind)
+                if t.has_static:
+                    self.writes.append(("static", sl.sheet, address, t.static, fmt, "agent" if t.key == "客服昵称" else None))
+                elif t.input:
+                    self.writes.append(("input", sl.sheet, address, t, fmt, t.key.startswith("项目:")))
+                else:
+                    self.writes.append(("formula", sl.sheet, address, t.key, fmt, is_formula))
+            else:
+                self.writes.append(("parts", sl.sheet, address, [(lit_text, p[0] if p else None) for lit_text, p in parts],
+                                    "agent" if any(p[1][0].key == "客服昵称" for p in only) else None))
+        self.problems = problems
+        self.inserts = inserts
+        order = [c.sheet for c in cells]
+        self.agent_sheets = sorted({sl.sheet for sl in slots}, key=lambda s: order.index(s))
+        self._placings: dict[tuple, dict[str, tuple[dict, BuildMemo]]] = {}
+
+    def placing(self, placed: dict[str, tuple[str, str]]) -> dict[str, tuple[dict, BuildMemo]]:
+        """Per agent sheet: the references to the placed cells from it and the memo of their formulas."""
+        key = tuple(placed.items())
+        hit = self._placings.get(key)
+        if hit is None:
+            if len(self._placings) >= 64:
+                self._placings.clear()
+            hit = self._placings[key] = {}
+            for sh in self.agent_sheets:
+                local = {k: (a if s == sh else f"'{s}'!{a}") for k, (s, a) in placed.items()}
+                hit[sh] = (local, BuildMemo(self.scheme, self.refs, local))
+        return hit
+
+
+_SHARED: dict[tuple, _Shared] = {}
+
+
+def _shared(cells: tuple[TemplateCell, ...], scheme: Scheme, file: str | None, month: str | None) -> _Shared:
+    """The :class:`_Shared` part of a plan, made once per template cells, scheme (object), file and month."""
+    key = (cells, id(scheme), file, month)
+    hit = _SHARED.get(key)
+    if hit is None or hit.scheme is not scheme:
+        if len(_SHARED) >= 16:
+            _SHARED.clear()
+        hit = _SHARED[key] = _Shared(cells, scheme, file, month)
+    return hit
+
+
 def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_result: Any, agent: str | Any, *,
               file: str | None = None, month: str | None = None, extra: dict[str, Any] | None = None,
               rules: bool = True, typed: Mapping[str, Any] | None = None) -> FillPlan:
@@ -396,149 +538,73 @@ def plan_fill(template_cells: Iterable[TemplateCell], scheme: Scheme, team_resul
     ``typed`` are the agent's entries typed by a person (None: emptied on
     purpose): their input cells are marked as the person's.
     The plan's ``problems`` name every unknown placeholder.
+
+    What does not depend on the agent (the template's structure, what each
+    placeholder names, the formula bodies that read none of the agent's
+    values) is worked out once per process and reused: the plan is the same
+    as one made from scratch.
     """
     typed = typed or {}
     result = agent if hasattr(agent, "items") and hasattr(agent, "agent") else team_result.agent(agent)
     name = result.agent
     month = month if month is not None else getattr(team_result, "month", None)
-    problems: list[Problem] = []
-    res = _Resolver(scheme, name, month)
+    sh = _shared(tuple(template_cells), scheme, file, month)
+    metrics = result.metrics
 
-    cells = list(template_cells)
-    # repeat blocks: (sheet, row) → kind
-    blocks: dict[tuple[str, int], str] = {}
-    for c in cells:
-        for _, ph in _parsed(c.text):
-            if ph and ph[0].startswith("#"):
-                kind = ph[0][1:].strip()
-                col, row = _split(c.address)
-                if kind in REPEATS:
-                    blocks[(c.sheet, row)] = kind
-                else:
-                    problems.append(Problem(f"未知的重复标记「{{{{#{kind}}}}}」，可用：{{{{#项目}}}}、{{{{#数据}}}}",
-                                            f"unknown repeat marker '{{{{#{kind}}}}}'", file=file, sheet=c.sheet, row=row,
-                                            column=get_column_letter(col), value=c.text))
-    data_names = inputs_needed(scheme)
-    elements = {"项目": [it.name for it in scheme.items], "数据": data_names}
-
-    def count(kind: str) -> int:
-        return len(elements[kind])
-
-    def shift(sheet: str, row: int) -> int:
-        return sum(max(count(k), 1) - 1 for (sh, r), k in blocks.items() if sh == sheet and r < row)
-
-    inserts: list[RowInsert] = []
-    for (sh, r), k in sorted(blocks.items()):
-        final = r + shift(sh, r)
-        n = count(k)
-        if n > 1:
-            inserts.append(RowInsert(sh, final + 1, n - 1, final))
-
-    slots: list[_Slot] = []
-    for c in cells:
-        col, row = _split(c.address)
-        k = blocks.get((c.sheet, row))
-        base = row + shift(c.sheet, row)
-        if k is None:
-            slots.append(_Slot(c.sheet, col, base, c.text))
-            continue
-        text = PLACEHOLDER.sub(lambda m: "" if m.group(1) else m.group(0), c.text)
-        for i, el in enumerate(elements[k]):
-            slots.append(_Slot(c.sheet, col, base + i, text, (k, el, i + 1)))
-        if not elements[k]:
-            slots.append(_Slot(c.sheet, col, base, ""))
-
-    # pass 1: what each slot is, and where inputs and live formulas live
-    resolved: list[tuple[_Slot, list]] = []
+    # where inputs and live formulas live (a formula only where the agent's figures make one)
+    emit0 = Emitter(scheme, sh.refs, metrics, result, extra)
     placed: dict[str, tuple[str, str]] = {}
-    emit0 = Emitter(scheme, rulesheet.RuleRefs(), result.metrics, result, extra)
-    refs_cells, refs = _layout(scheme)
-    emit0.refs = refs
-    for sl in slots:
-        parts = []
-        for lit_text, ph in _parsed(sl.text):
-            if ph is None:
-                parts.append((lit_text, None))
-                continue
-            pname, is_value, is_formula = ph
-            if pname.startswith("#"):
-                continue
-            t = res.resolve(pname, sl.context)
-            if t is None:
-                problems.append(Problem(f"未知的占位符「{{{{{pname}}}}}」", f"unknown placeholder '{{{{{pname}}}}}'", file=file,
-                                        sheet=sl.sheet, row=sl.row, column=get_column_letter(sl.col), value=pname))
-                parts.append(("{{" + ("=" if is_formula else "") + pname + "}}", None))
-                continue
-            parts.append(("", (t, is_formula)))
-        resolved.append((sl, parts))
-        only = [p for p in parts if p[1] is not None]
-        if len(only) == 1 and all(not x[0] for x in parts if x[1] is None):
-            t, is_formula = only[0][1]
-            if t.has_static:
-                continue
-            if t.input or (is_formula and emit0.is_formula(t.key)):
-                placed.setdefault(t.key, (sl.sheet, sl.address))
-
-    agent_sheets = sorted({sl.sheet for sl in slots}, key=lambda s: [c.sheet for c in cells].index(s))
-    emitters: dict[str, Emitter] = {}
-    for sh in agent_sheets:
-        local = {k: (a if s == sh else f"'{s}'!{a}") for k, (s, a) in placed.items()}
-        emitters[sh] = Emitter(scheme, refs, result.metrics, result, extra, local)
+    for key, where, is_input, is_formula in sh.candidates:
+        if is_input or (is_formula and emit0.has_formula(key)):
+            placed.setdefault(key, where)
+    emitters = {s: Emitter(scheme, sh.refs, metrics, result, extra, local, memo=memo)
+                for s, (local, memo) in sh.placing(placed).items()}
 
     writes: list[CellWrite] = []
-    for sl, parts in resolved:
-        em = emitters[sl.sheet]
-        only = [p for p in parts if p[1] is not None]
-        plain = all(not x[0] for x in parts if x[1] is None)
-        if not only:
-            text = "".join(x[0] for x in parts)
-            if text != sl.text or sl.context is not None:
-                writes.append(CellWrite(sl.sheet, sl.address, text or None, text=bool(text)))
-            continue
-        if len(only) == 1 and plain:
-            t, is_formula = only[0][1]
-            w = _write_one(sl, t, is_formula, em, placed)
-            if w.key is not None and w.key in typed:
-                w.source = Source.CLEARED if typed[w.key] is None else Source.TYPED
-            writes.append(w)
-            continue
-        out = []
-        for lit_text, p in parts:
-            if p is None:
-                out.append(lit_text)
+    for w in sh.writes:
+        how, sheet, address = w[0], w[1], w[2]
+        if how == "formula":
+            _, _, _, key, fmt, is_formula = w
+            em = emitters[sheet]
+            v = em.value(key)
+            f = em.formula(key) if is_formula else None
+            if f is None:
+                writes.append(CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt))
             else:
-                t, _ = p
-                v = t.static if t.has_static else em.value(t.key)
-                out.append(_display(v, t.kind))
-        writes.append(CellWrite(sl.sheet, sl.address, "".join(out), text=True,
-                                anchor="agent" if any(p[1][0].key == "客服昵称" for p in only) else None))
+                writes.append(CellWrite(sheet, address, v, formula=f, number_format=fmt, what=key))
+        elif how == "input":
+            _, _, _, t, fmt, in_item = w
+            key = t.key
+            if key == COMMENT:
+                v = emitters[sheet].raw(COMMENT)
+            elif in_item:
+                v = None  # a hand input of an item's row: typed on the sheet only
+            else:
+                v = cached(emitters[sheet].raw(key))
+            mine = placed.get(key) == (sheet, address)
+            cw = CellWrite(sheet, address, v, text=isinstance(v, str), number_format=fmt, locked=False,
+                           validation=t.validation, key=key if mine else None, item=t.item)
+            if mine and key in typed:
+                cw.source = Source.CLEARED if typed[key] is None else Source.TYPED
+            writes.append(cw)
+        elif how == "static":
+            v = name if w[3] is _AGENT else w[3]
+            writes.append(CellWrite(sheet, address, v, text=isinstance(v, str), number_format=w[4], anchor=w[5]))
+        elif how == "text":
+            writes.append(CellWrite(sheet, address, w[3], text=w[4]))
+        else:
+            em = emitters[sheet]
+            out = []
+            for lit_text, t in w[3]:
+                if t is None:
+                    out.append(lit_text)
+                else:
+                    v = (name if t.static is _AGENT else t.static) if t.has_static else em.value(t.key)
+                    out.append(_display(v, t.kind))
+            writes.append(CellWrite(sheet, address, "".join(out), text=True, anchor=w[4]))
 
     if rules:
-        for rc in refs_cells:
+        for rc in sh.refs_cells:
             writes.append(CellWrite(rulesheet.SHEET, rc.address, rc.value, number_format=rc.number_format,
                                     text=isinstance(rc.value, str), style=rc.kind))
-    return FillPlan(writes, inserts, problems, agent_sheets)
-
-
-def _write_one(sl: _Slot, t: Target, is_formula: bool, em: Emitter, placed: dict) -> CellWrite:
-    fmt = _kind_format(t.kind)
-    if t.has_static:
-        v = t.static
-        anchor = "agent" if t.key == "客服昵称" else None
-        return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt, anchor=anchor)
-    if t.input:
-        v = em.value(t.key) if not t.key.startswith("项目:") else None
-        if t.key == COMMENT:
-            v = em.raw(COMMENT)
-        elif not t.key.startswith("项目:"):
-            v = cached(em.raw(t.key))
-        mine = placed.get(t.key) == (sl.sheet, sl.address)
-        return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt, locked=False,
-                         validation=t.validation, key=t.key if mine else None, item=t.item)
-    v = em.value(t.key)
-    f = em.formula(t.key) if is_formula else None
-    if t.key.startswith("项目:") and t.key.endswith(":满分") and not is_formula:
-        v = em.value(t.key)
-    if f is None:
-        return CellWrite(sl.sheet, sl.address, v, text=isinstance(v, str), number_format=fmt)
-    return CellWrite(sl.sheet, sl.address, v, formula=f, number_format=fmt, what=t.key)
+    return FillPlan(writes, list(sh.inserts), list(sh.problems), list(sh.agent_sheets))

@@ -45,6 +45,7 @@ marks (an ISNUMBER guard).
 
 from __future__ import annotations
 
+import struct
 from collections import ChainMap
 from decimal import Decimal
 from typing import Any, Mapping
@@ -122,32 +123,199 @@ HISTORY_BONUS = "连续奖励"
 HISTORY_VIOLATIONS = "此前违规次数"
 
 
+class _Node:
+    """A point of a key's build in :class:`BuildMemo`: the next read and a child per answer, or the body."""
+
+    __slots__ = ("ask", "children", "body")
+
+    def __init__(self, ask: tuple[str, str] | None, body: str | None = None) -> None:
+        self.ask = ask
+        self.children: dict[Any, _Node] = {}
+        self.body = body
+
+
+_MISS = object()        # no body built for another agent fits
+_UNTRACKED = object()   # a build read something no memo can compare: its body is not shared
+_FULL = object()        # a key with too many different bodies: built for each agent
+_PACK = struct.Struct("<d")
+
+
+def same_key(v: Any) -> Any:
+    """A key equal for two values exactly when a formula cannot tell them apart.
+
+    Type and exact value: ``1``, ``1.0``, ``Decimal("1")`` and ``True`` differ (``lit`` writes them
+    differently), so do ``0.0`` and ``-0.0``, ``Decimal("1.0")`` and ``Decimal("1")``. A value of any other
+    type cannot be compared.
+
+    >>> same_key(1) == same_key(1.0), same_key(Decimal("1.0")) == same_key(Decimal("1")), same_key("a") == same_key("a")
+    (False, False, True)
+    """
+    t = type(v)
+    if t is str or t is int or t is bool or v is None:
+        return (t, v)
+    if t is float:
+        return (t, _PACK.pack(v))
+    if t is Decimal:
+        return (t, v.as_tuple())
+    if t is NA:
+        return (t, v.reason, v.reason_en)
+    return _UNTRACKED
+
+
+class BuildMemo:
+    """Formula bodies built for one (scheme, rule refs, placed cells), lent to every agent planned with them.
+
+    For each key, the builds made so far form a tree of their reads in the order made: an agent's raw
+    inputs (``raw``), metrics (``_m_get``), cached values (``value``) and the bodies of the keys the build
+    used (``build``). An agent reuses a body when each read gives the same (:func:`same_key`) for it; a
+    build that read anything else is not kept. A key with more than ``limit`` different bodies (agents'
+    own values written as literals) is built for every agent.
+    """
+
+    def __init__(self, scheme: Scheme, refs: RuleRefs, placed: Mapping[str, str], limit: int = 32) -> None:
+        self.scheme = scheme
+        self.refs = refs
+        self.placed = dict(placed)
+        self.items = {it.name: it for it in scheme.items}
+        self.limit = limit
+        self.roots: dict[str, Any] = {}
+        self._bodies: dict[str, int] = {}
+
+    def fits(self, scheme: Scheme, refs: RuleRefs, placed: Mapping[str, str]) -> bool:
+        return scheme is self.scheme and refs is self.refs and placed == self.placed
+
+    def add(self, key: str, reads: list, body: str | None) -> None:
+        """Keep ``body``, built after ``reads`` (each ``(kind, what, same_key(answer))``)."""
+        if any(r is _UNTRACKED or r[2] is _UNTRACKED for r in reads):
+            return
+        node = self.roots.get(key)
+        if node is _FULL:
+            return
+        if node is None:
+            self.roots[key] = _path(reads, 0, body)
+            self._bodies[key] = 1
+            return
+        for i, (kind, what, answer) in enumerate(reads):
+            if node.ask != (kind, what):
+                return  # cannot happen (a build asks what the same earlier answers make it ask): keep nothing
+            child = node.children.get(answer)
+            if child is None:
+                if self._bodies[key] >= self.limit:
+                    self.roots[key] = _FULL
+                    return
+                node.children[answer] = _path(reads, i + 1, body)
+                self._bodies[key] += 1
+                return
+            node = child
+
+
+def _path(reads: list, i: int, body: str | None) -> _Node:
+    """The nodes of ``reads[i:]`` in a chain ending with ``body``."""
+    node = _Node(None, body)
+    for kind, what, answer in reversed(reads[i:]):
+        parent = _Node((kind, what))
+        parent.children[answer] = node
+        node = parent
+    return node
+
+
 class Emitter:
     """Formulas and cached values for one agent.
 
     ``placed`` maps a key to the reference of the cell that holds it (live
     formula or input); a key not placed is written into formulas as its own
     expression (derived quantities) or as a literal (inputs).
+
+    ``memo`` (a :class:`BuildMemo` of the same scheme, rule refs and placed
+    cells) lends formula bodies built for other agents: a body is reused only
+    when every value its build read gives the same for this agent.
     """
 
     def __init__(self, scheme: Scheme, refs: RuleRefs, metrics: Mapping[str, Any], result: Any,
-                 extra: Mapping[str, Any] | None = None, placed: Mapping[str, str] | None = None) -> None:
-        self.s = scheme
-        self.refs = refs
-        self.m = metrics
-        self.r = result
-        self.extra = dict(extra or {})
-        self.placed = dict(placed or {})
-        self._items = {it.name: it for it in scheme.items}
+                 extra: Mapping[str, Any] | None = None, placed: Mapping[str, str] | None = None,
+                 memo: BuildMemo | None = None) -> None:
+        self._s = scheme
+        self._refs = refs
+        self._m = metrics
+        self._r = result
+        self._extra = dict(extra or {})
+        self._placed = dict(placed or {})
+        self._items = memo.items if memo is not None else {it.name: it for it in scheme.items}
         self._building: set[str] = set()
         self._built: dict[str, str | None] = {}  # key → formula body: the same for this agent every time it is asked
+        # what builds read, while a memo records them (see BuildMemo)
+        self._frames: list[list] = []
+        self._quiet = 0
+        self.memo = None
+        if memo is not None:
+            if not memo.fits(scheme, refs, self._placed):
+                raise ValueError("the memo is of another scheme, rule refs or placed cells")
+            self.memo = memo
+
+    # What the builds depend on is fixed while a memo is in use: replacing one drops the memo; reading the
+    # agent's data (m, r, extra) in a build other than through raw/value/_m_get makes that body unshareable.
+
+    @property
+    def s(self) -> Scheme:
+        return self._s
+
+    @s.setter
+    def s(self, v: Scheme) -> None:
+        self._s, self.memo = v, None
+
+    @property
+    def refs(self) -> RuleRefs:
+        return self._refs
+
+    @refs.setter
+    def refs(self, v: RuleRefs) -> None:
+        self._refs, self.memo = v, None
+
+    @property
+    def placed(self) -> dict[str, str]:
+        return self._placed
+
+    @placed.setter
+    def placed(self, v: Mapping[str, str]) -> None:
+        self._placed, self.memo = dict(v), None
+
+    def _untracked(self) -> None:
+        if self._frames and not self._quiet:
+            self._frames[-1].append(_UNTRACKED)
+
+    @property
+    def m(self) -> Mapping[str, Any]:
+        self._untracked()
+        return self._m
+
+    @m.setter
+    def m(self, v: Mapping[str, Any]) -> None:
+        self._m = v
+
+    @property
+    def r(self) -> Any:
+        self._untracked()
+        return self._r
+
+    @r.setter
+    def r(self, v: Any) -> None:
+        self._r = v
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        self._untracked()
+        return self._extra
+
+    @extra.setter
+    def extra(self, v: Mapping[str, Any]) -> None:
+        self._extra = dict(v)
 
     # ---- references ------------------------------------------------------------------------------------------
 
     def expr(self, key: str) -> str:
         """The reference to ``key``'s cell, else its expression, else its value as a literal."""
-        if key in self.placed:
-            return self.placed[key]
+        if key in self._placed:
+            return self._placed[key]
         body = self.build(key)
         if body is not None:
             return f"({body})"
@@ -155,9 +323,17 @@ class Emitter:
 
     def raw(self, key: str) -> Any:
         """The core's value of an input (figure, manual input, team value, hand input)."""
-        if key in self.extra:
-            return self.extra[key]
-        return self.m.get(key)
+        v = self._extra[key] if key in self._extra else self._m.get(key)
+        if self._frames and not self._quiet:
+            self._frames[-1].append(("r", key, same_key(v)))
+        return v
+
+    def _m_get(self, key: str) -> Any:
+        """``metrics.get(key)``, recorded while a build is."""
+        v = self._m.get(key)
+        if self._frames and not self._quiet:
+            self._frames[-1].append(("m", key, same_key(v)))
+        return v
 
     def is_formula(self, key: str) -> bool:
         return self.build(key) is not None
@@ -170,17 +346,114 @@ class Emitter:
 
     def build(self, key: str) -> str | None:
         try:
-            return self._built[key]
+            body = self._built[key]
         except KeyError:
-            pass
+            body = self._build_new(key)
+        if self._frames:
+            self._frames[-1].append(("b", key, body))
+        return body
+
+    def _build_new(self, key: str) -> str | None:
         if key in self._building:
             raise ValueError(f"formula cycle at {key}")
         self._building.add(key)
         try:
-            body = self._built[key] = self._build(key)
+            memo = self.memo
+            if memo is None:
+                body = self._build(key)
+            else:
+                body = self._replay(memo, key)
+                if body is _MISS:
+                    frame: list = []
+                    self._frames.append(frame)
+                    try:
+                        body = self._build(key)
+                    finally:
+                        self._frames.pop()
+                    memo.add(key, frame, body)
+            self._built[key] = body
             return body
         finally:
             self._building.discard(key)
+
+    def _replay(self, memo: BuildMemo, key: str) -> Any:
+        """The body built for another agent whose build of ``key`` read what this agent's gives, else _MISS.
+
+        The reads are asked again in the order the build made them: while the answers agree, the next
+        read is the one this agent's own build would make, so nothing is asked that it would not ask.
+        """
+        node = memo.roots.get(key)
+        if node is None or node is _FULL:
+            return _MISS
+        scratch: list = []
+        self._frames.append(scratch)  # the answers are not reads of the caller's build
+        try:
+            while node.ask is not None:
+                kind, arg = node.ask
+                if kind == "b":
+                    answer = self.build(arg)
+                else:
+                    self._quiet += 1
+                    try:
+                        if kind == "v":
+                            v = self.value(arg)
+                        elif kind == "r" and arg in self._extra:
+                            v = self._extra[arg]
+                        else:
+                            v = self._m.get(arg)
+                    finally:
+                        self._quiet -= 1
+                    answer = same_key(v)
+                node = node.children.get(answer)
+                if node is None:
+                    return _MISS
+            return node.body
+        finally:
+            self._frames.pop()
+
+    def has_formula(self, key: str) -> bool:
+        """Whether ``key`` is a formula (``build(key) is not None``), told without building it.
+
+        Only the structure decides, and for a metric whether the export's own figure stands
+        (:meth:`_counts_agree`); the tests hold it to :meth:`is_formula` for every key, scheme and agent.
+        """
+        if key.startswith("项目:"):
+            _, name, part = key.split(":", 2)
+            it = self._items.get(name)
+            if it is None:
+                return False
+            if part == "得分":
+                return True
+            if part == "数值":
+                vr = it.value_rule
+                if isinstance(vr, (Rubric, Score)):
+                    return True
+                if it.metric:
+                    return it.metric in self._placed or self.has_formula(it.metric)
+                return any(isinstance(r, (Linear, PerCount)) for r in it.rules)
+            if part == "满分":
+                return self._refs.item_full.get(it.name) is not None
+            return False
+        if key.startswith("分区:"):
+            return any(s.name == key[3:] for s in self._s.sections)
+        if key.startswith("等级."):
+            return self._refs.grade_columns.get(key[3:]) is not None
+        if key.startswith("工资:"):
+            return self._s.pay is not None and key[3:] in self.pay_parts()
+        if key in RATIO_BY_NAME or key == "咨询占比":
+            if key == "咨询占比":
+                return True
+            r = RATIO_BY_NAME[key]
+            return self._counts_agree(key, r.numerator, r.denominator)
+        if key in self._refs.params and key not in self._placed:
+            return True
+        if key in ("总分", "不参加考核", N.OWN_COMMISSION, N.PUBLIC_COMMISSION):
+            return True
+        if key == "等级":
+            return self._s.grades is not None
+        if key == "当月工资":
+            return bool(self.pay_parts())
+        return False
 
     def _build(self, key: str) -> str | None:
         if key.startswith("项目:"):
@@ -216,7 +489,18 @@ class Emitter:
 
     def value(self, key: str) -> Any:
         """The cached value of ``key`` (what the core computed)."""
-        r = self.r
+        if not self._frames or self._quiet:
+            return self._value(key)
+        self._quiet += 1
+        try:
+            v = self._value(key)
+        finally:
+            self._quiet -= 1
+        self._frames[-1].append(("v", key, same_key(v)))
+        return v
+
+    def _value(self, key: str) -> Any:
+        r = self._r
         if key.startswith("项目:"):
             _, name, part = key.split(":", 2)
             it = self._items.get(name)
@@ -260,20 +544,11 @@ class Emitter:
             if part == N.PERFORMANCE_PAY and self._pay_pending() and not self._exempt():
                 return PENDING_TOTAL
             return cached(r.pay.get(part))
-        simple = {
-            "总分": lambda: cached_total(r.total),
-            "等级": lambda: r.grade or "",
-            "排名": lambda: r.rank if r.rank is not None else "",
-            "不参加考核": lambda: r.excluded or "",
-            N.OWN_COMMISSION: lambda: cached(r.commission),
-            N.PUBLIC_COMMISSION: lambda: cached(r.public_commission),
-            "当月工资": lambda: PENDING_TOTAL if self._pay_pending() else cached(r.pay_total),
-            "标记": lambda: "；".join(r.flags + r.grade_notes),
-        }
-        if key in simple:
-            return simple[key]()
-        if key in self.s.params and key not in self.m:
-            return cached(self.s.params[key])
+        simple = _SIMPLE_VALUES.get(key)
+        if simple is not None:
+            return simple(self, r)
+        if key in self._s.params and key not in self._m:
+            return cached(self._s.params[key])
         return cached(self.raw(key))
 
     def _error_text(self, it: Item) -> str:
@@ -307,7 +582,7 @@ class Emitter:
 
     def _counts_agree(self, name: str, num: str, den: str) -> bool:
         """Whether ``num/den`` (with the n/a guards) gives the core's value of the metric."""
-        d, n, v = self.m.get(den), self.m.get(num), self.m.get(name)
+        d, n, v = self._m_get(den), self._m_get(num), self._m_get(name)
         if is_number(d) and is_number(n) and d != 0:
             if not is_number(v):
                 return False
@@ -687,6 +962,19 @@ class Emitter:
     def _pay_pending(self) -> bool:
         """The 汇总's rule: the pay of a total still awaiting scores is not known (its grade decides parts of it)."""
         return isinstance(self.r.total, NA) and self.r.excluded is None
+
+
+#: The cached values read straight off the agent's result (see :meth:`Emitter.value`).
+_SIMPLE_VALUES: dict[str, Any] = {
+    "总分": lambda em, r: cached_total(r.total),
+    "等级": lambda em, r: r.grade or "",
+    "排名": lambda em, r: r.rank if r.rank is not None else "",
+    "不参加考核": lambda em, r: r.excluded or "",
+    N.OWN_COMMISSION: lambda em, r: cached(r.commission),
+    N.PUBLIC_COMMISSION: lambda em, r: cached(r.public_commission),
+    "当月工资": lambda em, r: PENDING_TOTAL if em._pay_pending() else cached(r.pay_total),
+    "标记": lambda em, r: "；".join(r.flags + r.grade_notes),
+}
 
 
 def inputs_needed(scheme: Scheme) -> list[str]:
