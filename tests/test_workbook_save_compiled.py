@@ -62,6 +62,16 @@ def copier(tb: bytes):
     return lambda: load_workbook(io.BytesIO(tb))
 
 
+def first_written(scheme_id: str, tmp_path):
+    """The scheme's demo month, its first agent's plan, and a compiled writer that has written that agent."""
+    tb, tcells, m = month_of(scheme_id)
+    res = m.team.agents[0]
+    plan = pipeline.plan_agent(tcells, m, res, file=f"{scheme_id}.xlsx")
+    w = compiled.Writer(copier(tb))
+    w.write(plan, tmp_path / "first.xlsx", res.agent, m.month)
+    return tb, tcells, m, res, plan, w
+
+
 @pytest.mark.parametrize("scheme_id", BUILTIN_IDS)
 def test_every_agent_of_every_scheme_byte_for_byte(scheme_id, tmp_path, frozen):
     tb, tcells, m = month_of(scheme_id)
@@ -102,11 +112,7 @@ def _renamed(c: CellWrite, old: str, new: str, i: int) -> CellWrite:
 
 
 def test_a_cell_the_compiled_path_does_not_write_goes_the_ordinary_way(tmp_path, frozen):
-    tb, tcells, m = month_of("standard")
-    res = m.team.agents[0]
-    base = pipeline.plan_agent(tcells, m, res, file="standard.xlsx")
-    w = compiled.Writer(copier(tb))
-    w.write(base, tmp_path / "first.xlsx", res.agent, m.month)
+    tb, tcells, m, res, base, w = first_written("standard", tmp_path)
     # a date where a number was: openpyxl gives the cell a date format, another shape
     i = next(k for k, c in enumerate(base) if isinstance(c.value, (int, Decimal)) and not c.formula and not c.text)
     odd = FillPlan(list(base), base.inserts, [], base.agent_sheets)
@@ -121,11 +127,7 @@ def test_a_cell_the_compiled_path_does_not_write_goes_the_ordinary_way(tmp_path,
 
 def test_a_compiled_book_that_disagrees_is_dropped_for_the_batch(tmp_path, frozen):
     """The first agent of a compiled shape is written both ways: any difference turns the compiled path off."""
-    tb, tcells, m = month_of("duoyi")
-    res = m.team.agents[0]
-    plan = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
-    w = compiled.Writer(copier(tb))
-    w.write(plan, tmp_path / "first.xlsx", res.agent, m.month)
+    tb, tcells, m, res, plan, w = first_written("duoyi", tmp_path)
     (book,) = w.books.values()
     name = next(iter(book.fixed))
     book.fixed[name] = compiled.deflate(name, b"<broken/>")  # as if a shared part had been cut wrong
@@ -250,11 +252,7 @@ def test_one_book_layout_is_untouched(tmp_path, frozen, monkeypatch):
 
 
 def test_an_error_in_the_compiled_path_falls_back_to_openpyxl(tmp_path, frozen, monkeypatch):
-    tb, tcells, m = month_of("duoyi")
-    res = m.team.agents[0]
-    plan = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
-    w = compiled.Writer(copier(tb))
-    w.write(plan, tmp_path / "first.xlsx", res.agent, m.month)
+    tb, tcells, m, res, plan, w = first_written("duoyi", tmp_path)
 
     def broken(*a, **k):
         raise TypeError("a bug in the compiled path")
@@ -498,11 +496,7 @@ def test_a_row_label_found_elsewhere_is_another_shape():
 
 def test_a_formula_left_empty_is_another_shape(tmp_path, frozen):
     """A write whose formula is "" is a value with no registry row: not the shape of a formula there."""
-    tb, tcells, m = month_of("duoyi")
-    res = m.team.agents[0]
-    base = pipeline.plan_agent(tcells, m, res, file="duoyi.xlsx")
-    w = compiled.Writer(copier(tb))
-    w.write(base, tmp_path / "first.xlsx", res.agent, m.month)
+    tb, tcells, m, res, base, w = first_written("duoyi", tmp_path)
     k = next(k for k, c in enumerate(base) if c.formula and c.sheet == "考核表")
     odd = FillPlan(list(base), base.inserts, [], base.agent_sheets)
     odd[k] = CellWrite(**{**base[k].__dict__, "formula": ""})
