@@ -277,3 +277,21 @@ def test_arithmetic_beyond_the_decimals_leaves_one_item_unscored():
     assert (jie.item("转化").points, jie.total, jie.rank) == (Decimal("50.00"), Decimal("100.00"), 1)
     assert [(p.agent, p.column, p.message) for p in problems] == [
         ("小美", "转化", "转化：数值过大或过小，超出可精确计算的范围，不计分；请核对本人的数据")]
+
+
+@pytest.mark.parametrize("count", [2.5, "2.5", -1, Decimal("-0.5")])
+def test_a_violation_count_that_is_no_whole_number_is_reported_not_truncated(count):
+    # the importers refuse it ("次数应为整数"); typed in a cell it reaches the core: reported, never 2.5 → 2
+    team, problems = score_team(builtin("standard"), {"小美": {"违规次数": count, "销售额": 22000}}, month="2026-01")
+    a = team.agent("小美")
+    assert a.pay["罚款"] == Decimal("0.00") and "第三次违规：开除" not in a.flags
+    assert [(p.agent, p.column, p.message) for p in problems if p.agent == "小美"] == [
+        ("小美", "违规次数", f"违规次数应为 0 或正整数：{Decimal(str(count))}，违规罚款按没有违规计算，请改正")]
+
+
+def test_a_whole_violation_count_by_hand():
+    # January, nothing earlier in the year: 3 violations → 10 + 30, and the third: 开除
+    team, problems = score_team(builtin("standard"), {"小美": {"违规次数": "3", "销售额": 22000}}, month="2026-01")
+    a = team.agent("小美")
+    assert a.pay["罚款"] == Decimal("-40.00") and "第三次违规：开除" in a.flags
+    assert not [p for p in problems if p.agent == "小美"]

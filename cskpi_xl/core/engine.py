@@ -481,6 +481,7 @@ class _HistoryChecks:
         self.scheme, self.month, self.history = scheme, month, history
         self.needed: dict[str, tuple[str, ...]] = {}  # rule label → the months it needs that were not found
         self.affected: dict[str, list[str]] = {}  # rule label → agents left 待核实
+        self.bad_counts: list[Problem] = []  # a violation count that is no whole number >= 0
 
     def _missing(self, label: str, months: list[str]) -> tuple[str, ...]:
         missing = tuple(sorted(m for m in months if self.history.missing(m)))
@@ -542,6 +543,9 @@ class _HistoryChecks:
         return tuple(sorted({m for ms in self.needed.values() for m in ms}))
 
     def problems(self) -> list[Problem]:
+        return self.bad_counts + self._history_problems()
+
+    def _history_problems(self) -> list[Problem]:
         multi = self.scheme.streaks or (self.scheme.pay is not None and self.scheme.pay.fine is not None)
         if self.month is None:
             if not multi:
@@ -654,7 +658,14 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     pay[N.REWARDS] = rewards
     fines = _num(ctx, N.FINES) or Decimal(0)
     if p.fine is not None:
-        now = int(_num(ctx, p.fine.input) or 0)
+        count = _num(ctx, p.fine.input) or Decimal(0)
+        if count < 0 or count != count.to_integral_value():
+            # the importers refuse such a count; one typed in a cell is reported, never truncated (2.5 → 2)
+            checks.bad_counts.append(Problem(f"{p.fine.input}应为 0 或正整数：{count}，违规罚款按没有违规计算，请改正",
+                                             f"{p.fine.input} must be a whole number >= 0: {count}; no fine computed",
+                                             agent=res.agent, column=p.fine.input, value=str(count)))
+            count = Decimal(0)
+        now = int(count)
         earlier = res.earlier_violations = checks.fine(res, past, now)
         amount, flag = escalating_fine(p.fine.amounts, earlier, now)
         fines += amount
