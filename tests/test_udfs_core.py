@@ -200,6 +200,7 @@ class TestOneNumberParser:
         assert U.COMMISSION_TIER(v) == U.CONVERSION_RATE(v, 3) == "#VALUE!"
         assert "超出合理范围" in U.CSKPI_ERROR("#VALUE!")
         assert U.AGENT_TOTAL([["销售额", "询单人数"]], [[v, 5]]) == "#VALUE!"
+        assert U.KPI_SCORE("咨询转化率", v, "duoyi") == U.GRADE(v) == U.AVG_RESPONSE(v, 3) == "#VALUE!"
 
     def test_durations_only_for_seconds(self):
         assert C.number("8分48秒", "平均响应时间", "seconds") == 8 * 60 + 48
