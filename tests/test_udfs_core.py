@@ -191,14 +191,16 @@ class TestOneNumberParser:
             got = C.number(t, "销售额")
             assert isinstance(got, NA) and got.reason == f"销售额尚未统计完（{t}）"
 
-    @pytest.mark.parametrize("v", ["1e999999", 1e20, "-1e15", 1e-101])
+    @pytest.mark.parametrize("v", ["1e999999", 1e20, "-1e15", 1e-101, 1e30, 1e-320, 5e-324, -1e308, 10**40, "1E+13",
+                                   1e-10, Decimal("1e-999999")])
     def test_absurd_numbers_are_value_as_in_an_import(self, v):
-        # importers/cells refuses |x| ≥ 10^15 (and non-zero |x| < 1e-100); so do the functions, instead of
+        # importers/cells refuses |x| ≥ 10^13 (and non-zero |x| < 10^-9); so do the functions, instead of
         # an internal Decimal error (COMMISSION_TIER) or an infinite ratio (CONVERSION_RATE gave inf)
         assert cells.parse_number(v)[1].is_error
         assert U.COMMISSION_TIER(v) == U.CONVERSION_RATE(v, 3) == "#VALUE!"
         assert "超出合理范围" in U.CSKPI_ERROR("#VALUE!")
         assert U.AGENT_TOTAL([["销售额", "询单人数"]], [[v, 5]]) == "#VALUE!"
+        assert U.KPI_SCORE("咨询转化率", v, "duoyi") == U.GRADE(v) == U.AVG_RESPONSE(v, 3) == "#VALUE!"
 
     def test_durations_only_for_seconds(self):
         assert C.number("8分48秒", "平均响应时间", "seconds") == 8 * 60 + 48

@@ -12,6 +12,7 @@ multi-month flags, commission and pay, and returns ``(result, problems)``.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +25,8 @@ from cskpi_xl.core.history import (History, PastMonth, earlier_violations, escal
                                    streak_needs, walk_back)
 from cskpi_xl.core.metrics import compute_metrics, team_values
 from cskpi_xl.core.names import NO_DATA
-from cskpi_xl.core.numbers import NA, Exact, from_ratio, number_text, quotient, ratio_of, round_money, round_points, to_decimal
+from cskpi_xl.core.numbers import (FIGURE_RANGE_TEXT, NA, Exact, from_ratio, number_text, plausible, quotient, ratio_of,
+                                   round_money, round_points, to_decimal)
 from cskpi_xl.core.problems import ERROR, PENDING, WARNING, Problem
 from cskpi_xl.core.rules import Linear, PerCount, any_holds
 from cskpi_xl.core.scheme import Item, PostPay, Review, Scheme
@@ -223,6 +225,18 @@ def score_item(item: Item, ctx: Mapping[str, Any], review: Review | None = None)
     return res
 
 
+#: An item, total or pay whose figures are each plausible but whose arithmetic leaves the 28-digit decimals.
+OVERFLOW_TEXT = ("数值过大或过小，超出可精确计算的范围，不计分；请核对本人的数据",
+                 "the figures are too large or too small to compute exactly; not scored")
+
+
+def _shown_value_or_none(item: Item, ctx: Mapping[str, Any]) -> Any:
+    try:
+        return _shown_value(item, ctx)
+    except ArithmeticError:
+        return None
+
+
 def _shown_value(item: Item, ctx: Mapping[str, Any]) -> Any:
     if item.metric:
         return ctx.get(item.metric)
@@ -304,6 +318,48 @@ def _num(ctx: Mapping[str, Any], name: str) -> Decimal | None:
         return None
 
 
+def _figure_problem(v: Any) -> tuple[str, str] | None:
+    """Why a figure cannot be used (Chinese, English), or None: a number that is not finite or is outside the
+    plausible magnitude (:data:`~cskpi_xl.core.numbers.FIGURE_MAX`). Text that is no number is left to the rules."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, Decimal, str)):
+        return None
+    if isinstance(v, float) and not math.isfinite(v) or isinstance(v, Decimal) and not v.is_finite():
+        return "不是有限的数字", "not a finite number"
+    try:
+        d = to_decimal(v)
+    except (ValueError, ArithmeticError):
+        return None
+    if plausible(d):
+        return None
+    return f"数值超出合理范围（{FIGURE_RANGE_TEXT[0]}）", f"out of range ({FIGURE_RANGE_TEXT[1]})"
+
+
+def plausible_figures(agents: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
+    """Where figures enter the core: each agent's figure that is no finite number of plausible magnitude
+    (``1E+30`` typed in a cell, ``5e-324`` passed to a function, ``nan``) becomes NA, with a problem naming the
+    agent, the figure and the value; the agent's other figures and the other agents are untouched.
+
+    >>> ok, problems = plausible_figures({"a": {"销售额": 1e30, "询单人数": 50}})
+    >>> ok["a"]["销售额"], ok["a"]["询单人数"], problems[0].message
+    (NA('销售额数值超出合理范围，按缺失处理'), 50, '销售额：数值超出合理范围（绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9），按缺失处理')
+    """
+    out: dict[str, Mapping[str, Any]] = {}
+    problems: list[Problem] = []
+    for name, figures in agents.items():
+        bad = {k: why for k, v in figures.items() if (why := _figure_problem(v)) is not None}
+        if not bad:
+            out[name] = figures
+            continue
+        clean = dict(figures)
+        for k, (zh, en) in bad.items():
+            short = "数值超出合理范围" if "范围" in zh else zh
+            clean[k] = NA(f"{k}{short}，按缺失处理", f"{k}: {en}; treated as missing")
+            problems.append(Problem(f"{k}：{zh}，按缺失处理", f"{k}: {en}; treated as missing", agent=name, column=k,
+                                    value=str(figures[k])))
+        out[name] = clean
+    return out, problems
+
+
 def score_team(
     scheme: Scheme,
     agents: Mapping[str, Mapping[str, Any]],
@@ -324,7 +380,7 @@ def score_team(
     sales); ``team_figures`` are team values given for the month (团队客单价 …, see
     :mod:`cskpi_xl.core.shopwide`), used instead of the computed ones.
     """
-    problems: list[Problem] = []
+    agents, problems = plausible_figures(agents)
     history = history if isinstance(history, History) else History.of(history)
     public_from = "given" if public_sales is not None else ""
     if public_sales is not None and not isinstance(public_sales, Decimal):
@@ -358,7 +414,11 @@ def score_team(
                 res.excluded = ex.text
                 break
         for item in scheme.items:
-            ir = score_item(item, ctx, scheme.review)
+            try:
+                ir = score_item(item, ctx, scheme.review)
+            except ArithmeticError:  # figures each plausible, their combination beyond 28 digits: this item only
+                ir = ItemResult(item.name, item.section, item.full, _shown_value_or_none(item, ctx), None,
+                                error=OVERFLOW_TEXT[0])
             res.items.append(ir)
             if ir.error and res.excluded is None:
                 problems.append(Problem(f"{item.name}：{ir.error}",
@@ -368,7 +428,11 @@ def score_team(
             if ir.differs:
                 problems.append(Problem(f"{item.name}：自评与最终评分不一致", f"{item.name}: self score differs from the final score",
                                         agent=name, column=item.name, severity=WARNING))
-        res.total, res.sections = total_of(scheme, res.items)
+        try:
+            res.total, res.sections = total_of(scheme, res.items)
+        except ArithmeticError:
+            res.total, res.sections = NA(OVERFLOW_TEXT[0], OVERFLOW_TEXT[1]), {}
+            problems.append(Problem(f"总分：{OVERFLOW_TEXT[0]}", f"total: {OVERFLOW_TEXT[1]}", agent=name, column="总分"))
         no_data = figures.get(NO_DATA)
         if no_data:  # an agent in the exports with no figure at all: never full marks, never ranked
             res.excluded = f"待核实：{no_data}"
@@ -395,7 +459,12 @@ def score_team(
         ctx = contexts[res.agent]
         past = history.of_agent(res.agent)
         bonus = checks.streaks(res) if month else Decimal(0)
-        _pay(scheme, res, ctx, team, n_agents, past, bonus, checks)
+        try:
+            _pay(scheme, res, ctx, team, n_agents, past, bonus, checks)
+        except ArithmeticError:
+            res.pay, res.pay_total = {}, None
+            problems.append(Problem(f"提成与工资：{OVERFLOW_TEXT[0]}", f"commission and pay: {OVERFLOW_TEXT[1]}",
+                                    agent=res.agent, column="当月工资"))
     problems += checks.problems()
     return TeamResult(scheme, month, results, team, checks.missing_months(), public_from, given), problems
 
@@ -412,6 +481,7 @@ class _HistoryChecks:
         self.scheme, self.month, self.history = scheme, month, history
         self.needed: dict[str, tuple[str, ...]] = {}  # rule label → the months it needs that were not found
         self.affected: dict[str, list[str]] = {}  # rule label → agents left 待核实
+        self.bad_counts: list[Problem] = []  # a violation count that is no whole number >= 0
 
     def _missing(self, label: str, months: list[str]) -> tuple[str, ...]:
         missing = tuple(sorted(m for m in months if self.history.missing(m)))
@@ -473,6 +543,9 @@ class _HistoryChecks:
         return tuple(sorted({m for ms in self.needed.values() for m in ms}))
 
     def problems(self) -> list[Problem]:
+        return self.bad_counts + self._history_problems()
+
+    def _history_problems(self) -> list[Problem]:
         multi = self.scheme.streaks or (self.scheme.pay is not None and self.scheme.pay.fine is not None)
         if self.month is None:
             if not multi:
@@ -585,7 +658,14 @@ def _pay(scheme: Scheme, res: AgentResult, ctx: Mapping[str, Any], team: Mapping
     pay[N.REWARDS] = rewards
     fines = _num(ctx, N.FINES) or Decimal(0)
     if p.fine is not None:
-        now = int(_num(ctx, p.fine.input) or 0)
+        count = _num(ctx, p.fine.input) or Decimal(0)
+        if count < 0 or count != count.to_integral_value():
+            # the importers refuse such a count; one typed in a cell is reported, never truncated (2.5 → 2)
+            checks.bad_counts.append(Problem(f"{p.fine.input}应为 0 或正整数：{count}，违规罚款按没有违规计算，请改正",
+                                             f"{p.fine.input} must be a whole number >= 0: {count}; no fine computed",
+                                             agent=res.agent, column=p.fine.input, value=str(count)))
+            count = Decimal(0)
+        now = int(count)
         earlier = res.earlier_violations = checks.fine(res, past, now)
         amount, flag = escalating_fine(p.fine.amounts, earlier, now)
         fines += amount

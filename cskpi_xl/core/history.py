@@ -223,11 +223,12 @@ def escalating_fine(amounts: Sequence[Decimal], earlier: int, now: int) -> tuple
     (Decimal('30'), False)
     >>> escalating_fine([Decimal(10), Decimal(30)], earlier=0, now=3)
     (Decimal('40'), True)
+    >>> escalating_fine([Decimal(10), Decimal(30)], earlier=0, now=10**30)  # O(len(amounts)), not O(now)
+    (Decimal('40'), True)
     """
-    total, flag = Decimal(0), False
-    for k in range(earlier + 1, earlier + now + 1):
-        if k <= len(amounts):
-            total += amounts[k - 1]
-        else:
-            flag = True
-    return total, flag
+    if now <= 0:
+        return Decimal(0), False
+    # violations earlier+1 … earlier+now; those within the list are paid, one past it raises the flag
+    first, last = max(earlier, 0), min(earlier + now, len(amounts))
+    total = sum(amounts[first:last], Decimal(0)) if last > first else Decimal(0)
+    return total, earlier + now > len(amounts)

@@ -68,6 +68,29 @@ class NA:
         return NA_TEXT
 
 
+#: The plausible magnitude of a figure (a count, money, seconds, a rate): no real shop's month reaches
+#: 10^13 (ten trillion yuan, 300,000 years of seconds), and nothing but a float's rounding noise or a
+#: subnormal (``5e-324``) is non-zero and nearer 0 than 10^-9. Outside it a figure is refused (the importers,
+#: the Excel functions) or, reaching the core by another path, made NA with a problem: the core's 28-digit
+#: Decimal arithmetic then never overflows, and no rule spends time on a huge count.
+FIGURE_MAX = Decimal("1e13")
+FIGURE_MIN = Decimal("1e-9")
+#: The bound as the messages say it.
+FIGURE_RANGE_TEXT = ("绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9",
+                     "|x| must be below 10^13 and, unless 0, at least 10^-9")
+
+
+def plausible(d: Decimal) -> bool:
+    """Whether a finite Decimal lies within the plausible magnitude of a figure (0 does).
+
+    >>> plausible(Decimal("9999999999999.99")), plausible(Decimal("1e13")), plausible(Decimal(0))
+    (True, False, True)
+    >>> plausible(Decimal("1e-9")), plausible(Decimal(5e-324))
+    (True, False)
+    """
+    return not d or FIGURE_MIN <= d.copy_abs() < FIGURE_MAX
+
+
 def is_na(value: Any) -> bool:
     return isinstance(value, NA) or value is None
 

@@ -7,7 +7,7 @@ arriving as an input passes through, a blank (or a dash an export writes for
 "no data", as :func:`cskpi_xl.importers.cells.is_missing` has them) is None,
 a figure not final yet ("延迟统计") is n/a, and seconds may be written
 "8分48秒". What cannot be read, or is absurdly large (the importer's bound,
-|x| < 10^15), raises :class:`~cskpi_xl.excel.boundary.CellError`.
+|x| < 10^13, non-zero |x| ≥ 10^-9), raises :class:`~cskpi_xl.excel.boundary.CellError`.
 
 >>> number("1.2万", "销售额"), number("-", "销售额"), number("延迟统计", "销售额")
 (Decimal('12000.0'), None, NA('销售额尚未统计完（延迟统计）'))
@@ -28,7 +28,7 @@ from typing import Any, Callable
 from cskpi_xl.core import names as N
 from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.schemefile import BUILTIN_IDS, SchemeError, builtin, load_scheme
-from cskpi_xl.core.numbers import NA
+from cskpi_xl.core.numbers import FIGURE_RANGE_TEXT, NA
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 from cskpi_xl.core.scheme import Item, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
@@ -99,7 +99,7 @@ def number(v: Any, what: str, kind: str | None = None) -> Decimal | NA | None:
 def _in_range(d: Decimal, what: str, v: Any) -> Decimal:
     """``d``, unless absurdly large or small (the importer's bounds: nothing overflows further on)."""
     if d and not (MIN_ABS <= d.copy_abs() < MAX_ABS):
-        bad(f"{what}超出合理范围（绝对值应小于 10^15）：{v!r}")
+        bad(f"{what}超出合理范围（{FIGURE_RANGE_TEXT[0]}）：{v!r}")
     return d
 
 
