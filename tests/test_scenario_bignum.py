@@ -1,7 +1,7 @@
 """A huge or tiny number never crashes or hangs a batch (1E+30 in a count column, a subnormal 5e-324, nan).
 
 The bound (core/numbers.FIGURE_MAX / FIGURE_MIN): a figure whose magnitude is ≥ 10^13, or non-zero and below
-10^-9, is no real shop figure. The importer refuses it with file/sheet/row/column; a figure that reaches the core
+10^-100, is no real shop figure. The importer refuses it with file/sheet/row/column; a figure that reaches the core
 by another path (a typed cell, 手工录入, a caller) becomes NA with a problem naming the agent and the figure;
 the escalating fine counts in O(len(amounts)), not O(violations).
 """
@@ -29,8 +29,8 @@ from cskpi_xl.pipeline import score_files
 from cskpi_xl.workbook.xlformula import inputs_needed
 from hostile import files
 
-RANGE = "数值超出合理范围（绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9）"
-IMPORTED = "不是有效数字（数值超出合理范围，绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9），按缺失处理"
+RANGE = "数值超出合理范围（绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-100）"
+IMPORTED = "不是有效数字（数值超出合理范围，绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-100），按缺失处理"
 INPUTS = {sid: inputs_needed(builtin(sid)) for sid in BUILTIN_IDS}
 PAIRS = [(sid, name) for sid in BUILTIN_IDS for name in INPUTS[sid]]
 
@@ -98,7 +98,7 @@ LEAD_VALUES = (5e-324, 1e-320, 1e308, -5e-324, 1e30)
 
 
 def out_of_range(v) -> bool:
-    """By the rule, independently of the code: not finite, or |x| ≥ 10^13, or 0 < |x| < 10^-9."""
+    """By the rule, independently of the code: not finite, or |x| ≥ 10^13, or 0 < |x| < 10^-100."""
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return True
@@ -109,7 +109,7 @@ def out_of_range(v) -> bool:
         d = Decimal(v)
     if not d.is_finite():
         return True
-    return d != 0 and not (Decimal("1e-9") <= abs(d) < Decimal("1e13"))
+    return d != 0 and not (Decimal("1e-100") <= abs(d) < Decimal("1e13"))
 
 
 def assert_named(team, problems, name, value):
@@ -139,7 +139,7 @@ def test_the_leads_grid_never_raises(sid, name):
 
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True),
-    st.sampled_from([5e-324, -5e-324, 1e-320, 1e308, -1e308, 1e30, 1e13, 9.99e12, 1e-9, 1e-10, float("nan")]),
+    st.sampled_from([5e-324, -5e-324, 1e-320, 1e308, -1e308, 1e30, 1e13, 9.99e12, 1e-9, 1e-10, 1e-100, 1e-101, float("nan")]),
     st.integers(min_value=-10**40, max_value=10**40),
     st.decimals(allow_nan=True, allow_infinity=True),
     st.sampled_from([Decimal("1E+999999"), Decimal("-1E-999999"), Decimal("1e13"), Decimal("9999999999999.99")]),
@@ -295,3 +295,15 @@ def test_a_whole_violation_count_by_hand():
     a = team.agent("小美")
     assert a.pay["罚款"] == Decimal("-40.00") and "第三次违规：开除" in a.flags
     assert not [p for p in problems if p.agent == "小美"]
+
+
+def test_a_formulas_rounding_noise_is_read_as_the_number_it_is():
+    """``=0.1+0.2-0.3`` leaves 5.551115123125783e-17 in a cell (Excel shows 0.00): a number, not an error."""
+    from cskpi_xl.importers import cells
+
+    noise = 0.1 + 0.2 - 0.3
+    assert noise != 0 and abs(noise) < 1e-16
+    d, problem = cells.parse_number(noise)
+    assert problem is None and d == Decimal(repr(noise))
+    d, problem = cells.parse_number(5e-324)
+    assert d is None and problem.is_error

@@ -318,20 +318,20 @@ def _num(ctx: Mapping[str, Any], name: str) -> Decimal | None:
         return None
 
 
-def _figure_problem(v: Any) -> tuple[str, str] | None:
-    """Why a figure cannot be used (Chinese, English), or None: a number that is not finite or is outside the
+def _figure_problem(v: Any) -> tuple[str, str, str] | None:
+    """Why a figure cannot be used (Chinese, English, the short Chinese of its NA), or None: a number that is not finite or is outside the
     plausible magnitude (:data:`~cskpi_xl.core.numbers.FIGURE_MAX`). Text that is no number is left to the rules."""
     if isinstance(v, bool) or not isinstance(v, (int, float, Decimal, str)):
         return None
     if isinstance(v, float) and not math.isfinite(v) or isinstance(v, Decimal) and not v.is_finite():
-        return "不是有限的数字", "not a finite number"
+        return "不是有限的数字", "not a finite number", "不是有限的数字"
     try:
         d = to_decimal(v)
     except (ValueError, ArithmeticError):
         return None
     if plausible(d):
         return None
-    return f"数值超出合理范围（{FIGURE_RANGE_TEXT[0]}）", f"out of range ({FIGURE_RANGE_TEXT[1]})"
+    return f"数值超出合理范围（{FIGURE_RANGE_TEXT[0]}）", f"out of range ({FIGURE_RANGE_TEXT[1]})", "数值超出合理范围"
 
 
 def plausible_figures(agents: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
@@ -341,7 +341,7 @@ def plausible_figures(agents: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str
 
     >>> ok, problems = plausible_figures({"a": {"销售额": 1e30, "询单人数": 50}})
     >>> ok["a"]["销售额"], ok["a"]["询单人数"], problems[0].message
-    (NA('销售额数值超出合理范围，按缺失处理'), 50, '销售额：数值超出合理范围（绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9），按缺失处理')
+    (NA('销售额数值超出合理范围，按缺失处理'), 50, '销售额：数值超出合理范围（绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-100），按缺失处理')
     """
     out: dict[str, Mapping[str, Any]] = {}
     problems: list[Problem] = []
@@ -351,8 +351,7 @@ def plausible_figures(agents: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str
             out[name] = figures
             continue
         clean = dict(figures)
-        for k, (zh, en) in bad.items():
-            short = "数值超出合理范围" if "范围" in zh else zh
+        for k, (zh, en, short) in bad.items():
             clean[k] = NA(f"{k}{short}，按缺失处理", f"{k}: {en}; treated as missing")
             problems.append(Problem(f"{k}：{zh}，按缺失处理", f"{k}: {en}; treated as missing", agent=name, column=k,
                                     value=str(figures[k])))

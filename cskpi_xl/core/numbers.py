@@ -69,15 +69,17 @@ class NA:
 
 
 #: The plausible magnitude of a figure (a count, money, seconds, a rate): no real shop's month reaches
-#: 10^13 (ten trillion yuan, 300,000 years of seconds), and nothing but a float's rounding noise or a
-#: subnormal (``5e-324``) is non-zero and nearer 0 than 10^-9. Outside it a figure is refused (the importers,
+#: 10^13 (ten trillion yuan, 300,000 years of seconds), and nothing but a subnormal float (``5e-324``) or
+#: garbage is non-zero and nearer 0 than 10^-100 (a formula's rounding noise such as ``5.55E-17`` from
+#: ``=0.1+0.2-0.3`` is nearer than 10^-9 but is a number Excel shows as 0: it is kept as the cell holds it).
+#: Outside it a figure is refused (the importers,
 #: the Excel functions) or, reaching the core by another path, made NA with a problem: the core's 28-digit
 #: Decimal arithmetic then never overflows, and no rule spends time on a huge count.
 FIGURE_MAX = Decimal("1e13")
-FIGURE_MIN = Decimal("1e-9")
+FIGURE_MIN = Decimal("1e-100")
 #: The bound as the messages say it.
-FIGURE_RANGE_TEXT = ("绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-9",
-                     "|x| must be below 10^13 and, unless 0, at least 10^-9")
+FIGURE_RANGE_TEXT = ("绝对值应小于 10^13（十万亿），不为 0 时不小于 10^-100",
+                     "|x| must be below 10^13 and, unless 0, at least 10^-100")
 
 
 def plausible(d: Decimal) -> bool:

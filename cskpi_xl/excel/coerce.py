@@ -7,7 +7,7 @@ arriving as an input passes through, a blank (or a dash an export writes for
 "no data", as :func:`cskpi_xl.importers.cells.is_missing` has them) is None,
 a figure not final yet ("延迟统计") is n/a, and seconds may be written
 "8分48秒". What cannot be read, or is absurdly large (the importer's bound,
-|x| < 10^13, non-zero |x| ≥ 10^-9), raises :class:`~cskpi_xl.excel.boundary.CellError`.
+|x| < 10^13, non-zero |x| ≥ 10^-100), raises :class:`~cskpi_xl.excel.boundary.CellError`.
 
 >>> number("1.2万", "销售额"), number("-", "销售额"), number("延迟统计", "销售额")
 (Decimal('12000.0'), None, NA('销售额尚未统计完（延迟统计）'))
