@@ -9,6 +9,7 @@ import csv
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from cskpi_xl.cli import main
@@ -152,3 +153,26 @@ def test_batch_and_score_take_team_figures_and_the_summary_shows_them(tmp_path, 
     assert pts["甲"]["询单转化率"] == 27 and pts["乙"]["询单转化率"] == 30
     assert main(["score", "--scheme", "standard", str(src), "--team", "询单转化率目标"]) == 0
     assert "名称=数值" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("raw", ["1e13", "1E+30", "1e-101", 1e30, 5e-324])
+def test_shop_figures_outside_the_figure_bound_are_refused(raw):
+    """The bound every figure has (|x| < 10^13, non-zero |x| ≥ 10^-100) holds for --team and --public-sales too."""
+    from cskpi_xl.core.shopwide import apply_shop_figures
+
+    s, team, public, problems = apply_shop_figures(builtin("duoyi"), {"团队客单价": raw, "公共销售额": raw})
+    assert team == {} and public is None
+    assert sorted(p.column for p in problems) == ["公共销售额", "团队客单价"] and all(p.is_error for p in problems)
+    assert all("数值超出合理范围" in p.message for p in problems)
+    # given straight to the core: refused with a problem, the team's own sales used instead (22,000 + 14,999)
+    team, problems = score_team(builtin("standard"), {"甲": {"销售额": 22000}, "乙": {"销售额": 14999}}, public_sales=raw)
+    assert [p.column for p in problems if p.is_error] == ["公共销售额"]
+    # (22,000 + 14,999) × 0.5% ÷ 2 = 92.4975 → 92.50, the team's own sales as without a given total
+    assert team.agent("甲").public_commission == D("92.50") and team.public_sales_from == ""
+
+
+def test_shop_figures_at_the_edge_of_the_bound_are_used():
+    from cskpi_xl.core.shopwide import apply_shop_figures
+
+    s, team, public, problems = apply_shop_figures(builtin("duoyi"), {"团队客单价": "9999999999999.99", "公共销售额": "1e-100"})
+    assert problems == [] and team == {"团队客单价": D("9999999999999.99")} and public == D("1e-100")

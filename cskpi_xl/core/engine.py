@@ -393,6 +393,11 @@ def score_team(
         problems.append(Problem(f"公共销售额不能为负数：{public_sales}", "the public sales total cannot be negative",
                                 column="公共销售额", value=str(public_sales)))
         public_sales, public_from = None, ""
+    if public_sales is not None and not plausible(public_sales):
+        problems.append(Problem(f"公共销售额数值超出合理范围（{FIGURE_RANGE_TEXT[0]}）：{public_sales}",
+                                f"the public sales total is out of range ({FIGURE_RANGE_TEXT[1]})",
+                                column="公共销售额", value=str(public_sales)))
+        public_sales, public_from = None, ""
     if public_sales is None:
         public_sales, more = public_sales_column(agents)
         problems += more

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from cskpi_xl.core import names as N
-from cskpi_xl.core.numbers import number_text, to_decimal
+from cskpi_xl.core.numbers import FIGURE_RANGE_TEXT, number_text, plausible, to_decimal
 from cskpi_xl.core.problems import Problem
 from cskpi_xl.core.scheme import Scheme
 
@@ -71,6 +71,10 @@ def apply_shop_figures(scheme: Scheme, given: Mapping[str, Any] | None) -> tuple
             continue
         if v < 0:
             problems.append(Problem(f"「{name}」不能为负数：{raw}", f"{name} cannot be negative", column=name, value=str(raw)))
+            continue
+        if not plausible(v):
+            problems.append(Problem(f"「{name}」数值超出合理范围（{FIGURE_RANGE_TEXT[0]}）：{raw}",
+                                    f"{name} is out of range ({FIGURE_RANGE_TEXT[1]})", column=name, value=str(raw)))
             continue
         if name == PUBLIC_SALES:
             public = v
