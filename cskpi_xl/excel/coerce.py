@@ -28,12 +28,12 @@ from typing import Any, Callable
 from cskpi_xl.core import names as N
 from cskpi_xl.core.schemefile import sheet as T
 from cskpi_xl.core.schemefile import BUILTIN_IDS, SchemeError, builtin, load_scheme
-from cskpi_xl.core.numbers import FIGURE_RANGE_TEXT, NA
+from cskpi_xl.core.numbers import FIGURE_RANGE_TEXT, NA, plausible
 from cskpi_xl.core.rules import Condition, Linear, PerCount, Rubric, Score
 from cskpi_xl.core.scheme import Item, Scheme
 from cskpi_xl.core.tiers import CoefficientTable, TierTable
 from cskpi_xl.excel.boundary import CODES, MARKERS, CellError, ErrorKind, bad, grid, is_grid, is_single, scalar, unknown
-from cskpi_xl.importers.cells import MAX_ABS, MIN_ABS, NOT_FINAL_TEXTS, is_missing, parse_duration
+from cskpi_xl.importers.cells import NOT_FINAL_TEXTS, is_missing, parse_duration
 
 # ---- one cell -----------------------------------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ def number(v: Any, what: str, kind: str | None = None) -> Decimal | NA | None:
 
 def _in_range(d: Decimal, what: str, v: Any) -> Decimal:
     """``d``, unless absurdly large or small (the importer's bounds: nothing overflows further on)."""
-    if d and not (MIN_ABS <= d.copy_abs() < MAX_ABS):
+    if not plausible(d):
         bad(f"{what}超出合理范围（{FIGURE_RANGE_TEXT[0]}）：{v!r}")
     return d
 

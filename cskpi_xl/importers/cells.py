@@ -32,7 +32,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cskpi_xl.core.numbers import FIGURE_MAX, FIGURE_MIN, FIGURE_RANGE_TEXT, NA
+from cskpi_xl.core.numbers import FIGURE_RANGE_TEXT, NA, plausible
 from cskpi_xl.core.problems import ERROR, WARNING, Problem
 
 MISSING_TEXTS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "_", "null", "none", "nan", "n/a", "na", "无", "无法计算"})
@@ -48,15 +48,13 @@ _SERIAL_MIN, _SERIAL_MAX = 29952, 80353
 
 Result = tuple[Any, "Problem | None"]
 
-#: Figures this large (or this close to zero without being zero) are not real
-#: export figures (see :data:`~cskpi_xl.core.numbers.FIGURE_MAX`); they are refused so that later
-#: arithmetic can neither overflow Decimal (``1E+30`` × 38) nor spend minutes on a huge count
-#: (``int(Decimal("1e99999999"))``), and a subnormal float (``5e-324``) never divides anything.
-MAX_ABS = FIGURE_MAX
-MIN_ABS = FIGURE_MIN
+# Figures outside :func:`~cskpi_xl.core.numbers.plausible` (too large, or this close to zero without being
+# zero) are not real export figures; they are refused so that later arithmetic can neither overflow Decimal
+# (``1E+30`` × 38) nor spend minutes on a huge count (``int(Decimal("1e99999999"))``), and a subnormal float
+# (``5e-324``) never divides anything.
 # The common cases, read without normalising the text (each gives what the general path gives):
 # a plain ASCII number; one with thousands separators; a percentage; minutes and seconds.
-# Their digits keep them inside [MIN_ABS, MAX_ABS) (13 digits before the point, 9 after; 7 for a percentage).
+# Their digits keep them plausible (13 digits before the point, 9 after; 7 for a percentage).
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,9})?\Z")
 _GROUPED_NUMBER = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3}){1,3}(?:\.[0-9]{1,9})?\Z")
 _PLAIN_PERCENT = re.compile(r"(-?[0-9]{1,13}(?:\.[0-9]{1,7})?)%\Z")
@@ -74,7 +72,7 @@ def _per(d: Decimal, per: Decimal) -> Decimal:
 def _out_of_range(result: Result, zh: str, en: str, value: Any) -> Result:
     """``result``, or an error when its number is absurdly large or small."""
     d = result[0]
-    if isinstance(d, Decimal) and d and not (MIN_ABS <= d.copy_abs() < MAX_ABS):
+    if isinstance(d, Decimal) and not plausible(d):
         return None, _err(f"{zh}（数值超出合理范围，{FIGURE_RANGE_TEXT[0]}），按缺失处理",
                           f"{en} (out of range: {FIGURE_RANGE_TEXT[1]}); treated as missing", value)
     return result
